@@ -1,0 +1,122 @@
+# minibpf — see README.md. Targets: all static progs test size install clean
+# bench fuzz. Variables: CROSS=aarch64-linux-gnu- CC= SAN=1 V=1 PREFIX DESTDIR
+VERSION   := 0.1.0
+CROSS     ?=
+CC        := $(CROSS)gcc
+AR        := $(CROSS)ar
+STRIP     := $(CROSS)strip
+CLANG     ?= clang
+LLVM_STRIP ?= llvm-strip
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Cross builds and the musl build go to their own directories so they never
+# mix objects with the native one.
+ifneq ($(CROSS),)
+B ?= build/$(patsubst %-,%,$(CROSS))
+else
+B ?= build
+endif
+
+CFLAGS   ?= -O2 -g
+WFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers
+INCLUDES := -Iinclude -I.
+ifeq ($(SAN),1)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+B        := $(B)-san
+endif
+ALL_CFLAGS = $(WFLAGS) $(INCLUDES) $(CFLAGS) -DMB_VERSION='"$(VERSION)"'
+
+MODULES   := syscall elf btf maps loader attach
+LIB_SRCS  := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
+CLI_SRCS  := $(wildcard cli/*.c)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o)
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+PROG_SRCS := $(wildcard progs/*.bpf.c)
+PROG_OBJS := $(PROG_SRCS:progs/%.bpf.c=$(B)/progs/%.bpf.o)
+HDRS      := $(wildcard include/*.h $(addsuffix /*.h,$(MODULES) cli tests))
+
+.PHONY: all lib cli static progs test tests size install clean bench fuzz cross
+all: $(B)/libminibpf.a $(B)/minibpf
+
+$(B)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/libminibpf.a: $(LIB_OBJS)
+	$(if $(Q),@echo "  AR      $@")
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/minibpf: $(CLI_OBJS) $(B)/libminibpf.a
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libminibpf.a
+
+# ---- static musl build ----------------------------------------------------
+# musl-gcc does not see the kernel UAPI headers: give it a directory that holds
+# only linux/, asm/ and asm-generic/.
+MUSL_B   := build/musl
+MUSL_INC := $(MUSL_B)/uapi
+static: $(MUSL_B)/minibpf
+$(MUSL_INC)/.stamp:
+	@mkdir -p $(MUSL_INC)
+	ln -sfn /usr/include/linux $(MUSL_INC)/linux
+	ln -sfn /usr/include/$(MULTIARCH)/asm $(MUSL_INC)/asm
+	ln -sfn /usr/include/asm-generic $(MUSL_INC)/asm-generic
+	@touch $@
+$(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) $(HDRS)
+	$(Q)$(MAKE) --no-print-directory B=$(MUSL_B)/obj CC=musl-gcc \
+		CFLAGS="-Os -ffunction-sections -fdata-sections -idirafter $(abspath $(MUSL_INC))" \
+		LDFLAGS="-static -Wl,--gc-sections" $(MUSL_B)/obj/minibpf
+	$(Q)$(STRIP) -s -R .comment -o $@ $(MUSL_B)/obj/minibpf
+	@echo "  STATIC  $@ ($$(stat -c %s $@) bytes)"
+
+size: static
+	@scripts/size.sh $(MUSL_B)
+
+# ---- BPF programs ---------------------------------------------------------
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -I/usr/include/$(MULTIARCH) -Iprogs
+progs: $(PROG_OBJS)
+$(B)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  BPF     $<")
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# ---- tests ----------------------------------------------------------------
+KSELFTEST := build/kselftest
+$(KSELFTEST)/kselftest_harness.h:
+	BUILD=build scripts/setup.sh
+TEST_CFLAGS = $(ALL_CFLAGS) -I$(KSELFTEST) -Wno-unused-parameter -Wno-sign-compare -DMB_BUILD_DIR='"$(abspath $(B))"' -DMB_SRC_DIR='"$(abspath .)"'
+$(B)/tests/%: tests/%.c tests/*.h $(B)/libminibpf.a $(KSELFTEST)/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  TEST    $<")
+	$(Q)$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libminibpf.a -lelf
+
+tests: $(TEST_BINS) $(PROG_OBJS) $(B)/minibpf
+test: tests
+	@scripts/run-tests.sh $(B)
+
+# ---- cross builds (compile only) -----------------------------------------
+cross:
+	$(MAKE) CROSS=aarch64-linux-gnu- all
+	$(MAKE) CROSS=arm-linux-gnueabihf- all
+	$(MAKE) CROSS=s390x-linux-gnu- all
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(B)/minibpf $(DESTDIR)$(PREFIX)/bin/minibpf
+	install -m 644 $(B)/libminibpf.a $(DESTDIR)$(PREFIX)/lib/libminibpf.a
+	install -m 644 include/minibpf.h $(DESTDIR)$(PREFIX)/include/minibpf.h
+
+clean:
+	rm -rf build

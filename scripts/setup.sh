@@ -1,0 +1,35 @@
+#!/bin/sh
+# Install everything the build, the tests and CI need on Debian 12, and
+# extract the kselftest harness into the build directory. Idempotent.
+set -eu
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+
+PKGS="make gcc clang llvm lld libelf-dev libbpf-dev bpftool linux-source-6.1 xz-utils
+musl-tools gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu
+libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-s390x-cross
+libclang-rt-14-dev iproute2 python3 jq valgrind strace binutils"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	# shellcheck disable=SC2086
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+fi
+
+# kselftest harness: extracted from the linux-source tarball, never committed.
+mkdir -p "$BUILD/kselftest"
+if [ ! -s "$BUILD/kselftest/kselftest_harness.h" ] || [ ! -s "$BUILD/kselftest/kselftest.h" ]; then
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$BUILD/kselftest" --strip-components=4 \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.1/tools/testing/selftests/kselftest.h
+fi
+
+# bpffs and tracefs, needed by the tests and the seed example.
+grep -q ' /sys/fs/bpf bpf ' /proc/self/mounts || mount -t bpf bpf /sys/fs/bpf 2>/dev/null || true
+[ -d /sys/kernel/tracing/events ] || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
+echo "setup: ok"
