@@ -157,6 +157,11 @@ int mb_trace_enabled(void);
  * so later lines print map_fd=5<counts>. Cleared by mb_trace_forget(fd). */
 void mb_trace_name_fd(int fd, const char *kind, const char *name);
 void mb_trace_forget(int fd);
+/* For syscall/ files other than the bpf(2) wrappers (perf_event_open, netlink,
+ * mount): print one trace line (no newline needed) if tracing is on. */
+void mb_trace_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The errno name ("ENOENT") of a positive errno, for trace lines. */
+const char *mb_errno_name(int err);
 
 /* ---- fault injection (tests) ---------------------------------------------- */
 /* Make the Nth syscall from now (1-based) fail with -err; 0 turns it off.
