@@ -1,0 +1,55 @@
+/* The library's object model: struct mb_object and friends behind the public
+ * handles of include/minibpf.h. Shared by maps/ and loader/. */
+#ifndef MB_LOADER_INTERNAL_H
+#define MB_LOADER_INTERNAL_H
+
+#include "minibpf.h"
+#include "elf/object.h"
+#include "btf/btf.h"
+#include "attach/attach.h"
+
+struct mb_map {
+	struct mb_object *obj;
+	const struct mb_elf_map *def;   /* in obj->elf */
+	int fd;
+	int reused;                     /* an existing pinned map was reused */
+	char *pin_path;                 /* pin this load created (removed on failure) */
+};
+
+struct mb_program {
+	struct mb_object *obj;
+	const struct mb_elf_prog *def;  /* in obj->elf */
+	struct mb_sec_def sec;
+	int known_sec;                  /* sec filled from the SEC() table or by the user */
+	int autoload;
+	int fd;
+	char *log;
+};
+
+struct mb_object {
+	struct mb_elf_object *elf;
+	char *name;
+	char *pin_root;
+	char *btf_path;
+	uint32_t log_level, prog_flags;
+	struct mb_btf_ext *ext;
+	int btf_fd;
+	int loaded;
+	struct mb_map *maps;     uint32_t nmaps;
+	struct mb_program *progs; uint32_t nprogs;
+};
+
+struct mb_link {
+	int n;
+	int pinned;
+	struct mb_link_info info[];
+};
+
+/* maps/: create every map of the object (or reuse pinned ones), fill global
+ * data, freeze .rodata. On failure closes what it made and removes its pins. */
+int mb_maps_create(struct mb_object *obj);
+/* Write the initial slots of map-in-map and prog array maps (after loading). */
+int mb_maps_init_slots(struct mb_object *obj);
+void mb_maps_close(struct mb_object *obj, int unpin);
+
+#endif

@@ -1,0 +1,73 @@
+/* loader/: the public attach API on top of attach/. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loader/internal.h"
+#include "syscall/bpf_sys.h"
+#include "syscall/errmsg.h"
+
+#define MAX_LINKS 256   /* perf_event: one link per CPU */
+
+struct mb_link *mb_prog_attach(struct mb_program *p)
+{
+	struct mb_link *l;
+	int n;
+
+	mb_err_clear();
+	if (p->fd < 0) {
+		mb_err(EINVAL, "prog '%s': not loaded", p->def->name);
+		return NULL;
+	}
+	l = calloc(1, sizeof(*l) + MAX_LINKS * sizeof(l->info[0]));
+	if (!l) {
+		mb_err(ENOMEM, "out of memory");
+		return NULL;
+	}
+	n = mb_attach_auto(p->fd, p->def->sec_name, NULL, l->info, MAX_LINKS);
+	if (n < 0) {
+		free(l);
+		mb_err(-n, "prog '%s' (section '%s'): %s", p->def->name, p->def->sec_name,
+		       *mb_attach_error() ? mb_attach_error() : strerror(-n));
+		return NULL;
+	}
+	l->n = n;
+	return l;
+}
+
+int mb_link_fd(const struct mb_link *l)
+{
+	return l->n > 0 ? l->info[0].fd : -1;
+}
+
+int mb_link_pin(struct mb_link *l, const char *path)
+{
+	int err;
+
+	if (l->n != 1)
+		return mb_err(EINVAL, "cannot pin %d attachments at one path %s", l->n, path);
+	err = mb_link_info_pin(&l->info[0], path);
+	if (err)
+		return mb_err(-err, "pinning the link at %s: %s", path,
+			      *mb_attach_error() ? mb_attach_error() : strerror(-err));
+	l->pinned = 1;
+	return 0;
+}
+
+void mb_link_destroy(struct mb_link *l)
+{
+	int i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++) {
+		if (l->pinned) {
+			/* The pin holds the attachment: only drop our fd. */
+			mb_close(l->info[i].fd);
+		} else {
+			mb_link_info_detach(&l->info[i]);
+		}
+	}
+	free(l);
+}

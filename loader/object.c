@@ -1,0 +1,330 @@
+/* loader/: open an object, load it all or nothing, hand out its programs and
+ * maps. The ELF and BTF parsing is in elf/ and btf/; maps/ creates maps. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loader/internal.h"
+#include "syscall/bpf_sys.h"
+#include "syscall/errmsg.h"
+
+/* An object file bigger than this is refused before it is read. */
+#define MAX_OBJECT_SIZE (256u << 20)
+
+void mb_trace(FILE *out)
+{
+	mb_trace_set(out);
+}
+
+static char *dup_or(const char *s, const char *dflt)
+{
+	return strdup(s ? s : dflt);
+}
+
+struct mb_object *mb_object_open_mem(const void *data, size_t size, const struct mb_open_opts *o)
+{
+	const char *name = o && o->object_name ? o->object_name : "object";
+	struct mb_object *obj;
+	char err[512];
+	uint32_t i;
+
+	mb_err_clear();
+	obj = calloc(1, sizeof(*obj));
+	if (!obj) {
+		mb_err(ENOMEM, "out of memory");
+		return NULL;
+	}
+	obj->btf_fd = -1;
+	obj->elf = mb_elf_object_parse(data, size, name, err, sizeof(err));
+	if (!obj->elf) {
+		int e = errno ? errno : EINVAL;
+
+		free(obj);
+		mb_err(e, "%s: %s", name, err);
+		return NULL;
+	}
+	obj->name = dup_or(o && o->object_name ? NULL : obj->elf->obj_name, name);
+	obj->pin_root = dup_or(o ? o->pin_root : NULL, "/sys/fs/bpf");
+	obj->btf_path = o && o->btf_path ? strdup(o->btf_path) : NULL;
+	obj->log_level = o ? o->log_level : 0;
+	obj->prog_flags = o ? o->prog_flags : 0;
+	obj->nmaps = obj->elf->nmaps;
+	obj->nprogs = obj->elf->nprogs;
+	obj->maps = calloc(obj->nmaps + 1, sizeof(*obj->maps));
+	obj->progs = calloc(obj->nprogs + 1, sizeof(*obj->progs));
+	if (!obj->name || !obj->pin_root || !obj->maps || !obj->progs) {
+		mb_object_close(obj);
+		mb_err(ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (obj->elf->btf && obj->elf->btf_ext_data) {
+		obj->ext = mb_btf_ext_parse(obj->elf->btf, obj->elf->btf_ext_data,
+					    obj->elf->btf_ext_size, err, sizeof(err));
+		if (!obj->ext) {
+			int e = errno ? errno : EINVAL;
+
+			mb_object_close(obj);
+			mb_err(e, "%s: .BTF.ext: %s", name, err);
+			return NULL;
+		}
+	}
+	for (i = 0; i < obj->nmaps; i++) {
+		obj->maps[i].obj = obj;
+		obj->maps[i].def = &obj->elf->maps[i];
+		obj->maps[i].fd = -1;
+	}
+	for (i = 0; i < obj->nprogs; i++) {
+		struct mb_program *p = &obj->progs[i];
+
+		p->obj = obj;
+		p->def = &obj->elf->progs[i];
+		p->fd = -1;
+		p->autoload = 1;
+		p->known_sec = mb_sec_lookup(p->def->sec_name, &p->sec) == 0;
+	}
+	return obj;
+}
+
+struct mb_object *mb_object_open(const char *path, const struct mb_open_opts *o)
+{
+	struct mb_open_opts opts = { .sz = sizeof(opts) };
+	struct mb_object *obj = NULL;
+	char name[64];
+	const char *base;
+	struct stat st;
+	size_t len, got = 0;
+	void *buf = NULL;
+	int fd, e;
+
+	mb_err_clear();
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		mb_err(errno, "cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		mb_err(EINVAL, "%s: not a regular file", path);
+		goto out;
+	}
+	if ((unsigned long long)st.st_size > MAX_OBJECT_SIZE) {
+		mb_err(EFBIG, "%s: %lld bytes is too big for a BPF object (limit %u MiB)", path,
+		       (long long)st.st_size, MAX_OBJECT_SIZE >> 20);
+		goto out;
+	}
+	len = st.st_size;
+	buf = malloc(len ? len : 1);
+	if (!buf) {
+		mb_err(ENOMEM, "out of memory reading %s", path);
+		goto out;
+	}
+	while (got < len) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+
+		if (n <= 0) {
+			mb_err(n ? errno : EIO, "%s: read failed", path);
+			goto out;
+		}
+		got += n;
+	}
+	if (o)
+		memcpy(&opts, o, o->sz && o->sz < sizeof(opts) ? o->sz : sizeof(opts));
+	if (!opts.object_name) {
+		/* libbpf's object name: the file name up to its first '.' */
+		base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(base, "."), base);
+		opts.object_name = name;
+	}
+	obj = mb_object_open_mem(buf, len, &opts);
+out:
+	e = errno;
+	free(buf);
+	close(fd);
+	errno = e;
+	return obj;
+}
+
+const char *mb_object_name(const struct mb_object *obj) { return obj->name; }
+int mb_object_prog_count(const struct mb_object *obj) { return obj->nprogs; }
+int mb_object_map_count(const struct mb_object *obj) { return obj->nmaps; }
+
+struct mb_program *mb_object_prog(const struct mb_object *obj, int i)
+{
+	return i >= 0 && (uint32_t)i < obj->nprogs ? &obj->progs[i] : NULL;
+}
+
+struct mb_map *mb_object_map(const struct mb_object *obj, int i)
+{
+	return i >= 0 && (uint32_t)i < obj->nmaps ? &obj->maps[i] : NULL;
+}
+
+struct mb_program *mb_object_prog_by_name(const struct mb_object *obj, const char *name)
+{
+	return mb_object_prog(obj, mb_elf_object_prog_find(obj->elf, name));
+}
+
+struct mb_map *mb_object_map_by_name(const struct mb_object *obj, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < obj->nmaps; i++)
+		if (!strcmp(obj->maps[i].def->name, name) || !strcmp(obj->maps[i].def->kname, name))
+			return &obj->maps[i];
+	return NULL;
+}
+
+const char *mb_prog_name(const struct mb_program *p) { return p->def->name; }
+const char *mb_prog_section(const struct mb_program *p) { return p->def->sec_name; }
+uint32_t mb_prog_type(const struct mb_program *p) { return p->sec.prog_type; }
+uint32_t mb_prog_expected_attach_type(const struct mb_program *p) { return p->sec.expected_attach_type; }
+int mb_prog_fd(const struct mb_program *p) { return p->fd; }
+const char *mb_prog_log(const struct mb_program *p) { return p->log; }
+void mb_prog_set_autoload(struct mb_program *p, int load) { p->autoload = !!load; }
+
+void mb_prog_set_type(struct mb_program *p, uint32_t type, uint32_t expected)
+{
+	p->sec.prog_type = type;
+	p->sec.expected_attach_type = expected;
+	p->known_sec = 1;
+}
+
+int mb_prog_pin(struct mb_program *p, const char *path)
+{
+	int err;
+
+	if (p->fd < 0)
+		return mb_err(EINVAL, "prog '%s': not loaded", p->def->name);
+	err = mb_sys_obj_pin(p->fd, path);
+	if (err)
+		return mb_err(-err, "prog '%s': pinning at %s: %s", p->def->name, path,
+			      strerror(-err));
+	return 0;
+}
+
+const char *mb_map_name(const struct mb_map *m) { return m->def->name; }
+int mb_map_fd(const struct mb_map *m) { return m->fd; }
+uint32_t mb_map_type(const struct mb_map *m) { return m->def->type; }
+uint32_t mb_map_key_size(const struct mb_map *m) { return m->def->key_size; }
+uint32_t mb_map_value_size(const struct mb_map *m) { return m->def->value_size; }
+uint32_t mb_map_max_entries(const struct mb_map *m) { return m->def->max_entries; }
+
+int mb_map_pin(struct mb_map *m, const char *path)
+{
+	int err;
+
+	if (m->fd < 0)
+		return mb_err(EINVAL, "map '%s': not created", m->def->name);
+	err = mb_sys_obj_pin(m->fd, path);
+	if (err)
+		return mb_err(-err, "map '%s': pinning at %s: %s", m->def->name, path,
+			      strerror(-err));
+	return 0;
+}
+
+int mb_map_lookup(const struct mb_map *m, const void *key, void *value)
+{
+	return mb_sys_map_lookup(m->fd, key, value, 0);
+}
+
+int mb_map_update(const struct mb_map *m, const void *key, const void *value, uint64_t flags)
+{
+	return mb_sys_map_update(m->fd, key, value, flags);
+}
+
+int mb_map_delete(const struct mb_map *m, const void *key)
+{
+	return mb_sys_map_delete(m->fd, key);
+}
+
+int mb_map_get_next_key(const struct mb_map *m, const void *key, void *next_key)
+{
+	return mb_sys_map_get_next_key(m->fd, key, next_key);
+}
+
+static void close_progs(struct mb_object *obj)
+{
+	uint32_t i;
+
+	for (i = 0; i < obj->nprogs; i++) {
+		if (obj->progs[i].fd >= 0) {
+			mb_trace_forget(obj->progs[i].fd);
+			close(obj->progs[i].fd);
+		}
+		obj->progs[i].fd = -1;
+	}
+}
+
+void mb_object_close(struct mb_object *obj)
+{
+	uint32_t i;
+
+	if (!obj)
+		return;
+	close_progs(obj);
+	if (obj->maps)
+		mb_maps_close(obj, 0);
+	if (obj->btf_fd >= 0)
+		close(obj->btf_fd);
+	for (i = 0; obj->progs && i < obj->nprogs; i++)
+		free(obj->progs[i].log);
+	free(obj->progs);
+	free(obj->maps);
+	mb_btf_ext_free(obj->ext);
+	mb_elf_object_free(obj->elf);
+	free(obj->name);
+	free(obj->pin_root);
+	free(obj->btf_path);
+	free(obj);
+}
+
+/* In loader/load.c */
+int mb_load_btf(struct mb_object *obj);
+int mb_load_prog(struct mb_object *obj, struct mb_program *p);
+
+int mb_object_load(struct mb_object *obj)
+{
+	uint32_t i;
+	int err;
+
+	mb_err_clear();
+	if (obj->loaded)
+		return mb_err(EBUSY, "object '%s' is already loaded", obj->name);
+	for (i = 0; i < obj->nprogs; i++) {
+		struct mb_program *p = &obj->progs[i];
+
+		if (p->autoload && !p->known_sec)
+			return mb_err(EINVAL,
+				      "prog '%s': section '%s' names no program type minibpf knows: rename the section or give the type",
+				      p->def->name, p->def->sec_name);
+	}
+	err = mb_load_btf(obj);
+	if (err)
+		return err;
+	err = mb_maps_create(obj);
+	if (err)
+		goto fail;
+	for (i = 0; i < obj->nprogs; i++) {
+		if (!obj->progs[i].autoload)
+			continue;
+		err = mb_load_prog(obj, &obj->progs[i]);
+		if (err)
+			goto fail;
+	}
+	err = mb_maps_init_slots(obj);
+	if (err)
+		goto fail;
+	obj->loaded = 1;
+	return 0;
+fail:
+	close_progs(obj);
+	mb_maps_close(obj, 1);
+	if (obj->btf_fd >= 0) {
+		close(obj->btf_fd);
+		obj->btf_fd = -1;
+	}
+	return err;
+}

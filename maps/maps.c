@@ -1,0 +1,227 @@
+/* maps/: create the maps an object declares, or reuse the ones pinned by name,
+ * then fill global data and freeze .rodata. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loader/internal.h"
+#include "syscall/bpf_sys.h"
+#include "syscall/errmsg.h"
+
+/* LIBBPF_PIN_BY_NAME in BTF map definitions. */
+#define PIN_BY_NAME 1
+
+static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, int inner_fd,
+		      int use_btf)
+{
+	struct mb_map_create_args a = {
+		.map_type = d->type,
+		.key_size = d->key_size,
+		.value_size = d->value_size,
+		.max_entries = d->max_entries,
+		.map_flags = d->map_flags,
+		.inner_map_fd = inner_fd,
+		.numa_node = d->numa_node,
+		.name = d->kname,
+		.map_extra = d->map_extra,
+	};
+	int fd;
+
+	if (use_btf && obj->btf_fd > 0 && d->btf_value_type_id) {
+		a.btf_fd = obj->btf_fd;
+		a.btf_key_type_id = d->btf_key_type_id;
+		a.btf_value_type_id = d->btf_value_type_id;
+	}
+	fd = mb_sys_map_create(&a);
+	/* Some map types take no BTF key/value types on some kernels: libbpf
+	 * retries without them too, and so do we. */
+	if (fd == -EINVAL && a.btf_fd)
+		return create_one(obj, d, inner_fd, 0);
+	return fd;
+}
+
+static int create_map(const struct mb_object *obj, const struct mb_elf_map *d)
+{
+	int inner_fd = 0, fd, err;
+
+	if (d->inner) {
+		inner_fd = create_one(obj, d->inner, 0, 1);
+		if (inner_fd < 0)
+			return mb_err(-inner_fd, "map '%s': creating its inner map template: %s",
+				      d->name, strerror(-inner_fd));
+	}
+	fd = create_one(obj, d, inner_fd, 1);
+	err = errno;
+	if (inner_fd > 0)
+		close(inner_fd);    /* the kernel keeps what it needs of the template */
+	if (fd < 0)
+		return mb_err(err, "map '%s': BPF_MAP_CREATE failed: %s", d->name, strerror(-fd));
+	mb_trace_name_fd(fd, "map", d->name);
+	return fd;
+}
+
+/* A pinned map may stand in for ours only if it has the same shape. */
+static int check_compatible(const struct mb_elf_map *d, int fd, const char *path)
+{
+	struct bpf_map_info info;
+	uint32_t len = sizeof(info);
+	int err;
+
+	memset(&info, 0, sizeof(info));
+	err = mb_sys_obj_get_info_by_fd(fd, &info, &len);
+	if (err)
+		return mb_err(-err, "map '%s': cannot inspect the map pinned at %s: %s", d->name,
+			      path, strerror(-err));
+	if (info.type != d->type || info.key_size != d->key_size ||
+	    info.value_size != d->value_size || info.max_entries != d->max_entries ||
+	    info.map_flags != d->map_flags)
+		return mb_err(EINVAL,
+			      "map '%s': the map pinned at %s differs (type %u key %u value %u entries %u flags 0x%x; the object wants %u %u %u %u 0x%x): remove the pin or fix the object",
+			      d->name, path, info.type, info.key_size, info.value_size,
+			      info.max_entries, info.map_flags, d->type, d->key_size, d->value_size,
+			      d->max_entries, d->map_flags);
+	return 0;
+}
+
+static int fill_data(const struct mb_elf_map *d, int fd)
+{
+	uint32_t zero = 0;
+	int err;
+
+	if (!d->init_data)
+		return 0;
+	err = mb_sys_map_update(fd, &zero, d->init_data, BPF_ANY);
+	if (err)
+		return mb_err(-err, "map '%s': writing its initial data: %s", d->name, strerror(-err));
+	if (d->freeze) {
+		err = mb_sys_map_freeze(fd);
+		if (err)
+			return mb_err(-err, "map '%s': BPF_MAP_FREEZE failed: %s", d->name,
+				      strerror(-err));
+	}
+	return 0;
+}
+
+static int setup_map(struct mb_object *obj, struct mb_map *m)
+{
+	const struct mb_elf_map *d = m->def;
+	char path[4096];
+	int fd, err;
+
+	if (d->pinning == PIN_BY_NAME) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", obj->pin_root, d->name) >= sizeof(path))
+			return mb_err(ENAMETOOLONG, "map '%s': pin path too long", d->name);
+		fd = mb_sys_obj_get(path, 0);
+		if (fd >= 0) {
+			err = check_compatible(d, fd, path);
+			if (err) {
+				close(fd);
+				return err;
+			}
+			mb_trace_name_fd(fd, "map", d->name);
+			m->fd = fd;
+			m->reused = 1;
+			return 0;
+		}
+		if (fd != -ENOENT)
+			return mb_err(-fd, "map '%s': opening the pin %s: %s", d->name, path,
+				      strerror(-fd));
+	} else if (d->pinning) {
+		return mb_err(EINVAL, "map '%s': unsupported pinning type %u", d->name, d->pinning);
+	}
+
+	fd = create_map(obj, d);
+	if (fd < 0)
+		return fd;
+	m->fd = fd;
+	err = fill_data(d, fd);
+	if (err)
+		return err;
+	if (d->pinning == PIN_BY_NAME) {
+		err = mb_sys_obj_pin(fd, path);
+		if (err == -EEXIST) {
+			/* Another loader pinned the same name in between: use theirs. */
+			int other = mb_sys_obj_get(path, 0);
+
+			if (other >= 0 && !check_compatible(d, other, path)) {
+				close(m->fd);
+				m->fd = other;
+				m->reused = 1;
+				return 0;
+			}
+			mb_close(other);
+		}
+		if (err)
+			return mb_err(-err, "map '%s': pinning at %s: %s", d->name, path, strerror(-err));
+		m->pin_path = strdup(path);
+		if (!m->pin_path)
+			return mb_err(ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int mb_maps_create(struct mb_object *obj)
+{
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < obj->nmaps; i++) {
+		err = setup_map(obj, &obj->maps[i]);
+		if (err) {
+			mb_maps_close(obj, 1);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int mb_maps_init_slots(struct mb_object *obj)
+{
+	const struct mb_elf_object *e = obj->elf;
+	uint32_t i;
+
+	for (i = 0; i < e->ninits; i++) {
+		const struct mb_elf_map_init *in = &e->inits[i];
+		struct mb_map *outer = &obj->maps[in->map];
+		int fd, err;
+
+		if (in->kind == MB_INIT_MAP)
+			fd = obj->maps[in->target].fd;
+		else
+			fd = obj->progs[in->target].fd;
+		if (fd < 0)
+			return mb_err(EINVAL, "map '%s': slot %u refers to '%s', which was not loaded",
+				      outer->def->name, in->slot,
+				      in->kind == MB_INIT_MAP ? obj->maps[in->target].def->name
+							      : obj->progs[in->target].def->name);
+		err = mb_sys_map_update(outer->fd, &in->slot, &fd, BPF_ANY);
+		if (err)
+			return mb_err(-err, "map '%s': setting slot %u: %s", outer->def->name,
+				      in->slot, strerror(-err));
+	}
+	return 0;
+}
+
+void mb_maps_close(struct mb_object *obj, int unpin)
+{
+	uint32_t i;
+
+	for (i = 0; i < obj->nmaps; i++) {
+		struct mb_map *m = &obj->maps[i];
+
+		if (m->pin_path) {
+			if (unpin)
+				unlink(m->pin_path);
+			free(m->pin_path);
+			m->pin_path = NULL;
+		}
+		if (m->fd >= 0) {
+			mb_trace_forget(m->fd);
+			close(m->fd);
+			m->fd = -1;
+		}
+		m->reused = 0;
+	}
+}

@@ -1,0 +1,15 @@
+/* The last error message of this thread: what failed, named the way the user
+ * wrote it (program, map, section, instruction). Set by every layer above the
+ * raw syscalls; read through mb_last_error(). */
+#ifndef MB_SYSCALL_ERRMSG_H
+#define MB_SYSCALL_ERRMSG_H
+
+/* Format a message; returns -err (err is a positive errno) for one-line
+ * "return mb_err(ENOENT, ...)" use. errno is set to err. */
+int mb_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prefix the current message: "prog 'x': " + old message. */
+void mb_err_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void mb_err_clear(void);
+const char *mb_last_error(void);
+
+#endif
