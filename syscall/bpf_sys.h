@@ -69,6 +69,11 @@ struct mb_prog_load_args {
 /* One BPF_PROG_LOAD, nothing more. */
 int mb_sys_prog_load(struct mb_prog_load_args *a);
 
+/* First verifier log buffer size of mb_prog_load_log / mb_sys_btf_load
+ * (default 16 KiB, the kernel's minimum is 128). Tests lower it to exercise
+ * the growth path. */
+extern uint32_t mb_sys_log_start;
+
 /* BPF_PROG_LOAD with the verifier log handled:
  *  - loads with a->log_level (0: no log) and no buffer from the caller;
  *  - on failure other than EAGAIN it reloads with at least log level 1 to
@@ -114,6 +119,8 @@ int mb_sys_link_create(const struct mb_link_create_args *a);
 int mb_sys_link_update(int link_fd, int new_prog_fd, int old_prog_fd, uint32_t flags);
 int mb_sys_link_detach(int link_fd);
 int mb_sys_raw_tracepoint_open(const char *name, int prog_fd);
+/* BPF_ITER_CREATE: an fd to read() the iterator's output from. */
+int mb_sys_iter_create(int link_fd);
 int mb_sys_prog_attach(int prog_fd, int target_fd, uint32_t attach_type, uint32_t flags);
 int mb_sys_prog_detach(int prog_fd, int target_fd, uint32_t attach_type);
 /* prog_ids may be NULL; *cnt in: capacity, out: number attached. */
@@ -154,7 +161,8 @@ int mb_pmu_retprobe_bit(const char *name);
 void mb_trace_set(FILE *out);
 int mb_trace_enabled(void);
 /* Remember a human name for an fd (a map or program name from the ELF file),
- * so later lines print map_fd=5<counts>. Cleared by mb_trace_forget(fd). */
+ * so later lines print map_fd=5<map:counts>. KIND is "map", "prog", "btf",
+ * "link", ... Cleared by mb_trace_forget(fd) (mb_close does it). */
 void mb_trace_name_fd(int fd, const char *kind, const char *name);
 void mb_trace_forget(int fd);
 /* For syscall/ files other than the bpf(2) wrappers (perf_event_open, netlink,
@@ -165,15 +173,33 @@ const char *mb_errno_name(int err);
 
 /* ---- fault injection (tests) ---------------------------------------------- */
 /* Make the Nth syscall from now (1-based) fail with -err; 0 turns it off.
- * Returns the number of syscalls made since the last call (for counting). */
+ * Returns the number of syscalls made since the last call (for counting).
+ * Not thread-safe: tests drive it from one thread. */
 unsigned long mb_sys_fail_nth(unsigned long n, int err);
+/* Syscalls made through this layer since the program started. */
 unsigned long mb_sys_count(void);
+/* For syscall wrappers outside bpf.c (perf_event_open, netlink, mount): call
+ * once right before each syscall. Counts it; returns 0, or the negative errno
+ * to fail with instead of making the call (then trace it as injected). */
+int mb_sys_fault_check(void);
 
 /* ---- small helpers -------------------------------------------------------- */
-/* Close fd if it is a valid one (>= 0), keeping errno. */
+/* Close fd if it is one of ours (>= 3: fd 0 means "none" in bpf attrs, and a
+ * zeroed struct must not close stdin), keeping errno. Also drops the fd's
+ * trace name, so a reused number is never shown with a stale name. */
 void mb_close(int fd);
-/* Move an fd to >= 3 with O_CLOEXEC (fd 0 means "none" in the bpf UAPI). */
+/* Move an fd to >= 3 with O_CLOEXEC (fd 0 means "none" in the bpf UAPI).
+ * Negative values pass through. The fd must already be O_CLOEXEC when it is
+ * >= 3 (bpf(2) fds always are: the kernel creates them with O_CLOEXEC). */
 int mb_fd_sanitize(int fd);
+
+/* Names of enum values, without their UAPI prefix ("HASH", "SOCKET_FILTER",
+ * "CGROUP_INET_INGRESS", "TCX", "MAP_CREATE"), NULL when unknown. */
+enum mb_enum_kind { MB_ENUM_CMD, MB_ENUM_MAP_TYPE, MB_ENUM_PROG_TYPE,
+		    MB_ENUM_ATTACH_TYPE, MB_ENUM_LINK_TYPE };
+const char *mb_enum_name(enum mb_enum_kind kind, uint32_t value);
+/* The reverse, case-insensitive ("hash" -> BPF_MAP_TYPE_HASH); -1 if unknown. */
+long mb_enum_value(enum mb_enum_kind kind, const char *name);
 
 static inline uint64_t mb_ptr(const void *p)
 {
