@@ -74,6 +74,17 @@ uint32_t mb_map_key_size(const struct mb_map *map);
 uint32_t mb_map_value_size(const struct mb_map *map);
 uint32_t mb_map_max_entries(const struct mb_map *map);
 int mb_map_pin(struct mb_map *map, const char *path);
+/* Before load: replace the initial contents of a global data map (.data,
+ * .rodata, .bss, ...): how `const volatile` settings reach a program. size
+ * must be the section's size. */
+int mb_map_set_initial_value(struct mb_map *map, const void *data, size_t size);
+/* Pointer to the initial contents of a global data map (NULL for others), so
+ * single variables can be set in place before load. */
+void *mb_map_initial_value(struct mb_map *map, size_t *size);
+/* Before load: the initial value of the global variable NAME (in .data,
+ * .rodata, .bss or a custom data section), found through the object's BTF,
+ * to read or set in place. NULL with errno if absent or already loaded. */
+void *mb_object_global(struct mb_object *obj, const char *name, size_t *size);
 int mb_map_lookup(const struct mb_map *map, const void *key, void *value);
 int mb_map_update(const struct mb_map *map, const void *key, const void *value, uint64_t flags);
 int mb_map_delete(const struct mb_map *map, const void *key);

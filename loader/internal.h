@@ -10,7 +10,7 @@
 
 struct mb_map {
 	struct mb_object *obj;
-	const struct mb_elf_map *def;   /* in obj->elf */
+	struct mb_elf_map *def;         /* in obj->elf */
 	int fd;
 	int reused;                     /* an existing pinned map was reused */
 	char *pin_path;                 /* pin this load created (removed on failure) */

@@ -225,6 +225,63 @@ int mb_map_pin(struct mb_map *m, const char *path)
 	return 0;
 }
 
+int mb_map_set_initial_value(struct mb_map *m, const void *data, size_t size)
+{
+	if (m->def->origin != MB_MAP_DATA || !m->def->init_data)
+		return mb_err(EINVAL, "map '%s': not a global data map", m->def->name);
+	if (m->obj->loaded)
+		return mb_err(EBUSY, "map '%s': the object is already loaded", m->def->name);
+	if (size != m->def->value_size)
+		return mb_err(EINVAL, "map '%s': initial value is %zu bytes, the section has %u",
+			      m->def->name, size, m->def->value_size);
+	memcpy(m->def->init_data, data, size);
+	return 0;
+}
+
+void *mb_map_initial_value(struct mb_map *m, size_t *size)
+{
+	if (m->def->origin != MB_MAP_DATA || m->obj->loaded)
+		return NULL;
+	if (size)
+		*size = m->def->value_size;
+	return m->def->init_data;
+}
+
+void *mb_object_global(struct mb_object *obj, const char *name, size_t *size)
+{
+	const struct mb_btf *btf = obj->elf->btf;
+	uint32_t id, n = btf ? mb_btf_type_cnt(btf) : 0;
+
+	for (id = 1; id < n && !obj->loaded; id++) {
+		const struct mb_btf_type *t = mb_btf_type_by_id(btf, id);
+		const struct mb_btf_var_secinfo *v;
+		struct mb_map *m;
+		uint32_t k;
+
+		if (mb_btf_kind(t) != MB_BTF_KIND_DATASEC)
+			continue;
+		m = mb_object_map_by_name(obj, mb_btf_str(btf, t->name_off));
+		if (!m || m->def->origin != MB_MAP_DATA || !m->def->init_data)
+			continue;
+		v = mb_btf_extra(t);
+		for (k = 0; k < mb_btf_vlen(t); k++) {
+			const struct mb_btf_type *var = mb_btf_type_by_id(btf, v[k].type);
+
+			if (!var || strcmp(mb_btf_str(btf, var->name_off), name))
+				continue;
+			if (v[k].offset > m->def->value_size ||
+			    v[k].size > m->def->value_size - v[k].offset)
+				break;
+			if (size)
+				*size = v[k].size;
+			return (char *)m->def->init_data + v[k].offset;
+		}
+	}
+	mb_err(obj->loaded ? EBUSY : ENOENT, "no global variable '%s'%s", name,
+	       obj->loaded ? " (the object is already loaded)" : "");
+	return NULL;
+}
+
 int mb_map_lookup(const struct mb_map *m, const void *key, void *value)
 {
 	return mb_sys_map_lookup(m->fd, key, value, 0);

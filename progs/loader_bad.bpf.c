@@ -1,0 +1,28 @@
+// Loader fixture: the second program is rejected by the verifier, so a load
+// must leave nothing behind (the map and the first program included).
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} vals SEC(".maps");
+
+SEC("socket")
+int good(void *ctx)
+{
+	return 0;
+}
+
+SEC("socket")
+int bad(void *ctx)
+{
+	__u32 k = 0;
+	__u64 *v = bpf_map_lookup_elem(&vals, &k);
+
+	return *v;      /* no NULL check: the verifier refuses this */
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,311 @@
+// The object loader against the real kernel: objects compiled from progs/,
+// loaded through the public API, with effects checked in maps and in the
+// kernel's own view of what was loaded.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "kselftest_harness.h"
+#include "minibpf.h"
+#include "syscall/bpf_sys.h"
+
+#define OBJ(name) MB_BUILD_DIR "/progs/" name ".bpf.o"
+
+/* Highest id of a kind of kernel object: anything above it after a failed
+ * load would be a leak. */
+static uint32_t last_id(int which)
+{
+	uint32_t id = 0, next;
+
+	while (mb_sys_get_next_id(which, id, &next) == 0)
+		id = next;
+	return id;
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static uint64_t lookup_u64(struct mb_map *m, uint32_t key)
+{
+	uint64_t v = 0;
+
+	if (mb_map_lookup(m, &key, &v))
+		return (uint64_t)-1;
+	return v;
+}
+
+TEST(open_reports_programs_and_maps)
+{
+	struct mb_object *obj = mb_object_open(OBJ("loader_counts"), NULL);
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	EXPECT_STREQ("loader_counts", mb_object_name(obj));
+	ASSERT_EQ(2, mb_object_prog_count(obj));
+	EXPECT_STREQ("count_getpid", mb_prog_name(mb_object_prog(obj, 0)));
+	EXPECT_STREQ("tracepoint/syscalls/sys_enter_getpid", mb_prog_section(mb_object_prog(obj, 0)));
+	EXPECT_EQ(BPF_PROG_TYPE_TRACEPOINT, mb_prog_type(mb_object_prog(obj, 0)));
+	EXPECT_EQ(BPF_PROG_TYPE_RAW_TRACEPOINT, mb_prog_type(mb_object_prog(obj, 1)));
+	ASSERT_NE(NULL, mb_object_map_by_name(obj, "counts"));
+	EXPECT_EQ(BPF_MAP_TYPE_HASH, mb_map_type(mb_object_map_by_name(obj, "counts")));
+	EXPECT_EQ(64, mb_map_max_entries(mb_object_map_by_name(obj, "counts")));
+	ASSERT_NE(NULL, mb_object_map_by_name(obj, ".rodata"));
+	ASSERT_NE(NULL, mb_object_map_by_name(obj, ".data.custom"));
+	mb_object_close(obj);
+}
+
+TEST(load_attach_counts_and_global_data)
+{
+	struct mb_object *obj = mb_object_open(OBJ("loader_counts"), NULL);
+	struct mb_link *l1, *l2;
+	struct mb_map *counts, *stats, *data, *bss, *custom;
+	uint32_t *pid;
+	uint64_t *inc, v;
+	size_t sz;
+	int i;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	pid = mb_object_global(obj, "target_pid", &sz);
+	ASSERT_NE(NULL, pid) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(4, sz);
+	*pid = getpid();
+	inc = mb_object_global(obj, "increment", &sz);
+	ASSERT_NE(NULL, inc);
+	EXPECT_EQ(1, *inc);
+	*inc = 10;
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	l1 = mb_prog_attach(mb_object_prog(obj, 0));
+	ASSERT_NE(NULL, l1) TH_LOG("%s", mb_last_error());
+	l2 = mb_prog_attach(mb_object_prog(obj, 1));
+	ASSERT_NE(NULL, l2) TH_LOG("%s", mb_last_error());
+
+	for (i = 0; i < 5; i++)
+		syscall(SYS_getpid);    /* not the libc wrapper: it may cache */
+
+	counts = mb_object_map_by_name(obj, "counts");
+	stats = mb_object_map_by_name(obj, "stats");
+	data = mb_object_map_by_name(obj, ".data");
+	bss = mb_object_map_by_name(obj, ".bss");
+	custom = mb_object_map_by_name(obj, ".data.custom");
+	ASSERT_TRUE(counts && stats && data && bss && custom);
+	/* first hit creates 1, four more add the .rodata increment 10 each */
+	EXPECT_EQ(41, lookup_u64(counts, getpid()));
+	EXPECT_EQ(105, lookup_u64(data, 0));
+	EXPECT_EQ(10, lookup_u64(bss, 0));
+	EXPECT_EQ(22, lookup_u64(custom, 0));
+	EXPECT_EQ(5, lookup_u64(stats, 0));      /* bpf_loop callback summed 0..3 */
+	v = lookup_u64(stats, 1);
+	EXPECT_GE(v, 5);                         /* raw_tp sees every syscall */
+	/* .rodata is frozen and read-only for programs */
+	{
+		struct mb_map *ro = mb_object_map_by_name(obj, ".rodata");
+		uint32_t zero = 0;
+		char buf[64] = { 0 };
+
+		ASSERT_NE(NULL, ro);
+		EXPECT_NE(0, mb_map_update(ro, &zero, buf, 0));
+	}
+	mb_link_destroy(l1);
+	mb_link_destroy(l2);
+	/* detached: no more counting */
+	syscall(SYS_getpid);
+	EXPECT_EQ(41, lookup_u64(counts, getpid()));
+	mb_object_close(obj);
+}
+
+TEST(program_info_matches_kernel)
+{
+	struct mb_object *obj = mb_object_open(OBJ("loader_counts"), NULL);
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+
+	ASSERT_NE(NULL, obj);
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_prog_fd(mb_object_prog(obj, 0)), &info, &len));
+	EXPECT_EQ(BPF_PROG_TYPE_TRACEPOINT, info.type);
+	EXPECT_STREQ("count_getpid", info.name);
+	EXPECT_NE(0, info.btf_id);               /* object BTF went with it */
+	EXPECT_GT(info.nr_func_info, 2);         /* the prog + its subprograms */
+	EXPECT_GT(info.nr_line_info, 5);
+	EXPECT_EQ(3, info.nr_map_ids);           /* counts, stats and the data maps it uses */
+	mb_object_close(obj);
+}
+
+TEST(failed_load_leaves_nothing)
+{
+	uint32_t prog0 = last_id(BPF_PROG_GET_NEXT_ID), map0 = last_id(BPF_MAP_GET_NEXT_ID);
+	int fds = count_fds();
+	struct mb_object *obj = mb_object_open(OBJ("loader_bad"), NULL);
+	const char *log;
+	int err;
+
+	ASSERT_NE(NULL, obj);
+	err = mb_object_load(obj);
+	EXPECT_EQ(-EACCES, err);
+	EXPECT_NE(NULL, strstr(mb_last_error(), "prog 'bad'")) TH_LOG("%s", mb_last_error());
+	EXPECT_NE(NULL, strstr(mb_last_error(), "invalid mem access 'map_value_or_null'"))
+		TH_LOG("%s", mb_last_error());
+	log = mb_prog_log(mb_object_prog_by_name(obj, "bad"));
+	ASSERT_NE(NULL, log);
+	EXPECT_NE(NULL, strstr(log, "return *v;")) TH_LOG("no source line in: %s", log);
+	EXPECT_EQ(-1, mb_prog_fd(mb_object_prog_by_name(obj, "good")));
+	EXPECT_EQ(-1, mb_map_fd(mb_object_map_by_name(obj, "vals")));
+	mb_object_close(obj);
+	EXPECT_EQ(fds, count_fds());
+	/* Freed objects vanish asynchronously; their ids are never reused, so
+	 * any id above the old maximum that still resolves would be a leak. */
+	usleep(100 * 1000);
+	{
+		uint32_t id = prog0, next;
+		int leaks = 0;
+
+		while (mb_sys_get_next_id(BPF_PROG_GET_NEXT_ID, id, &next) == 0) {
+			int fd = mb_sys_get_fd_by_id(BPF_PROG_GET_FD_BY_ID, next);
+			struct bpf_prog_info pi;
+			uint32_t pl = sizeof(pi);
+
+			memset(&pi, 0, sizeof(pi));
+			if (fd >= 0 && !mb_sys_obj_get_info_by_fd(fd, &pi, &pl) &&
+			    (!strcmp(pi.name, "good") || !strcmp(pi.name, "bad")))
+				leaks++;
+			mb_close(fd);
+			id = next;
+		}
+		EXPECT_EQ(0, leaks);
+		id = map0;
+		leaks = 0;
+		while (mb_sys_get_next_id(BPF_MAP_GET_NEXT_ID, id, &next) == 0) {
+			int fd = mb_sys_get_fd_by_id(BPF_MAP_GET_FD_BY_ID, next);
+			struct bpf_map_info mi;
+			uint32_t ml = sizeof(mi);
+
+			memset(&mi, 0, sizeof(mi));
+			if (fd >= 0 && !mb_sys_obj_get_info_by_fd(fd, &mi, &ml) && !strcmp(mi.name, "vals"))
+				leaks++;
+			mb_close(fd);
+			id = next;
+		}
+		EXPECT_EQ(0, leaks);
+	}
+}
+
+FIXTURE(pinroot) {
+	char dir[128];
+};
+
+FIXTURE_SETUP(pinroot)
+{
+	const char *root = mb_bpffs_path();
+
+	ASSERT_NE(NULL, root);
+	snprintf(self->dir, sizeof(self->dir), "%s/mbtest_loader_%d", root, getpid());
+	ASSERT_EQ(0, mkdir(self->dir, 0700));
+}
+
+FIXTURE_TEARDOWN(pinroot)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/shared_cnt", self->dir);
+	unlink(p);
+	rmdir(self->dir);
+}
+
+TEST_F(pinroot, pin_by_name_is_reused)
+{
+	struct mb_open_opts o = { .sz = sizeof(o), .pin_root = self->dir };
+	struct mb_object *a = mb_object_open(OBJ("loader_pinned"), &o);
+	struct mb_object *b = mb_object_open(OBJ("loader_pinned"), &o);
+	struct bpf_map_info ia, ib;
+	uint32_t la = sizeof(ia), lb = sizeof(ib), k = 0;
+	uint64_t v = 42, got = 0;
+	char p[256];
+	struct stat st;
+
+	ASSERT_TRUE(a && b);
+	ASSERT_EQ(0, mb_object_load(a)) TH_LOG("%s", mb_last_error());
+	snprintf(p, sizeof(p), "%s/shared_cnt", self->dir);
+	ASSERT_EQ(0, stat(p, &st));
+	ASSERT_EQ(0, mb_map_update(mb_object_map(a, 0), &k, &v, 0));
+	ASSERT_EQ(0, mb_object_load(b)) TH_LOG("%s", mb_last_error());
+	memset(&ia, 0, sizeof(ia));
+	memset(&ib, 0, sizeof(ib));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_map_fd(mb_object_map(a, 0)), &ia, &la));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_map_fd(mb_object_map(b, 0)), &ib, &lb));
+	EXPECT_EQ(ia.id, ib.id);
+	ASSERT_EQ(0, mb_map_lookup(mb_object_map(b, 0), &k, &got));
+	EXPECT_EQ(42, got);
+	mb_object_close(a);
+	mb_object_close(b);
+	/* the pin outlives the objects */
+	EXPECT_EQ(0, stat(p, &st));
+}
+
+TEST_F(pinroot, pin_by_name_shape_mismatch_refused)
+{
+	struct mb_open_opts o = { .sz = sizeof(o), .pin_root = self->dir };
+	struct mb_map_create_args ma = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
+					 .value_size = 4, .max_entries = 2, .name = "shared_cnt" };
+	struct mb_object *obj;
+	char p[256];
+	int fd;
+
+	fd = mb_sys_map_create(&ma);
+	ASSERT_GE(fd, 3);
+	snprintf(p, sizeof(p), "%s/shared_cnt", self->dir);
+	ASSERT_EQ(0, mb_sys_obj_pin(fd, p));
+	close(fd);
+	obj = mb_object_open(OBJ("loader_pinned"), &o);
+	ASSERT_NE(NULL, obj);
+	EXPECT_EQ(-EINVAL, mb_object_load(obj));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "differs")) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
+TEST(seed_example_loads_and_attaches)
+{
+	struct mb_object *obj = mb_object_open(OBJ("hello"), NULL);
+	struct mb_link *l;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(1, mb_object_prog_count(obj));
+	EXPECT_STREQ("bpf_prog", mb_prog_name(mb_object_prog(obj, 0)));
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	l = mb_prog_attach(mb_object_prog(obj, 0));
+	ASSERT_NE(NULL, l) TH_LOG("%s", mb_last_error());
+	EXPECT_GE(mb_link_fd(l), 3);
+	mb_link_destroy(l);
+	mb_object_close(obj);
+}
+
+TEST(missing_file_and_garbage_are_clear_errors)
+{
+	char path[] = "/tmp/mbtest_garbageXXXXXX";
+	int fd = mkstemp(path);
+
+	EXPECT_EQ(NULL, mb_object_open("/nonexistent/x.o", NULL));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "/nonexistent/x.o"));
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(11, write(fd, "hello world", 11));
+	close(fd);
+	EXPECT_EQ(NULL, mb_object_open(path, NULL));
+	EXPECT_NE(0, strlen(mb_last_error()));
+	unlink(path);
+}
+
+TEST_HARNESS_MAIN
