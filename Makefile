@@ -96,8 +96,8 @@ $(B)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h)
 KSELFTEST := build/kselftest
 $(KSELFTEST)/kselftest_harness.h:
 	BUILD=build scripts/setup.sh
-TEST_CFLAGS = $(ALL_CFLAGS) -I$(KSELFTEST) -Wno-unused-parameter -Wno-sign-compare -DMB_BUILD_DIR='"$(abspath $(B))"' -DMB_SRC_DIR='"$(abspath .)"'
-$(B)/tests/%: tests/%.c tests/*.h $(B)/libminibpf.a $(KSELFTEST)/kselftest_harness.h
+TEST_CFLAGS = $(ALL_CFLAGS) -I$(KSELFTEST) -Wno-unused-parameter -Wno-sign-compare -Wno-misleading-indentation -DMB_BUILD_DIR='"$(abspath $(B))"' -DMB_SRC_DIR='"$(abspath .)"'
+$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  TEST    $<")
 	$(Q)$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libminibpf.a -lelf

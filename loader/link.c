@@ -28,8 +28,8 @@ struct mb_link *mb_prog_attach(struct mb_program *p)
 	n = mb_attach_auto(p->fd, p->def->sec_name, NULL, l->info, MAX_LINKS);
 	if (n < 0) {
 		free(l);
-		mb_err(-n, "prog '%s' (section '%s'): %s", p->def->name, p->def->sec_name,
-		       *mb_attach_error() ? mb_attach_error() : strerror(-n));
+		mb_err_prefix("prog '%s' (section '%s'): ", p->def->name, p->def->sec_name);
+		errno = -n;
 		return NULL;
 	}
 	l->n = n;
@@ -49,8 +49,7 @@ int mb_link_pin(struct mb_link *l, const char *path)
 		return mb_err(EINVAL, "cannot pin %d attachments at one path %s", l->n, path);
 	err = mb_link_info_pin(&l->info[0], path);
 	if (err)
-		return mb_err(-err, "pinning the link at %s: %s", path,
-			      *mb_attach_error() ? mb_attach_error() : strerror(-err));
+		return err;
 	l->pinned = 1;
 	return 0;
 }
