@@ -1,0 +1,147 @@
+/* attach/: SEC() names to attach methods, and one function per attach family.
+ *
+ * Every mb_attach_* function fills a struct mb_link_info and returns 0, or a
+ * negative errno with a message (mb_last_error()). Where the kernel has a
+ * bpf_link for the attachment, info->fd is that link and can be pinned.
+ */
+#ifndef MB_ATTACH_ATTACH_H
+#define MB_ATTACH_ATTACH_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/bpf.h>
+
+#include "syscall/bpf_compat.h"
+
+/* How a program of a section gets attached. */
+enum mb_attach_kind {
+	MB_ATTACH_NONE,         /* loaded only (lwt, action, syscall, ...) */
+	MB_ATTACH_KPROBE,
+	MB_ATTACH_KRETPROBE,
+	MB_ATTACH_KSYSCALL,
+	MB_ATTACH_KRETSYSCALL,
+	MB_ATTACH_UPROBE,
+	MB_ATTACH_URETPROBE,
+	MB_ATTACH_TRACEPOINT,
+	MB_ATTACH_RAW_TP,
+	MB_ATTACH_TRACING,      /* tp_btf, fentry, fexit, fmod_ret: by the load's BTF id */
+	MB_ATTACH_LSM,
+	MB_ATTACH_ITER,
+	MB_ATTACH_FREPLACE,
+	MB_ATTACH_PERF_EVENT,
+	MB_ATTACH_XDP,
+	MB_ATTACH_TC,           /* cls_bpf through netlink, or tcx */
+	MB_ATTACH_TCX,
+	MB_ATTACH_CGROUP,
+	MB_ATTACH_SOCKMAP,      /* sk_skb, sk_msg */
+	MB_ATTACH_NETNS,        /* flow_dissector, sk_lookup */
+	MB_ATTACH_SOCKET,       /* SO_ATTACH_BPF */
+	MB_ATTACH_REUSEPORT,    /* SO_ATTACH_REUSEPORT_EBPF */
+	MB_ATTACH_STRUCT_OPS,
+	MB_ATTACH_OTHER,        /* known section, attach method not supported here */
+};
+
+#define MB_SEC_SLEEPABLE     0x01  /* load with BPF_F_SLEEPABLE */
+#define MB_SEC_XDP_FRAGS     0x02  /* load with BPF_F_XDP_HAS_FRAGS */
+#define MB_SEC_AUTO          0x04  /* the name says where to attach */
+#define MB_SEC_ATTACH_BTF    0x08  /* the load needs a BTF id of the target */
+#define MB_SEC_EXP_OPTIONAL  0x10  /* expected_attach_type may be dropped on old kernels */
+
+struct mb_sec_def {
+	uint32_t prog_type;
+	uint32_t expected_attach_type;
+	uint32_t kind;          /* enum mb_attach_kind */
+	uint32_t flags;         /* MB_SEC_* */
+	const char *target;     /* inside the name, after "type/"; NULL if none */
+	const char *pattern;    /* the table entry that matched, e.g. "kprobe+" */
+};
+
+/* 0 and *out filled, or -ENOENT for an unknown section name. Pure. */
+int mb_sec_lookup(const char *sec, struct mb_sec_def *out);
+/* The name of an attach kind, for messages ("kprobe", "cgroup", ...). */
+const char *mb_attach_kind_name(uint32_t kind);
+
+/* ---- attachments ---------------------------------------------------------- */
+enum mb_link_method {
+	MB_LINK_NONE,
+	MB_LINK_FD,             /* a bpf_link (or raw_tp) fd: pinnable; close detaches */
+	MB_LINK_PERF,           /* perf event with IOC_SET_BPF: not pinnable */
+	MB_LINK_PROG_ATTACH,    /* BPF_PROG_ATTACH: detach by BPF_PROG_DETACH */
+	MB_LINK_XDP_NETLINK,    /* IFLA_XDP: stays until detached */
+	MB_LINK_TC_NETLINK,     /* cls_bpf filter: stays until detached */
+	MB_LINK_SOCKOPT,        /* socket option: lives with the socket */
+};
+
+struct mb_link_info {
+	int fd;                 /* link or perf event fd; -1 if none */
+	uint32_t method;        /* enum mb_link_method */
+	int prog_fd;            /* not owned */
+	int target_fd;          /* not owned: cgroup, map, socket */
+	uint32_t attach_type;
+	uint32_t ifindex;
+	uint32_t flags;         /* XDP flags, BPF_F_ALLOW_* */
+	uint32_t parent;        /* tc: TC_H_INGRESS / egress minor */
+	uint32_t priority, handle;
+};
+
+/* Undo an attachment of any method and close its fd. Idempotent. */
+int mb_link_info_detach(struct mb_link_info *l);
+/* Pin a link fd in bpffs (MB_LINK_FD only). */
+int mb_link_info_pin(const struct mb_link_info *l, const char *path);
+
+/* Tracing. pid -1 / cpu 0 for tracepoints, as perf does for system-wide. */
+int mb_attach_tracepoint(int prog_fd, const char *category, const char *name,
+			 struct mb_link_info *out);
+int mb_attach_raw_tracepoint(int prog_fd, const char *name, struct mb_link_info *out);
+/* tp_btf/fentry/fexit/fmod_ret/lsm: the target is the load's attach_btf_id. */
+int mb_attach_tracing(int prog_fd, uint32_t attach_type, struct mb_link_info *out);
+int mb_attach_iter(int prog_fd, int map_fd, struct mb_link_info *out);
+int mb_attach_kprobe(int prog_fd, int retprobe, const char *func, uint64_t offset,
+		     struct mb_link_info *out);
+/* Probe PATH at FUNC (a symbol, "+off" allowed, or NULL) plus offset; pid -1: all. */
+int mb_attach_uprobe(int prog_fd, int retprobe, const char *path, const char *func,
+		     uint64_t offset, int pid, struct mb_link_info *out);
+/* File offset of SYMBOL in the ELF64 file PATH (symtab, then dynsym). */
+int64_t mb_uprobe_sym_offset(const char *path, const char *symbol);
+/* A cpu-clock software event on each online CPU (max ncpu), one link each.
+ * Returns the number of links made, or a negative errno (nothing left attached). */
+int mb_attach_perf_event(int prog_fd, uint64_t sample_period, struct mb_link_info *out,
+			 int max);
+
+/* Networking. XDP flags: XDP_FLAGS_SKB_MODE / DRV_MODE / HW_MODE. */
+int mb_attach_xdp(int prog_fd, int ifindex, uint32_t flags, struct mb_link_info *out);
+/* Persistent XDP through netlink (like `bpftool net attach xdp`); prog_fd -1 detaches. */
+int mb_xdp_set(int ifindex, int prog_fd, uint32_t flags);
+/* tcx link when the kernel has it (6.6+), else clsact + cls_bpf direct-action. */
+int mb_attach_tc(int prog_fd, int ifindex, int egress, struct mb_link_info *out);
+int mb_attach_tc_netlink(int prog_fd, int ifindex, int egress, struct mb_link_info *out);
+/* BPF_LINK_CREATE on a cgroup fd; with flags (BPF_F_ALLOW_MULTI/OVERRIDE) or when
+ * links are missing, BPF_PROG_ATTACH. */
+int mb_attach_cgroup(int prog_fd, int cgroup_fd, uint32_t attach_type, uint32_t flags,
+		     struct mb_link_info *out);
+int mb_attach_sockmap(int prog_fd, int map_fd, uint32_t attach_type, struct mb_link_info *out);
+/* flow_dissector / sk_lookup on a netns fd (-1: this process's netns). */
+int mb_attach_netns(int prog_fd, int netns_fd, uint32_t attach_type, struct mb_link_info *out);
+int mb_attach_socket(int prog_fd, int sock_fd, struct mb_link_info *out);
+int mb_attach_reuseport(int prog_fd, int sock_fd, struct mb_link_info *out);
+
+/* Where a section that does not name its target goes. Fields unused by the
+ * section's kind are ignored. */
+struct mb_attach_target {
+	int ifindex;            /* xdp, tc */
+	int egress;             /* tc: egress instead of ingress */
+	int target_fd;          /* cgroup, sockmap, netns, socket; 0: none */
+	int pid;                /* uprobe: -1 all processes (default when 0 given) */
+	uint32_t flags;         /* xdp flags, cgroup BPF_F_ALLOW_* */
+	uint64_t sample_period; /* perf_event */
+};
+/* Attach by the SEC() name; target may be NULL for sections naming their target.
+ * perf_event fills one info per CPU: out must have room for max entries.
+ * Returns the number of infos filled (1 for all but perf_event) or -errno. */
+int mb_attach_auto(int prog_fd, const char *sec_name, const struct mb_attach_target *target,
+		   struct mb_link_info *out, int max);
+
+/* Copy trace_pipe to OUT until *stop becomes non-zero (checked every 200 ms). */
+int mb_tracelog_stream(FILE *out, volatile int *stop);
+
+#endif
