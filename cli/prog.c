@@ -41,7 +41,9 @@ static time_t boot_to_wall(uint64_t ns)
 
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_BOOTTIME, &bt);
-	return rt.tv_sec - bt.tv_sec + (time_t)(ns / 1000000000ULL);
+	int64_t d = (int64_t)(rt.tv_sec - bt.tv_sec) * 1000000000 + rt.tv_nsec - bt.tv_nsec;
+
+	return (time_t)((d + (int64_t)ns) / 1000000000);
 }
 
 static void show_one(int fd)

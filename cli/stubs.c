@@ -1,8 +1,6 @@
 /* Commands not written yet. */
 #include "cli/cli.h"
 
-int do_map(int argc, char **argv) { (void)argc; (void)argv; return cli_err("not yet"); }
-int do_link(int argc, char **argv) { (void)argc; (void)argv; return cli_err("not yet"); }
 int do_feature(int argc, char **argv) { (void)argc; (void)argv; return cli_err("not yet"); }
 int do_net(int argc, char **argv) { (void)argc; (void)argv; return cli_err("not yet"); }
 int do_cgroup(int argc, char **argv) { (void)argc; (void)argv; return cli_err("not yet"); }

@@ -1,0 +1,558 @@
+/* minibpf map: show, dump, lookup, update, delete, getnext, pin, create, freeze. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int map_info(int fd, struct bpf_map_info *info)
+{
+	uint32_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	if (mb_sys_obj_get_info_by_fd(fd, info, &len))
+		return cli_err("can't get map info: %s", strerror(errno));
+	return 0;
+}
+
+static int per_cpu(uint32_t t)
+{
+	return t == BPF_MAP_TYPE_PERCPU_HASH || t == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       t == BPF_MAP_TYPE_LRU_PERCPU_HASH || t == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+}
+
+/* Possible CPUs: the kernel sizes per-CPU values by them ("0-3" -> 4). */
+static int ncpus(void)
+{
+	static int n;
+	char buf[128], *p;
+	FILE *f;
+
+	if (n)
+		return n;
+	f = fopen("/sys/devices/system/cpu/possible", "re");
+	if (!f || !fgets(buf, sizeof(buf), f)) {
+		if (f)
+			fclose(f);
+		return n = 1;
+	}
+	fclose(f);
+	p = strrchr(buf, '-');
+	p = strrchr(buf, ',') > p ? strrchr(buf, ',') : p;
+	n = atoi(p ? p + 1 : buf) + 1;
+	return n > 0 ? n : (n = 1);
+}
+
+static uint32_t value_bytes(const struct bpf_map_info *i)
+{
+	return per_cpu(i->type) ? ((i->value_size + 7) & ~7u) * ncpus() : i->value_size;
+}
+
+static void show_one(int fd)
+{
+	struct bpf_map_info info;
+	const char *type;
+	long long memlock = fdinfo_num(fd, "memlock"), frozen = fdinfo_num(fd, "frozen");
+
+	if (map_info(fd, &info))
+		return;
+	type = map_type_name(info.type);
+	frozen = frozen > 0;
+	if (opt.json) {
+		jw_obj();
+		jw_ku("id", info.id);
+		if (type)
+			jw_ks("type", type);
+		else
+			jw_ku("type", info.type);
+		if (*info.name)
+			jw_ks("name", info.name);
+		jw_ku("flags", info.map_flags);
+		jw_ku("bytes_key", info.key_size);
+		jw_ku("bytes_value", info.value_size);
+		jw_ku("max_entries", info.max_entries);
+		if (memlock >= 0)
+			jw_ku("bytes_memlock", memlock);
+		jw_ku("frozen", frozen);
+		if (info.btf_id)
+			jw_ku("btf_id", info.btf_id);
+		jw_end_obj();
+		return;
+	}
+	printf("%u: ", info.id);
+	if (type)
+		printf("%s  ", type);
+	else
+		printf("type %u  ", info.type);
+	if (*info.name)
+		printf("name %s  ", info.name);
+	printf("flags 0x%x\n\tkey %uB  value %uB  max_entries %u", info.map_flags,
+	       info.key_size, info.value_size, info.max_entries);
+	if (memlock >= 0)
+		printf("  memlock %lldB", memlock);
+	if (info.btf_id || frozen)
+		printf("\n\t");
+	if (info.btf_id)
+		printf("btf_id %u", info.btf_id);
+	if (frozen)
+		printf("%sfrozen", info.btf_id ? "  " : "");
+	putchar('\n');
+}
+
+static int do_show(int argc, char **argv)
+{
+	int fds[64], n;
+
+	if (argc) {
+		n = parse_fds(KIND_MAP, &argc, &argv, fds, 64);
+		if (n < 0)
+			return -1;
+		if (argc)
+			return usage_err("map");
+		if (opt.json && n > 1)
+			jw_arr();
+		for (int i = 0; i < n; i++)
+			show_one(fds[i]);
+		if (opt.json && n > 1)
+			jw_end_arr();
+		close_fds(fds, n);
+	} else {
+		uint32_t id = 0;
+
+		if (opt.json)
+			jw_arr();
+		while (!mb_sys_get_next_id(BPF_MAP_GET_NEXT_ID, id, &id)) {
+			int fd = mb_sys_get_fd_by_id(BPF_MAP_GET_FD_BY_ID, id);
+
+			if (fd < 0)
+				continue;
+			show_one(fd);
+			mb_close(fd);
+		}
+		if (opt.json)
+			jw_end_arr();
+	}
+	if (opt.json)
+		jw_done();
+	return 0;
+}
+
+static void hex_line(const char *label, const void *p, uint32_t n, char sepc)
+{
+	printf("%s:%c", label, sepc);
+	print_hex(p, n);
+}
+
+/* One entry, in bpftool's layout. value NULL: key only. */
+static void print_entry(const struct bpf_map_info *i, const void *key, const void *value)
+{
+	uint32_t step = (i->value_size + 7) & ~7u;
+
+	if (opt.json) {
+		jw_obj();
+		jw_key("key");
+		jw_hexbytes(key, i->key_size);
+		if (per_cpu(i->type)) {
+			jw_key("values");
+			jw_arr();
+			for (int c = 0; c < ncpus(); c++) {
+				jw_obj();
+				jw_ku("cpu", c);
+				jw_key("value");
+				jw_hexbytes((const char *)value + c * step, i->value_size);
+				jw_end_obj();
+			}
+			jw_end_arr();
+		} else if (value) {
+			jw_key("value");
+			jw_hexbytes(value, i->value_size);
+		}
+		jw_end_obj();
+		return;
+	}
+	if (!per_cpu(i->type)) {
+		int brk = i->key_size > 16 || i->value_size > 16;
+		int one = i->key_size + i->value_size <= 24 && !brk;
+
+		hex_line("key", key, i->key_size, brk ? '\n' : ' ');
+		if (value) {
+			fputs(one ? "  " : "\n", stdout);
+			hex_line("value", value, i->value_size, brk ? '\n' : ' ');
+		}
+		putchar('\n');
+		return;
+	}
+	hex_line("key", key, i->key_size, '\n');
+	putchar('\n');
+	for (int c = 0; c < ncpus(); c++) {
+		printf("value (CPU %02d):%c", c, i->value_size > 16 ? '\n' : ' ');
+		print_hex((const char *)value + c * step, i->value_size);
+		putchar('\n');
+	}
+}
+
+static int open_map(int *argc, char ***argv, struct bpf_map_info *info)
+{
+	int fd = parse_fd(KIND_MAP, argc, argv);
+
+	if (fd < 0)
+		return -1;
+	if (map_info(fd, info)) {
+		mb_close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int do_dump(int argc, char **argv)
+{
+	struct bpf_map_info info;
+	unsigned char *key, *next, *val;
+	int fd = open_map(&argc, &argv, &info), n = 0, err;
+	const void *prev = NULL;
+
+	if (fd < 0)
+		return -1;
+	if (argc) {
+		mb_close(fd);
+		return usage_err("map");
+	}
+	key = calloc(1, info.key_size + 1);
+	next = calloc(1, info.key_size + 1);
+	val = calloc(1, value_bytes(&info) + 1);
+	if (!key || !next || !val) {
+		err = cli_err("out of memory");
+		goto out;
+	}
+	if (opt.json)
+		jw_arr();
+	while (!(err = mb_sys_map_get_next_key(fd, prev, next))) {
+		memcpy(key, next, info.key_size);
+		prev = key;
+		err = mb_sys_map_lookup(fd, key, val, 0);
+		if (err == -ENOENT)
+			continue;       /* deleted meanwhile */
+		if (err) {
+			if (!opt.json)
+				printf("Error: lookup: %s\n", strerror(-err));
+			continue;
+		}
+		print_entry(&info, key, info.value_size ? val : NULL);
+		n++;
+	}
+	if (opt.json) {
+		jw_end_arr();
+		jw_done();
+	} else {
+		printf("Found %d element%s\n", n, n == 1 ? "" : "s");
+	}
+	err = err == -ENOENT ? 0 : cli_err("get next key: %s", strerror(-err));
+out:
+	free(key);
+	free(next);
+	free(val);
+	mb_close(fd);
+	return err;
+}
+
+/* Bytes for a key or value: "hex 01 02", "0x01 2 3" (one byte per token) or
+ * typed "u32 5" / "u64 5 6" / "s16 -1" (host order, each token one item).
+ * Consumes tokens until n bytes are filled. */
+static int parse_bytes(int *argc, char ***argv, void *out, uint32_t n, const char *what)
+{
+	unsigned char *b = out;
+	int base = 0, width = 1, sgn = 0;
+
+	if (*argc && is_prefix(**argv, "hex") && strlen(**argv) == 3) {
+		base = 16;
+		(*argc)--, (*argv)++;
+	} else if (*argc && (**argv)[0] && strchr("us", (**argv)[0]) &&
+		   strspn(**argv + 1, "0123456789") == strlen(**argv + 1) && (**argv)[1]) {
+		int bits = atoi(**argv + 1);
+
+		if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
+			return cli_err("%s: type '%s' must be u8/u16/u32/u64 or s8..s64", what, **argv);
+		width = bits / 8;
+		sgn = (**argv)[0] == 's';
+		if (n % width)
+			return cli_err("%s: %u bytes is not a whole number of %s", what, n, **argv);
+		(*argc)--, (*argv)++;
+	}
+	for (uint32_t i = 0; i < n; i += width) {
+		char *end;
+		unsigned long long v;
+
+		if (!*argc)
+			return cli_err("%s: %u byte%s expected, got %u", what, n, n == 1 ? "" : "s", i);
+		errno = 0;
+		v = sgn ? (unsigned long long)strtoll(**argv, &end, 0) : strtoull(**argv, &end, base);
+		if (*end || !***argv || errno ||
+		    (width < 8 && !sgn && v >> (width * 8)) ||
+		    (width < 8 && sgn && ((long long)v < -(1LL << (width * 8 - 1)) ||
+					  (long long)v >= 1LL << (width * 8 - 1))))
+			return cli_err("%s: can't parse '%s' as %d-byte %s", what, **argv, width,
+				       sgn ? "signed integer" : "unsigned integer");
+		if (width == 1) b[i] = v;
+		else if (width == 2) { uint16_t x = v; memcpy(b + i, &x, 2); }
+		else if (width == 4) { uint32_t x = v; memcpy(b + i, &x, 4); }
+		else memcpy(b + i, &v, 8);
+		(*argc)--, (*argv)++;
+	}
+	return 0;
+}
+
+static int fd_valued(uint32_t t)
+{
+	return t == BPF_MAP_TYPE_PROG_ARRAY || t == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+	       t == BPF_MAP_TYPE_HASH_OF_MAPS || t == BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
+	       t == BPF_MAP_TYPE_SOCKMAP || t == BPF_MAP_TYPE_SOCKHASH ||
+	       t == BPF_MAP_TYPE_CGROUP_ARRAY;
+}
+
+/* `map OP MAP [key ...] [value ...] [any|exist|noexist]`. */
+static int elem_op(int argc, char **argv, char op)
+{
+	struct bpf_map_info info;
+	unsigned char *key = NULL, *val = NULL, *next = NULL;
+	int fd = open_map(&argc, &argv, &info), err = -1, has_key = 0, vfd = -1;
+	uint64_t flags = BPF_ANY;
+	uint32_t vb;
+
+	if (fd < 0)
+		return -1;
+	vb = value_bytes(&info);
+	key = calloc(1, info.key_size + 1);
+	next = calloc(1, info.key_size + 1);
+	val = calloc(1, vb + 1);
+	if (!key || !val || !next) {
+		cli_err("out of memory");
+		goto out;
+	}
+	while (argc) {
+		if (is_prefix(argv[0], "key") && !has_key) {
+			argc--, argv++;
+			if (parse_bytes(&argc, &argv, key, info.key_size, "key"))
+				goto out;
+			has_key = 1;
+		} else if (is_prefix(argv[0], "value") && op == 'u') {
+			argc--, argv++;
+			if (fd_valued(info.type) && argc &&
+			    (!strcmp(argv[0], "id") || !strcmp(argv[0], "pinned") ||
+			     !strcmp(argv[0], "name"))) {
+				vfd = parse_fd(info.type == BPF_MAP_TYPE_PROG_ARRAY ? KIND_PROG :
+					       KIND_MAP, &argc, &argv);
+				if (vfd < 0)
+					goto out;
+				memcpy(val, &vfd, 4);
+			} else if (parse_bytes(&argc, &argv, val, info.value_size, "value")) {
+				goto out;
+			}
+			/* one value for every CPU, as bpftool does */
+			for (int c = 1; per_cpu(info.type) && c < ncpus(); c++)
+				memcpy(val + c * ((info.value_size + 7) & ~7u), val, info.value_size);
+		} else if (op == 'u' && !strcmp(argv[0], "any")) {
+			flags = BPF_ANY, argc--, argv++;
+		} else if (op == 'u' && !strcmp(argv[0], "exist")) {
+			flags = BPF_EXIST, argc--, argv++;
+		} else if (op == 'u' && !strcmp(argv[0], "noexist")) {
+			flags = BPF_NOEXIST, argc--, argv++;
+		} else {
+			usage_err("map");
+			goto out;
+		}
+	}
+	if (!has_key && op != 'n' && info.key_size) {
+		cli_err("'key' expected");
+		goto out;
+	}
+	switch (op) {
+	case 'l':
+		err = mb_sys_map_lookup(fd, key, val, 0);
+		if (err == -ENOENT) {
+			cli_err("key not found");
+			goto out;
+		}
+		if (!err)
+			print_entry(&info, key, val);
+		break;
+	case 'u':
+		err = mb_sys_map_update(fd, key, val, flags);
+		break;
+	case 'd':
+		err = mb_sys_map_delete(fd, key);
+		break;
+	case 'n':
+		err = mb_sys_map_get_next_key(fd, has_key ? key : NULL, next);
+		if (err == -ENOENT) {
+			cli_err("no next key");
+			goto out;
+		}
+		if (err)
+			break;
+		if (opt.json) {
+			jw_obj();
+			jw_key("key");
+			if (has_key)
+				jw_hexbytes(key, info.key_size);
+			else
+				jw_null();
+			jw_key("next_key");
+			jw_hexbytes(next, info.key_size);
+			jw_end_obj();
+		} else {
+			if (has_key)
+				hex_line("key", key, info.key_size, '\n');
+			else
+				printf("key: None");
+			hex_line("\nnext key", next, info.key_size, '\n');
+			putchar('\n');
+		}
+		break;
+	}
+	if (err) {
+		cli_err("%s failed: %s", op == 'l' ? "lookup" : op == 'u' ? "update" :
+			op == 'd' ? "delete" : "get next key", strerror(-err));
+		err = -1;
+	} else if (opt.json && (op == 'l' || op == 'n')) {
+		jw_done();
+	}
+out:
+	mb_close(vfd);
+	free(key);
+	free(val);
+	free(next);
+	mb_close(fd);
+	return err;
+}
+
+static int do_lookup(int argc, char **argv) { return elem_op(argc, argv, 'l'); }
+static int do_update(int argc, char **argv) { return elem_op(argc, argv, 'u'); }
+static int do_delete(int argc, char **argv) { return elem_op(argc, argv, 'd'); }
+static int do_getnext(int argc, char **argv) { return elem_op(argc, argv, 'n'); }
+
+int cmd_pin(int kind, int argc, char **argv, const char *obj);
+static int do_pin(int argc, char **argv) { return cmd_pin(KIND_MAP, argc, argv, "map"); }
+
+static int do_freeze(int argc, char **argv)
+{
+	int fd = parse_fd(KIND_MAP, &argc, &argv), err;
+
+	if (fd < 0)
+		return -1;
+	if (argc) {
+		mb_close(fd);
+		return usage_err("map");
+	}
+	err = mb_sys_map_freeze(fd);
+	mb_close(fd);
+	return err ? cli_err("freeze: %s", strerror(-err)) : 0;
+}
+
+static int do_create(int argc, char **argv)
+{
+	struct mb_map_create_args a = { .inner_map_fd = -1 };
+	const char *file;
+	int fd, err, have = 0;
+
+	if (next_arg(&argc, &argv, &file, "FILE"))
+		return -1;
+	while (argc) {
+		const char *k = argv[0], *v = argc > 1 ? argv[1] : NULL;
+		char *end = (char *)"";
+		unsigned long n = 0;
+
+		if (!v)
+			return usage_err("map");
+		if (is_prefix(k, "inner_map")) {
+			argc--, argv++;
+			mb_close(a.inner_map_fd);
+			a.inner_map_fd = parse_fd(KIND_MAP, &argc, &argv);
+			if (a.inner_map_fd < 0)
+				return -1;
+			continue;
+		}
+		if (!is_prefix(k, "type") && !is_prefix(k, "name")) {
+			n = strtoul(v, &end, 0);
+			if (*end || !*v) {
+				mb_close(a.inner_map_fd);
+				return cli_err("can't parse %s '%s'", k, v);
+			}
+		}
+		if (is_prefix(k, "type")) {
+			int t = name_lookup(map_type_name, 64, v);
+
+			if (t < 0) {
+				mb_close(a.inner_map_fd);
+				return cli_err("unknown map type '%s'", v);
+			}
+			a.map_type = t, have |= 1;
+		} else if (is_prefix(k, "key")) {
+			a.key_size = n, have |= 2;
+		} else if (is_prefix(k, "value")) {
+			a.value_size = n, have |= 4;
+		} else if (is_prefix(k, "entries")) {
+			a.max_entries = n, have |= 8;
+		} else if (is_prefix(k, "name")) {
+			a.name = v, have |= 16;
+		} else if (is_prefix(k, "flags")) {
+			a.map_flags = n;
+		} else {
+			mb_close(a.inner_map_fd);
+			return usage_err("map");
+		}
+		argc -= 2, argv += 2;
+	}
+	if ((have & 31) != 31) {
+		mb_close(a.inner_map_fd);
+		return cli_err("map create needs type, key, value, entries and name");
+	}
+	fd = mb_sys_map_create(&a);
+	mb_close(a.inner_map_fd);
+	if (fd < 0)
+		return cli_err("map create: %s", strerror(-fd));
+	err = mb_sys_obj_pin(fd, file);
+	mb_close(fd);
+	return err ? cli_err("pin at '%s': %s", file, strerror(-err)) : 0;
+}
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	fprintf(stderr,
+		"Usage: minibpf map { show | list } [MAP]\n"
+		"       minibpf map create FILE type TYPE key KEY_SIZE value VALUE_SIZE \\\n"
+		"                   entries MAX_ENTRIES name NAME [flags FLAGS] [inner_map MAP]\n"
+		"       minibpf map dump MAP\n"
+		"       minibpf map update MAP [key DATA] [value VALUE] [UPDATE_FLAGS]\n"
+		"       minibpf map lookup MAP [key DATA]\n"
+		"       minibpf map getnext MAP [key DATA]\n"
+		"       minibpf map delete MAP key DATA\n"
+		"       minibpf map pin MAP FILE\n"
+		"       minibpf map freeze MAP\n"
+		"       minibpf map help\n"
+		"  MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
+		"  DATA := { [hex] BYTES | {u8|u16|u32|u64|s8|s16|s32|s64} NUMBERS }\n"
+		"  VALUE := { DATA | MAP | PROG }\n"
+		"  UPDATE_FLAGS := { any | exist | noexist }\n");
+	return 0;
+}
+
+static const struct cmd cmds[] = {
+	{ "show", do_show },
+	{ "list", do_show },
+	{ "help", do_help },
+	{ "dump", do_dump },
+	{ "update", do_update },
+	{ "lookup", do_lookup },
+	{ "getnext", do_getnext },
+	{ "delete", do_delete },
+	{ "pin", do_pin },
+	{ "create", do_create },
+	{ "freeze", do_freeze },
+	{ 0 }
+};
+
+int do_map(int argc, char **argv)
+{
+	return cmd_select(cmds, argc, argv, "map");
+}
