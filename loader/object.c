@@ -44,7 +44,7 @@ struct mb_object *mb_object_open_mem(const void *data, size_t size, const struct
 		int e = errno ? errno : EINVAL;
 
 		free(obj);
-		mb_err(e, "%s: %s", name, err);
+		mb_err(e, "%s", err);
 		return NULL;
 	}
 	obj->name = dup_or(o && o->object_name ? NULL : obj->elf->obj_name, name);
