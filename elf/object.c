@@ -15,6 +15,7 @@
 #define SHT_RELA_ 4
 #define STT_SECTION_ 3
 #define STT_FUNC_ 2
+#define STT_OBJECT_ 1
 #define STB_LOCAL_ 0
 #define STB_WEAK_ 2
 #define R_BPF_NONE 0
@@ -137,6 +138,45 @@ static int read_license_version(struct parser *p)
 				    (unsigned long long)size);
 		p->obj->kern_version = mb_elf_rd32(e, d);
 		p->obj->has_version = 1;
+	}
+	return 0;
+}
+
+static int read_sections_vars(struct parser *p)
+{
+	struct mb_elf *e = &p->e;
+	struct mb_elf_object *obj = p->obj;
+	uint32_t i;
+
+	obj->sections = calloc(e->shnum, sizeof(*obj->sections));
+	if (!obj->sections)
+		return fail(p, -ENOMEM, "out of memory");
+	obj->nsections = e->shnum;
+	for (i = 0; i < e->shnum; i++) {
+		obj->sections[i].type = e->sh[i].type;
+		obj->sections[i].flags = e->sh[i].flags;
+		obj->sections[i].size = e->sh[i].size;
+		if (!(obj->sections[i].name = strdup(e->sh[i].name)))
+			return fail(p, -ENOMEM, "out of memory");
+	}
+	for (i = 1; i < e->nsyms; i++) {
+		const struct mb_elf_sym *s = &e->syms[i];
+		struct mb_elf_var *v;
+
+		if (s->type != STT_OBJECT_ || !s->name[0] || s->shndx == 0 || s->shndx >= e->shnum ||
+		    e->sh[s->shndx].flags & SHF_EXECINSTR_)
+			continue;
+		if (s->value > e->sh[s->shndx].size || s->size > e->sh[s->shndx].size - s->value)
+			return fail(p, -EINVAL, "variable '%s' (offset %llu, size %llu) does not fit section '%s'",
+				    s->name, (unsigned long long)s->value, (unsigned long long)s->size,
+				    e->sh[s->shndx].name);
+		v = push(&obj->vars, &obj->nvars, sizeof(*v));
+		if (!v || !(v->name = strdup(s->name)))
+			return fail(p, -ENOMEM, "out of memory");
+		v->sec_idx = s->shndx;
+		v->offset = (uint32_t)s->value;
+		v->size = (uint32_t)s->size;
+		v->global = s->bind != STB_LOCAL_;
 	}
 	return 0;
 }
@@ -415,6 +455,7 @@ static int read_btf_maps(struct parser *p)
 {
 	struct mb_elf_object *obj = p->obj;
 	struct mb_btf_map_def *defs = NULL;
+	const struct mb_elf_var *v;
 	char berr[200];
 	int n, i, ret = 0;
 
@@ -441,7 +482,14 @@ static int read_btf_maps(struct parser *p)
 		}
 		copy_def(m, &defs[i]);
 		m->sec_idx = p->maps_sec;
-		p->map_var_size[obj->nmaps - 1] = defs[i].size;
+		/* clang leaves DATASEC offsets 0 in objects: the symbol knows. */
+		v = mb_elf_object_var_find(obj, ".maps", defs[i].name);
+		if (!v) {
+			ret = fail(p, -EINVAL, "map '%s': no symbol for it in section '.maps'", defs[i].name);
+			goto out;
+		}
+		m->sec_offset = v->offset;
+		p->map_var_size[obj->nmaps - 1] = v->size;
 		p->map_values_off[obj->nmaps - 1] = defs[i].values_offset;
 		if (defs[i].has_inner && defs[i].inner) {
 			char iname[80];
@@ -787,6 +835,8 @@ struct mb_elf_object *mb_elf_object_parse(const void *data, size_t size, const c
 	p.obj->big_endian = p.e.big_endian;
 	ret = read_license_version(&p);
 	if (!ret)
+		ret = read_sections_vars(&p);
+	if (!ret)
 		ret = read_texts(&p);
 	if (!ret)
 		ret = read_funcs(&p);
@@ -861,6 +911,12 @@ void mb_elf_object_free(struct mb_elf_object *obj)
 		map_free(&obj->maps[i]);
 	for (i = 0; i < obj->nexterns; i++)
 		free(obj->externs[i].name);
+	for (i = 0; i < obj->nsections; i++)
+		free(obj->sections[i].name);
+	for (i = 0; i < obj->nvars; i++)
+		free(obj->vars[i].name);
+	free(obj->sections);
+	free(obj->vars);
 	free(obj->texts);
 	free(obj->funcs);
 	free(obj->progs);
@@ -895,4 +951,26 @@ int mb_elf_object_map_find(const struct mb_elf_object *obj, const char *name)
 		if (!strcmp(obj->maps[i].name, name))
 			return (int)i;
 	return -1;
+}
+
+int mb_elf_object_sec_find(const struct mb_elf_object *obj, const char *name)
+{
+	uint32_t i;
+
+	for (i = 1; i < obj->nsections; i++)
+		if (!strcmp(obj->sections[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+const struct mb_elf_var *mb_elf_object_var_find(const struct mb_elf_object *obj,
+						const char *sec_name, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < obj->nvars; i++)
+		if (!strcmp(obj->vars[i].name, name) &&
+		    !strcmp(obj->sections[obj->vars[i].sec_idx].name, sec_name))
+			return &obj->vars[i];
+	return NULL;
 }

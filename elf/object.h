@@ -116,6 +116,26 @@ struct mb_elf_reloc {
 	uint32_t offset;            /* DATA: byte offset; CALL/FUNC: target insn in that text */
 };
 
+/* Every ELF section, by index (for messages, display and BTF fixups). */
+struct mb_elf_section {
+	char *name;
+	uint32_t type;              /* SHT_* */
+	uint64_t flags;             /* SHF_* */
+	uint64_t size;
+};
+
+/* A variable (STT_OBJECT symbol) in a non-code section. clang leaves the
+ * sizes and variable offsets of .BTF DATASECs at 0 in an object file; the
+ * loader fills them from these (and from sections[].size) before
+ * BPF_BTF_LOAD, as libbpf does. */
+struct mb_elf_var {
+	char *name;
+	uint32_t sec_idx;
+	uint32_t offset;
+	uint32_t size;
+	int global;
+};
+
 struct mb_elf_object {
 	char *name;                 /* as given to mb_elf_object_parse() */
 	char *obj_name;             /* libbpf's object name: basename cut at the first '.' */
@@ -124,6 +144,8 @@ struct mb_elf_object {
 	uint32_t kern_version;      /* `version` section, 0 if absent */
 	int has_version;
 
+	struct mb_elf_section *sections; uint32_t nsections;
+	struct mb_elf_var *vars;      uint32_t nvars;
 	struct mb_elf_text *texts;    uint32_t ntexts;
 	struct mb_elf_func *funcs;    uint32_t nfuncs;    /* sorted by (text, insn_off) */
 	struct mb_elf_prog *progs;    uint32_t nprogs;    /* in section, then offset order */
@@ -148,6 +170,10 @@ void mb_elf_object_free(struct mb_elf_object *obj);
 /* Lookups; -1 if absent. */
 int mb_elf_object_prog_find(const struct mb_elf_object *obj, const char *name);
 int mb_elf_object_map_find(const struct mb_elf_object *obj, const char *name);
+int mb_elf_object_sec_find(const struct mb_elf_object *obj, const char *name);
+/* The variable `name` in section `sec_name`, NULL if absent. */
+const struct mb_elf_var *mb_elf_object_var_find(const struct mb_elf_object *obj,
+						const char *sec_name, const char *name);
 
 /* ---- the pure linker (elf/link.c) ---------------------------------------- */
 

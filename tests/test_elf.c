@@ -1,0 +1,725 @@
+// elf/: the ELF reader, the object model and the pure linker. No kernel
+// needed. Oracle: libelf reads the same fixtures and must agree with us.
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "elf/elf_reader.h"
+#include "elf/object.h"
+
+#include "kselftest_harness.h"
+
+#define MULTI MB_BUILD_DIR "/progs/elf_multi.bpf.o"
+#define LEGACY MB_BUILD_DIR "/progs/elf_legacy.bpf.o"
+
+static void *slurp(const char *path, size_t *size)
+{
+	struct stat st;
+	void *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !(buf = malloc(st.st_size ? st.st_size : 1)) ||
+	    read(fd, buf, st.st_size) != st.st_size) {
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	*size = st.st_size;
+	return buf;
+}
+
+static struct mb_elf_object *parse_file(const char *path, char *err, size_t errlen)
+{
+	size_t size;
+	void *data = slurp(path, &size);
+	struct mb_elf_object *obj;
+
+	if (!data) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	obj = mb_elf_object_parse(data, size, path, err, errlen);
+	free(data);        /* the object must not need it any more */
+	return obj;
+}
+
+/* Compare our reader with libelf on every section, symbol and relocation. */
+static int agree_with_libelf(struct __test_metadata *_metadata, const char *path)
+{
+	size_t size, shnum, shstrndx, i;
+	void *data = slurp(path, &size);
+	struct mb_elf e;
+	char err[256];
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	int fd;
+
+	if (!data)
+		return -1;
+	EXPECT_EQ(0, mb_elf_open(&e, data, size, err, sizeof(err))) TH_LOG("%s", err);
+	elf_version(EV_CURRENT);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	EXPECT_NE(NULL, elf);
+	EXPECT_EQ(0, elf_getshdrnum(elf, &shnum));
+	EXPECT_EQ(0, elf_getshdrstrndx(elf, &shstrndx));
+	EXPECT_EQ(shnum, e.shnum);
+	EXPECT_EQ(shstrndx, e.shstrndx);
+	while ((scn = elf_nextscn(elf, scn))) {
+		size_t idx = elf_ndxscn(scn);
+		const struct mb_elf_shdr *s = &e.sh[idx];
+		GElf_Shdr sh;
+
+		gelf_getshdr(scn, &sh);
+		EXPECT_STREQ(elf_strptr(elf, shstrndx, sh.sh_name), s->name);
+		EXPECT_EQ(sh.sh_type, s->type);
+		EXPECT_EQ(sh.sh_flags, s->flags);
+		EXPECT_EQ(sh.sh_offset, s->offset);
+		EXPECT_EQ(sh.sh_size, s->size);
+		EXPECT_EQ(sh.sh_link, s->link);
+		EXPECT_EQ(sh.sh_info, s->info);
+		EXPECT_EQ(sh.sh_entsize, s->entsize);
+		if (sh.sh_type == SHT_SYMTAB) {
+			Elf_Data *d = elf_getdata(scn, NULL);
+			size_t n = sh.sh_size / sh.sh_entsize;
+
+			EXPECT_EQ(n, e.nsyms);
+			for (i = 0; i < n && i < e.nsyms; i++) {
+				GElf_Sym sym;
+
+				gelf_getsym(d, (int)i, &sym);
+				EXPECT_STREQ(elf_strptr(elf, sh.sh_link, sym.st_name), e.syms[i].name);
+				EXPECT_EQ(sym.st_value, e.syms[i].value);
+				EXPECT_EQ(sym.st_size, e.syms[i].size);
+				EXPECT_EQ(GELF_ST_TYPE(sym.st_info), e.syms[i].type);
+				EXPECT_EQ(GELF_ST_BIND(sym.st_info), e.syms[i].bind);
+				EXPECT_EQ(sym.st_shndx, e.syms[i].shndx);
+			}
+		}
+		if (sh.sh_type == SHT_REL) {
+			Elf_Data *d = elf_getdata(scn, NULL);
+			struct mb_elf_rel *rels;
+			int n = mb_elf_rels(&e, (uint32_t)idx, &rels);
+
+			EXPECT_EQ((int)(sh.sh_size / sh.sh_entsize), n);
+			for (i = 0; (int)i < n; i++) {
+				GElf_Rel rel;
+
+				gelf_getrel(d, (int)i, &rel);
+				EXPECT_EQ(rel.r_offset, rels[i].offset);
+				EXPECT_EQ(GELF_R_SYM(rel.r_info), rels[i].sym);
+				EXPECT_EQ(GELF_R_TYPE(rel.r_info), rels[i].type);
+			}
+			free(rels);
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	mb_elf_close(&e);
+	free(data);
+	return 0;
+}
+
+TEST(reader_agrees_with_libelf)
+{
+	ASSERT_EQ(0, agree_with_libelf(_metadata, MULTI)) TH_LOG("missing %s", MULTI);
+	ASSERT_EQ(0, agree_with_libelf(_metadata, LEGACY)) TH_LOG("missing %s", LEGACY);
+}
+
+/* Symbol lookup through libelf: the oracle for program boundaries. */
+static int libelf_sym(const char *path, const char *name, GElf_Sym *out, char *secname, size_t len)
+{
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), found = -1;
+
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	elf_getshdrstrndx(elf, &shstrndx);
+	while (elf && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		size_t i;
+
+		gelf_getshdr(scn, &sh);
+		if (sh.sh_type != SHT_SYMTAB)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			gelf_getsym(d, (int)i, out);
+			if (!strcmp(elf_strptr(elf, sh.sh_link, out->st_name), name)) {
+				GElf_Shdr ts;
+
+				gelf_getshdr(elf_getscn(elf, out->st_shndx), &ts);
+				snprintf(secname, len, "%s", elf_strptr(elf, shstrndx, ts.sh_name));
+				found = 0;
+				break;
+			}
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return found;
+}
+
+TEST(programs)
+{
+	static const struct { const char *name, *sec; int global; } want[] = {
+		{ "xdp_second", "xdp", 1 },
+		{ "xdp_first", "xdp", 1 },
+		{ "xdp_static", "xdp", 0 },
+		{ "handle_exec", "tracepoint/syscalls/sys_enter_execve", 1 },
+	};
+	char err[256], sec[256];
+	struct mb_elf_object *obj = parse_file(MULTI, err, sizeof(err));
+	size_t size;
+	uint8_t *raw = slurp(MULTI, &size);
+	uint32_t i;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+	ASSERT_EQ(4, obj->nprogs);
+	ASSERT_STREQ("GPL", obj->license);
+	EXPECT_EQ(0, obj->has_version);
+	for (i = 0; i < 4; i++) {
+		int k = mb_elf_object_prog_find(obj, want[i].name);
+		const struct mb_elf_prog *p;
+		GElf_Sym sym;
+
+		ASSERT_GE(k, 0) TH_LOG("program %s not found", want[i].name);
+		p = &obj->progs[k];
+		EXPECT_STREQ(want[i].sec, p->sec_name);
+		EXPECT_EQ(want[i].global, p->global);
+		ASSERT_EQ(0, libelf_sym(MULTI, want[i].name, &sym, sec, sizeof(sec)));
+		EXPECT_STREQ(sec, p->sec_name);
+		EXPECT_EQ(sym.st_shndx, p->sec_idx);
+		EXPECT_EQ(sym.st_value / 8, p->insn_off);
+		EXPECT_EQ(sym.st_size / 8, p->insn_cnt);
+		/* A little-endian object on a little-endian host: bytes equal. */
+		if (*(const uint16_t *)"\1\0" == 1 && !obj->big_endian) {
+			struct mb_elf e;
+
+			ASSERT_EQ(0, mb_elf_open(&e, raw, size, err, sizeof(err)));
+			EXPECT_EQ(0, memcmp(raw + e.sh[p->sec_idx].offset + sym.st_value, p->insns,
+					    p->insn_cnt * 8));
+			mb_elf_close(&e);
+		}
+	}
+	/* .text functions are subprograms, not programs. */
+	EXPECT_EQ(-1, mb_elf_object_prog_find(obj, "sub_static"));
+	EXPECT_EQ(-1, mb_elf_object_prog_find(obj, "sub_global"));
+	EXPECT_EQ(-1, mb_elf_object_prog_find(obj, "loop_cb"));
+	EXPECT_EQ(7, obj->nfuncs);
+	EXPECT_EQ(0, obj->nexterns);
+	EXPECT_NE(NULL, obj->btf_data);
+	EXPECT_NE(NULL, obj->btf_ext_data);
+	free(raw);
+	mb_elf_object_free(obj);
+}
+
+static const struct mb_elf_map *map_get(struct mb_elf_object *obj, const char *name)
+{
+	int k = mb_elf_object_map_find(obj, name);
+
+	return k < 0 ? NULL : &obj->maps[k];
+}
+
+TEST(global_data_maps)
+{
+	char err[256];
+	struct mb_elf_object *obj = parse_file(MULTI, err, sizeof(err));
+	const struct mb_elf_map *m;
+	uint64_t v;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+	ASSERT_NE(NULL, m = map_get(obj, ".data"));
+	EXPECT_STREQ("elf_mult.data", m->kname);
+	EXPECT_EQ(MB_MAP_DATA, m->origin);
+	EXPECT_EQ(BPF_MAP_TYPE_ARRAY, m->type);
+	EXPECT_EQ(4, m->key_size);
+	EXPECT_EQ(24, m->value_size);
+	EXPECT_EQ(1, m->max_entries);
+	EXPECT_EQ(0, m->map_flags);
+	EXPECT_EQ(0, m->freeze);
+	if (!obj->big_endian) {
+		memcpy(&v, m->init_data, 8);
+		EXPECT_EQ(7, v);        /* data_var */
+		memcpy(&v, (char *)m->init_data + 16, 8);
+		EXPECT_EQ(3, v);        /* static_data */
+	}
+	ASSERT_NE(NULL, m = map_get(obj, ".rodata"));
+	EXPECT_STREQ("elf_mult.rodata", m->kname);
+	EXPECT_EQ(BPF_F_RDONLY_PROG, m->map_flags);
+	EXPECT_EQ(1, m->freeze);
+	EXPECT_EQ(16, m->value_size);
+	ASSERT_NE(NULL, m = map_get(obj, ".bss"));
+	EXPECT_STREQ("elf_mult.bss", m->kname);
+	EXPECT_EQ(8, m->value_size);
+	memcpy(&v, m->init_data, 8);
+	EXPECT_EQ(0, v);
+	ASSERT_NE(NULL, m = map_get(obj, ".data.custom"));
+	EXPECT_STREQ(".data.custom", m->kname);
+	EXPECT_EQ(4, m->value_size);
+	mb_elf_object_free(obj);
+}
+
+TEST(btf_maps_and_initial_values)
+{
+	char err[256];
+	struct mb_elf_object *obj = parse_file(MULTI, err, sizeof(err));
+	const struct mb_elf_map *m;
+	int outer, jumps, seen = 0;
+	uint32_t i;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+	ASSERT_NE(NULL, m = map_get(obj, "counts"));
+	EXPECT_EQ(MB_MAP_BTF, m->origin);
+	EXPECT_STREQ("counts", m->kname);
+	EXPECT_EQ(BPF_MAP_TYPE_HASH, m->type);
+	EXPECT_EQ(4, m->key_size);
+	EXPECT_EQ(8, m->value_size);
+	EXPECT_EQ(128, m->max_entries);
+	ASSERT_NE(NULL, m = map_get(obj, "outer"));
+	EXPECT_EQ(BPF_MAP_TYPE_ARRAY_OF_MAPS, m->type);
+	ASSERT_NE(NULL, m->inner);
+	EXPECT_EQ(BPF_MAP_TYPE_ARRAY, m->inner->type);
+	EXPECT_EQ(8, m->inner->value_size);
+	EXPECT_EQ(4, m->inner->max_entries);
+	outer = mb_elf_object_map_find(obj, "outer");
+	jumps = mb_elf_object_map_find(obj, "jumps");
+	ASSERT_GE(jumps, 0);
+	EXPECT_EQ(BPF_MAP_TYPE_PROG_ARRAY, obj->maps[jumps].type);
+	ASSERT_EQ(3, obj->ninits);
+	for (i = 0; i < obj->ninits; i++) {
+		const struct mb_elf_map_init *in = &obj->inits[i];
+
+		if ((int)in->map == outer && in->slot == 0) {
+			EXPECT_EQ(MB_INIT_MAP, in->kind);
+			EXPECT_STREQ("inner_a", obj->maps[in->target].name);
+			seen |= 1;
+		} else if ((int)in->map == outer && in->slot == 2) {
+			EXPECT_STREQ("inner_b", obj->maps[in->target].name);
+			seen |= 2;
+		} else if ((int)in->map == jumps && in->slot == 1) {
+			EXPECT_EQ(MB_INIT_PROG, in->kind);
+			EXPECT_STREQ("xdp_second", obj->progs[in->target].name);
+			seen |= 4;
+		}
+	}
+	EXPECT_EQ(7, seen);
+	mb_elf_object_free(obj);
+}
+
+static int seg_of(const struct mb_elf_object *obj, const struct mb_elf_linked *l, const char *fn)
+{
+	uint32_t i;
+
+	for (i = 0; i < l->nsegs; i++)
+		if (!strcmp(obj->funcs[l->segs[i].func].name, fn))
+			return (int)l->segs[i].dst_off;
+	return -1;
+}
+
+static const struct mb_elf_patch *patch_at(const struct mb_elf_linked *l, uint32_t insn)
+{
+	uint32_t i;
+
+	for (i = 0; i < l->npatches; i++)
+		if (l->patches[i].insn == insn)
+			return &l->patches[i];
+	return NULL;
+}
+
+/* Every pseudo call / function address lands on a segment start (our
+ * fixtures only call function entries). */
+static void check_targets(struct __test_metadata *_metadata, const struct mb_elf_linked *l)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < l->insn_cnt; i++) {
+		const struct bpf_insn *in = &l->insns[i];
+		int is_ld = in->code == (BPF_LD | BPF_IMM | BPF_DW);
+		int found = 0;
+
+		if ((in->code == (BPF_JMP | BPF_CALL) && in->src_reg == BPF_PSEUDO_CALL) ||
+		    (is_ld && in->src_reg == BPF_PSEUDO_FUNC)) {
+			int64_t t = (int64_t)i + in->imm + 1;
+
+			for (k = 0; k < l->nsegs; k++)
+				found |= t == l->segs[k].dst_off;
+			EXPECT_TRUE(found) TH_LOG("insn %u: target %lld", i, (long long)t);
+		}
+		if (is_ld)
+			i++;
+	}
+}
+
+TEST(linker)
+{
+	char err[256];
+	struct mb_elf_object *obj = parse_file(MULTI, err, sizeof(err));
+	struct mb_elf_linked l;
+	const struct mb_elf_patch *p;
+	int k, sub, cb, glob;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+
+	/* xdp_first: calls sub_static through the .text section symbol (insn 24). */
+	k = mb_elf_object_prog_find(obj, "xdp_first");
+	ASSERT_EQ(0, mb_elf_prog_link(obj, k, &l, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(2, l.nsegs);
+	EXPECT_EQ(0, l.segs[0].dst_off);
+	EXPECT_EQ(obj->progs[k].insn_off, l.segs[0].src_off);
+	EXPECT_EQ(obj->progs[k].insn_cnt, l.segs[0].cnt);
+	sub = seg_of(obj, &l, "sub_static");
+	EXPECT_EQ((int)obj->progs[k].insn_cnt, sub);
+	EXPECT_EQ(obj->progs[k].insn_cnt + 10, l.insn_cnt);
+	EXPECT_EQ(BPF_PSEUDO_CALL, (int)l.insns[24].src_reg);
+	EXPECT_EQ(sub - 25, l.insns[24].imm);
+	ASSERT_NE(NULL, p = patch_at(&l, 5));
+	EXPECT_EQ(MB_PATCH_MAP_FD, p->kind);
+	EXPECT_STREQ("counts", obj->maps[p->index].name);
+	ASSERT_NE(NULL, p = patch_at(&l, 9));
+	EXPECT_EQ(MB_PATCH_MAP_VALUE, p->kind);
+	EXPECT_STREQ(".rodata", obj->maps[p->index].name);
+	EXPECT_EQ(0, p->offset);
+	ASSERT_NE(NULL, p = patch_at(&l, 16));  /* static_data: section symbol + 16 */
+	EXPECT_STREQ(".data", obj->maps[p->index].name);
+	EXPECT_EQ(16, p->offset);
+	ASSERT_NE(NULL, p = patch_at(&l, sub + 3));     /* bss_var, inside sub_static */
+	EXPECT_STREQ(".bss", obj->maps[p->index].name);
+	EXPECT_EQ(5, l.npatches);
+	check_targets(_metadata, &l);
+	mb_elf_linked_free(&l);
+
+	/* xdp_second: a bpf_loop callback, a global subprog, and sub_global's
+	 * pc-relative call (no relocation) to sub_static. */
+	k = mb_elf_object_prog_find(obj, "xdp_second");
+	ASSERT_EQ(0, mb_elf_prog_link(obj, k, &l, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(4, l.nsegs);
+	cb = seg_of(obj, &l, "loop_cb");
+	glob = seg_of(obj, &l, "sub_global");
+	sub = seg_of(obj, &l, "sub_static");
+	ASSERT_GT(cb, 0);
+	ASSERT_GT(glob, 0);
+	ASSERT_GT(sub, 0);
+	EXPECT_EQ(obj->progs[k].insn_cnt + 7 + 6 + 10, l.insn_cnt);
+	EXPECT_EQ(BPF_PSEUDO_FUNC, (int)l.insns[13].src_reg);
+	EXPECT_EQ(cb - 14, l.insns[13].imm);
+	EXPECT_EQ(0, l.insns[14].imm);
+	EXPECT_EQ(glob - 19, l.insns[18].imm);
+	EXPECT_EQ(sub - (glob + 1), l.insns[glob].imm);
+	ASSERT_NE(NULL, p = patch_at(&l, 3));   /* data_var2 at .data+8 */
+	EXPECT_STREQ(".data", obj->maps[p->index].name);
+	EXPECT_EQ(8, p->offset);
+	check_targets(_metadata, &l);
+	mb_elf_linked_free(&l);
+
+	/* Every program links. */
+	for (k = 0; k < (int)obj->nprogs; k++) {
+		ASSERT_EQ(0, mb_elf_prog_link(obj, k, &l, err, sizeof(err))) TH_LOG("%s", err);
+		check_targets(_metadata, &l);
+		mb_elf_linked_free(&l);
+	}
+	mb_elf_object_free(obj);
+}
+
+TEST(legacy_maps)
+{
+	char err[256];
+	struct mb_elf_object *obj = parse_file(LEGACY, err, sizeof(err));
+	const struct mb_elf_map *m;
+	struct mb_elf_linked l;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+	EXPECT_EQ(1, obj->has_version);
+	EXPECT_EQ(0x060100, obj->kern_version);
+	ASSERT_NE(NULL, m = map_get(obj, "legacy_hash"));
+	EXPECT_EQ(MB_MAP_LEGACY, m->origin);
+	EXPECT_EQ(BPF_MAP_TYPE_HASH, m->type);
+	EXPECT_EQ(4, m->key_size);
+	EXPECT_EQ(8, m->value_size);
+	EXPECT_EQ(16, m->max_entries);
+	ASSERT_NE(NULL, m = map_get(obj, "legacy_arr"));
+	EXPECT_EQ(BPF_MAP_TYPE_ARRAY, m->type);
+	EXPECT_EQ(BPF_F_RDONLY_PROG, m->map_flags);
+	ASSERT_EQ(1, obj->nprogs);
+	ASSERT_EQ(0, mb_elf_prog_link(obj, 0, &l, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(2, l.npatches);
+	EXPECT_EQ(MB_PATCH_MAP_FD, l.patches[0].kind);
+	EXPECT_EQ(MB_PATCH_MAP_FD, l.patches[1].kind);
+	EXPECT_NE(l.patches[0].index, l.patches[1].index);
+	mb_elf_linked_free(&l);
+	mb_elf_object_free(obj);
+}
+
+/* clang -target bpfeb: the same programs, instructions and relocations. */
+TEST(big_endian_matches_little_endian)
+{
+	char dir[] = "/tmp/mb_elf_XXXXXX", cmd[1024], out[256], err[256];
+	struct mb_elf_object *le, *be;
+	uint32_t i, k;
+	int rc;
+
+	if (system("command -v clang >/dev/null 2>&1"))
+		SKIP(return, "clang not installed");
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/elf_multi.bpfeb.o", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "clang -target bpfeb -O2 -g -I/usr/include/$(gcc -print-multiarch) -I%s/progs -c %s/progs/elf_multi.bpf.c -o %s",
+		 MB_SRC_DIR, MB_SRC_DIR, out);
+	rc = system(cmd);
+	be = rc == 0 ? parse_file(out, err, sizeof(err)) : NULL;
+	unlink(out);
+	rmdir(dir);
+	ASSERT_EQ(0, rc);
+	ASSERT_NE(NULL, be) TH_LOG("%s", err);
+	le = parse_file(MULTI, err, sizeof(err));
+	ASSERT_NE(NULL, le) TH_LOG("%s", err);
+	EXPECT_EQ(1, be->big_endian);
+	ASSERT_EQ(le->nprogs, be->nprogs);
+	for (i = 0; i < le->nprogs; i++) {
+		const struct mb_elf_prog *a = &le->progs[i], *b = &be->progs[i];
+
+		EXPECT_STREQ(a->name, b->name);
+		EXPECT_STREQ(a->sec_name, b->sec_name);
+		ASSERT_EQ(a->insn_cnt, b->insn_cnt);
+		for (k = 0; k < a->insn_cnt; k++) {
+			EXPECT_EQ(a->insns[k].code, b->insns[k].code);
+			EXPECT_EQ((int)a->insns[k].dst_reg, (int)b->insns[k].dst_reg);
+			EXPECT_EQ((int)a->insns[k].src_reg, (int)b->insns[k].src_reg);
+			EXPECT_EQ(a->insns[k].off, b->insns[k].off);
+			EXPECT_EQ(a->insns[k].imm, b->insns[k].imm);
+		}
+	}
+	ASSERT_EQ(le->nrelocs, be->nrelocs);
+	for (i = 0; i < le->nrelocs; i++) {
+		EXPECT_EQ(le->relocs[i].insn, be->relocs[i].insn);
+		EXPECT_EQ(le->relocs[i].kind, be->relocs[i].kind);
+		EXPECT_EQ(le->relocs[i].index, be->relocs[i].index);
+		EXPECT_EQ(le->relocs[i].offset, be->relocs[i].offset);
+	}
+	ASSERT_EQ(le->nmaps, be->nmaps);
+	for (i = 0; i < le->nmaps; i++) {
+		EXPECT_STREQ(le->maps[i].name, be->maps[i].name);
+		EXPECT_EQ(le->maps[i].type, be->maps[i].type);
+		EXPECT_EQ(le->maps[i].value_size, be->maps[i].value_size);
+		EXPECT_EQ(le->maps[i].max_entries, be->maps[i].max_entries);
+	}
+	EXPECT_EQ(le->ninits, be->ninits);
+	mb_elf_object_free(le);
+	mb_elf_object_free(be);
+}
+
+/* ---- malformed input ------------------------------------------------------ */
+
+FIXTURE(bad) {
+	uint8_t *data;
+	size_t size;
+	struct mb_elf e;        /* offsets of the pristine file */
+	char err[256];
+};
+
+FIXTURE_SETUP(bad)
+{
+	self->data = slurp(LEGACY, &self->size);
+	ASSERT_NE(NULL, self->data);
+	if (self->data[5] != 1)
+		SKIP(return, "fixture is not little endian");
+	ASSERT_EQ(0, mb_elf_open(&self->e, self->data, self->size, self->err, sizeof(self->err)));
+}
+
+FIXTURE_TEARDOWN(bad)
+{
+	mb_elf_close(&self->e);
+	free(self->data);
+}
+
+static void w16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
+static void w32(uint8_t *p, uint32_t v) { w16(p, v); w16(p + 2, v >> 16); }
+static void w64(uint8_t *p, uint64_t v) { w32(p, v); w32(p + 4, v >> 32); }
+
+static uint8_t *shdr(FIXTURE_DATA(bad) *self, uint32_t i)
+{
+	uint64_t shoff;
+
+	memcpy(&shoff, self->data + 40, 8);
+	return self->data + shoff + (size_t)i * 64;
+}
+
+/* Parse must fail and the message must mention `what`. */
+static void expect_error(struct __test_metadata *_metadata, FIXTURE_DATA(bad) *self,
+			 size_t size, const char *what)
+{
+	char err[256] = "";
+	struct mb_elf_object *obj = mb_elf_object_parse(self->data, size, "bad.o", err, sizeof(err));
+
+	EXPECT_EQ(NULL, obj);
+	mb_elf_object_free(obj);
+	EXPECT_NE(NULL, strstr(err, what)) TH_LOG("message '%s' lacks '%s'", err, what);
+}
+
+TEST_F(bad, truncated)
+{
+	char err[256];
+	size_t n;
+
+	expect_error(_metadata, self, 0, "too short");
+	expect_error(_metadata, self, 63, "too short");
+	expect_error(_metadata, self, self->size - 1, "past the end");
+	/* Every prefix: a clean error or a parse, never a crash. */
+	for (n = 0; n < self->size; n++) {
+		struct mb_elf_object *obj = mb_elf_object_parse(self->data, n, "t.o", err, sizeof(err));
+
+		if (!obj)
+			EXPECT_NE(0, err[0]);
+		mb_elf_object_free(obj);
+	}
+}
+
+TEST_F(bad, not_bpf)
+{
+	self->data[4] = 1;      /* ELFCLASS32 */
+	expect_error(_metadata, self, self->size, "not ELF64");
+	self->data[4] = 2;
+	w16(self->data + 18, 62);       /* EM_X86_64 */
+	expect_error(_metadata, self, self->size, "not BPF");
+	w16(self->data + 18, 247);
+	w16(self->data + 16, 2);        /* ET_EXEC */
+	expect_error(_metadata, self, self->size, "ET_REL");
+}
+
+TEST_F(bad, shnum_lies)
+{
+	w16(self->data + 60, (uint16_t)(self->e.shnum + 40));
+	expect_error(_metadata, self, self->size, "section header table");
+	/* Extended numbering: e_shnum 0, count in section 0's sh_size. */
+	w16(self->data + 60, 0);
+	w64(shdr(self, 0) + 32, 1000000);
+	expect_error(_metadata, self, self->size, "sections");
+	w64(shdr(self, 0) + 32, self->e.shnum);
+	{
+		char err[256];
+		struct mb_elf_object *obj = mb_elf_object_parse(self->data, self->size, "x.o", err, sizeof(err));
+
+		EXPECT_NE(NULL, obj) TH_LOG("extended numbering: %s", err);
+		mb_elf_object_free(obj);
+	}
+}
+
+TEST_F(bad, entsize_zero)
+{
+	w64(shdr(self, self->e.symtab) + 56, 0);
+	expect_error(_metadata, self, self->size, "entry size");
+}
+
+TEST_F(bad, rel_entsize_zero)
+{
+	uint32_t i;
+
+	for (i = 1; i < self->e.shnum; i++)
+		if (self->e.sh[i].type == 9 && !strcmp(self->e.sh[i].name, ".relsocket"))
+			w64(shdr(self, i) + 56, 0);
+	expect_error(_metadata, self, self->size, "entry size");
+}
+
+TEST_F(bad, section_past_eof)
+{
+	uint32_t t = mb_elf_sec_find(&self->e, "socket");
+
+	ASSERT_NE(0, t);
+	w64(shdr(self, t) + 24, self->size + 100);
+	expect_error(_metadata, self, self->size, "past the end");
+	w64(shdr(self, t) + 24, UINT64_MAX - 4);        /* offset + size overflows */
+	expect_error(_metadata, self, self->size, "past the end");
+}
+
+TEST_F(bad, name_out_of_range)
+{
+	w32(shdr(self, 3), 0x7fffffff);
+	expect_error(_metadata, self, self->size, "name offset");
+}
+
+TEST_F(bad, unterminated_strtab)
+{
+	const struct mb_elf_shdr *s = &self->e.sh[self->e.sh[self->e.symtab].link];
+
+	/* The last string of the table loses its NUL. */
+	self->data[s->offset + s->size - 1] = 'X';
+	expect_error(_metadata, self, self->size, "NUL-terminated");
+}
+
+TEST_F(bad, symbol_section_out_of_range)
+{
+	uint8_t *sym = self->data + self->e.sh[self->e.symtab].offset + 24 * (self->e.nsyms - 1);
+
+	w16(sym + 6, (uint16_t)(self->e.shnum + 5));
+	expect_error(_metadata, self, self->size, "out of range");
+}
+
+TEST_F(bad, license_without_nul)
+{
+	uint32_t l = mb_elf_sec_find(&self->e, "license");
+
+	ASSERT_NE(0, l);
+	memset(self->data + self->e.sh[l].offset, 'A', self->e.sh[l].size);
+	expect_error(_metadata, self, self->size, "license");
+}
+
+TEST_F(bad, relocation_against_non_map)
+{
+	uint32_t i, r = mb_elf_sec_find(&self->e, ".relsocket"), lic = 0;
+
+	ASSERT_NE(0, r);
+	for (i = 1; i < self->e.nsyms; i++)
+		if (!strcmp(self->e.syms[i].name, "LICENSE"))
+			lic = i;
+	ASSERT_NE(0, lic);
+	/* The first relocation now names LICENSE instead of a map. */
+	w32(self->data + self->e.sh[r].offset + 12, lic);
+	expect_error(_metadata, self, self->size, "prog 'sock_prog': insn ");
+	expect_error(_metadata, self, self->size, "'LICENSE' in section 'license'");
+}
+
+TEST_F(bad, random_bytes)
+{
+	char err[256];
+	uint8_t *copy = malloc(self->size);
+	unsigned seed = 12345;
+	int i, k;
+
+	ASSERT_NE(NULL, copy);
+	for (i = 0; i < 3000; i++) {
+		struct mb_elf_object *obj;
+
+		memcpy(copy, self->data, self->size);
+		for (k = 0; k < 1 + i % 8; k++) {
+			seed = seed * 1103515245 + 12345;
+			copy[(seed >> 8) % self->size] = (uint8_t)(seed >> 20);
+		}
+		obj = mb_elf_object_parse(copy, self->size, "fuzz.o", err, sizeof(err));
+		if (obj) {
+			uint32_t p;
+			struct mb_elf_linked l;
+
+			for (p = 0; p < obj->nprogs; p++)
+				if (!mb_elf_prog_link(obj, p, &l, err, sizeof(err)))
+					mb_elf_linked_free(&l);
+		} else {
+			EXPECT_NE(0, err[0]);
+		}
+		mb_elf_object_free(obj);
+	}
+	free(copy);
+}
+
+TEST_HARNESS_MAIN
