@@ -1,0 +1,167 @@
+// Differential tests: bpftool (libbpf) and minibpf load the same objects on
+// this kernel; the programs the kernel ends up with must be the same,
+// instruction by instruction (xlated), with map ids masked.
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "minibpf.h"
+#include "syscall/bpf_sys.h"
+
+struct xlated {
+	char name[BPF_OBJ_NAME_LEN];
+	uint32_t type, cnt, nmaps;
+	struct bpf_insn *insns;
+};
+
+static int get_xlated(int fd, struct xlated *x)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info), i, n;
+	int err;
+
+	memset(&info, 0, sizeof(info));
+	err = mb_sys_obj_get_info_by_fd(fd, &info, &len);
+	if (err)
+		return err;
+	n = info.xlated_prog_len;
+	memcpy(x->name, info.name, sizeof(x->name));
+	x->type = info.type;
+	x->nmaps = info.nr_map_ids;
+	x->cnt = n / sizeof(struct bpf_insn);
+	x->insns = calloc(x->cnt + 1, sizeof(struct bpf_insn));
+	memset(&info, 0, sizeof(info));
+	info.xlated_prog_len = n;
+	info.xlated_prog_insns = (uint64_t)(uintptr_t)x->insns;
+	len = sizeof(info);
+	err = mb_sys_obj_get_info_by_fd(fd, &info, &len);
+	if (err)
+		return err;
+	/* Map references become map ids in the dump: they differ per load. */
+	for (i = 0; i + 1 < x->cnt; i++)
+		if (x->insns[i].code == (BPF_LD | BPF_DW | BPF_IMM)) {
+			if (x->insns[i].src_reg == BPF_PSEUDO_MAP_FD ||
+			    x->insns[i].src_reg == BPF_PSEUDO_MAP_VALUE)
+				x->insns[i].imm = 0;
+			i++;
+		}
+	return 0;
+}
+
+static int run(const char *cmd)
+{
+	int rc = system(cmd);
+
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void rm_dir(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	run(cmd);
+}
+
+/* Load OBJ with both; for every program bpftool loaded, find ours by name and
+ * compare. Returns the number of programs compared, or -1 with a message. */
+static int compare_object(struct __test_metadata *_metadata, const char *path)
+{
+	char dir[256], cmd[1024], p[512];
+	struct mb_object *obj;
+	int compared = 0, i;
+
+	snprintf(dir, sizeof(dir), "%s/mbtest_oracle_%d", mb_bpffs_path(), getpid());
+	rm_dir(dir);
+	snprintf(cmd, sizeof(cmd), "bpftool prog loadall '%s' '%s' >/dev/null 2>&1", path, dir);
+	if (run(cmd)) {
+		TH_LOG("bpftool cannot load %s: nothing to compare", path);
+		rm_dir(dir);
+		return 0;
+	}
+	obj = mb_object_open(path, NULL);
+	if (!obj || mb_object_load(obj)) {
+		TH_LOG("%s: bpftool loads it, minibpf does not: %s", path, mb_last_error());
+		mb_object_close(obj);
+		rm_dir(dir);
+		return -1;
+	}
+	for (i = 0; i < mb_object_prog_count(obj); i++) {
+		struct mb_program *prog = mb_object_prog(obj, i);
+		struct xlated a = { 0 }, b = { 0 };
+		uint32_t k;
+		int fd;
+
+		snprintf(p, sizeof(p), "%s/%s", dir, mb_prog_name(prog));
+		fd = mb_sys_obj_get(p, 0);
+		if (fd < 0) {
+			TH_LOG("%s: bpftool did not pin %s", path, p);
+			compared = -1;
+			break;
+		}
+		if (get_xlated(fd, &a) || get_xlated(mb_prog_fd(prog), &b)) {
+			compared = -1;
+		} else if (a.cnt != b.cnt || a.type != b.type || a.nmaps != b.nmaps) {
+			TH_LOG("%s: prog %s: bpftool %u insns type %u %u maps, minibpf %u insns type %u %u maps",
+			       path, mb_prog_name(prog), a.cnt, a.type, a.nmaps, b.cnt, b.type, b.nmaps);
+			compared = -1;
+		} else {
+			for (k = 0; k < a.cnt; k++)
+				if (memcmp(&a.insns[k], &b.insns[k], sizeof(a.insns[k]))) {
+					TH_LOG("%s: prog %s: insn %u differs: bpftool %02x %x/%x %d %d, minibpf %02x %x/%x %d %d",
+					       path, mb_prog_name(prog), k, a.insns[k].code,
+					       a.insns[k].dst_reg, a.insns[k].src_reg, a.insns[k].off,
+					       a.insns[k].imm, b.insns[k].code, b.insns[k].dst_reg,
+					       b.insns[k].src_reg, b.insns[k].off, b.insns[k].imm);
+					compared = -1;
+					break;
+				}
+			if (compared >= 0)
+				compared++;
+		}
+		free(a.insns);
+		free(b.insns);
+		close(fd);
+		if (compared < 0)
+			break;
+	}
+	mb_object_close(obj);
+	rm_dir(dir);
+	return compared;
+}
+
+static int have_bpftool(void)
+{
+	return run("bpftool version >/dev/null 2>&1") == 0;
+}
+
+#define ORACLE_TEST(tname, path)                                            \
+	TEST(tname)                                                         \
+	{                                                                   \
+		int n;                                                      \
+		if (!have_bpftool())                                        \
+			SKIP(return, "bpftool is not installed");           \
+		if (access(path, R_OK))                                     \
+			SKIP(return, "%s is not installed", path);          \
+		n = compare_object(_metadata, path);                        \
+		ASSERT_GT(n, 0);                                            \
+	}
+
+#define OBJ(name) MB_BUILD_DIR "/progs/" name ".bpf.o"
+#define XDPOBJ(name) "/usr/lib/x86_64-linux-gnu/bpf/" name ".o"
+
+ORACLE_TEST(seed_hello, OBJ("hello"))
+ORACLE_TEST(globals_subprogs_callbacks, OBJ("loader_counts"))
+ORACLE_TEST(pinned_socket_filter, OBJ("loader_pinned"))
+ORACLE_TEST(xdp_tools_filter_allow_tcp, XDPOBJ("xdpfilt_alw_tcp"))
+ORACLE_TEST(xdp_tools_filter_deny_all, XDPOBJ("xdpfilt_dny_all"))
+ORACLE_TEST(xdp_tools_xsk_default, XDPOBJ("xsk_def_xdp_prog"))
+ORACLE_TEST(xdp_tools_xsk_default_53, XDPOBJ("xsk_def_xdp_prog_5.3"))
+ORACLE_TEST(xdp_tools_dispatcher, XDPOBJ("xdp-dispatcher"))
+
+TEST_HARNESS_MAIN
