@@ -1,0 +1,337 @@
+/* End-to-end tests of the minibpf CLI, with bpftool as the oracle. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "syscall/bpf_sys.h"
+#include "kselftest_harness.h"
+
+#define MB MB_BUILD_DIR "/minibpf"
+
+/* Run a shell command; stdout into out (NUL-terminated), stderr into err.
+ * Returns the exit status, or -1. */
+static int run(char *out, size_t olen, char *err, size_t elen, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int run(char *out, size_t olen, char *err, size_t elen, const char *fmt, ...)
+{
+	char cmd[2048], efile[64];
+	va_list ap;
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	snprintf(efile, sizeof(efile), "/tmp/mbcli_err.%d", getpid());
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd) - 80, fmt, ap);
+	va_end(ap);
+	snprintf(cmd + n, sizeof(cmd) - n, " 2>%s", efile);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	n = 0;
+	if (out) {
+		n = fread(out, 1, olen - 1, p);
+		out[n] = 0;
+	} else {
+		char sink[4096];
+
+		while (fread(sink, 1, sizeof(sink), p) > 0)
+			;
+	}
+	st = pclose(p);
+	if (err) {
+		FILE *f = fopen(efile, "re");
+
+		n = f ? fread(err, 1, elen - 1, f) : 0;
+		err[n] = 0;
+		if (f)
+			fclose(f);
+	}
+	unlink(efile);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int have_bpftool(void)
+{
+	return !system("bpftool version >/dev/null 2>&1");
+}
+
+static int have_jq(void)
+{
+	return !system("jq --version >/dev/null 2>&1");
+}
+
+#define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+
+FIXTURE(cli) {
+	int map_fd, prog_fd;
+	uint32_t map_id, prog_id;
+	char dir[64];
+};
+
+static uint32_t fd_id(int fd)
+{
+	struct bpf_prog_info info;   /* id is the first field in all info structs */
+	uint32_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return mb_sys_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+FIXTURE_SETUP(cli)
+{
+	struct mb_map_create_args ma = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
+					 .value_size = 8, .max_entries = 4, .name = "cli_arr" };
+	char *log = NULL;
+
+	self->prog_fd = -1;
+	snprintf(self->dir, sizeof(self->dir), "/sys/fs/bpf/mbcli_%d", getpid());
+	ASSERT_EQ(0, mkdir(self->dir, 0700));
+	self->map_fd = mb_sys_map_create(&ma);
+	ASSERT_LE(3, self->map_fd);
+	self->map_id = fd_id(self->map_fd);
+
+	/* Map lookup, a jump, an atomic add, a helper call: enough to compare
+	 * the disassembler against bpftool's. */
+	struct bpf_insn insns[] = {
+		INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 1),
+		INSN(BPF_LD | BPF_IMM | BPF_DW, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, self->map_fd),
+		INSN(0, 0, 0, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		INSN(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1),
+		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, BPF_REG_0, BPF_REG_1, 0, BPF_ADD),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_prandom_u32),
+		INSN(BPF_ALU | BPF_AND | BPF_K, BPF_REG_0, 0, 0, 0),
+		INSN(BPF_JMP32 | BPF_JGT | BPF_K, BPF_REG_0, 0, 1, 5),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 7),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	struct mb_prog_load_args pa = {
+		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER, .insns = insns,
+		.insn_cnt = sizeof(insns) / sizeof(insns[0]), .license = "GPL", .name = "cli_prog",
+	};
+	self->prog_fd = mb_prog_load_log(&pa, &log);
+	if (self->prog_fd < 0)
+		TH_LOG("load: %s\n%s", strerror(-self->prog_fd), log ? log : "");
+	free(log);
+	ASSERT_LE(3, self->prog_fd);
+	self->prog_id = fd_id(self->prog_fd);
+}
+
+FIXTURE_TEARDOWN(cli)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+	if (self->dir[0])
+		system(cmd);
+	mb_close(self->prog_fd);
+	mb_close(self->map_fd);
+}
+
+TEST_F(cli, prefix_and_help)
+{
+	char out[65536], err[4096];
+
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " p s id %u", self->prog_id));
+	ASSERT_NE(NULL, strstr(out, "name cli_prog"));
+	ASSERT_EQ(0, run(NULL, 0, err, sizeof(err), MB " prog help"));
+	ASSERT_NE(NULL, strstr(err, "Usage: minibpf prog"));
+	ASSERT_EQ(0, run(out, sizeof(out), NULL, 0, MB " -V"));
+	ASSERT_EQ(0, strncmp(out, "minibpf v", 9));
+}
+
+TEST_F(cli, bad_input)
+{
+	char err[4096];
+
+	ASSERT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog frobnicate"));
+	ASSERT_EQ(0, strncmp(err, "Error: ", 7));
+	ASSERT_EQ(1, run(NULL, 0, err, sizeof(err), MB " map lookup id %u key 1 2", self->map_id));
+	ASSERT_NE(NULL, strstr(err, "4 bytes expected"));
+	ASSERT_EQ(1, run(NULL, 0, err, sizeof(err), MB " map lookup id 4000000000 key u32 1"));
+	ASSERT_NE(NULL, strstr(err, "get map by id"));
+	/* one line */
+	ASSERT_EQ(strlen(err) - 1, (size_t)(strchr(err, '\n') - err));
+	ASSERT_EQ(1, run(NULL, 0, err, sizeof(err), MB " map update id %u key u32 9 value u64 1",
+			 self->map_id));
+	ASSERT_NE(NULL, strstr(err, "Argument list too long"));   /* E2BIG: index >= max_entries */
+}
+
+TEST_F(cli, show_matches_bpftool)
+{
+	char a[65536], b[65536];
+
+	if (!have_bpftool() || !have_jq())
+		SKIP(return, "bpftool or jq not installed");
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0,
+			 MB " -j prog show id %u | jq -c '{id,type,name,tag,gpl_compatible,bytes_xlated,map_ids}'",
+			 self->prog_id));
+	ASSERT_EQ(0, run(b, sizeof(b), NULL, 0,
+			 "bpftool -j prog show id %u | jq -c '{id,type,name,tag,gpl_compatible,bytes_xlated,map_ids}'",
+			 self->prog_id));
+	ASSERT_STREQ(b, a);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0,
+			 MB " -j map show id %u | jq -c 'del(.bytes_memlock)'", self->map_id));
+	ASSERT_EQ(0, run(b, sizeof(b), NULL, 0,
+			 "bpftool -j map show id %u | jq -c 'del(.bytes_memlock)'", self->map_id));
+	ASSERT_STREQ(b, a);
+	/* the whole list parses, pretty too */
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " -j prog show | jq -e 'length > 0'"));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " -p map show | jq -e 'length > 0'"));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " -p link show | jq -e ."));
+	/* plain output equal too, apart from the memlock figure */
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog show id %u", self->prog_id));
+	ASSERT_EQ(0, run(b, sizeof(b), NULL, 0, "bpftool prog show id %u", self->prog_id));
+	ASSERT_STREQ(b, a);
+}
+
+TEST_F(cli, dump_xlated_matches_bpftool)
+{
+	char a[65536], b[65536];
+
+	if (!have_bpftool())
+		SKIP(return, "bpftool not installed");
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog dump xlated id %u opcodes", self->prog_id));
+	ASSERT_EQ(0, run(b, sizeof(b), NULL, 0,
+			 "bpftool prog dump xlated id %u opcodes | grep -v '^;'", self->prog_id));
+	ASSERT_STREQ(b, a);
+	ASSERT_NE(NULL, strstr(a, "map[id:"));
+	ASSERT_NE(NULL, strstr(a, "lock *(u64 *)(r0 +0) += r1"));
+	ASSERT_NE(NULL, strstr(a, "if w0 > 0x5 goto pc+1"));
+}
+
+TEST_F(cli, map_update_agrees_with_bpftool)
+{
+	char a[4096], pin[128];
+
+	snprintf(pin, sizeof(pin), "%s/m", self->dir);
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map create %s type hash key 4 value 8 entries 8 name cli_h",
+			 pin));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map update pinned %s key u32 3 value u64 0x1122", pin));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map update pinned %s key hex 04 00 00 00 value 1 2 3 4 5 6 7 8 noexist", pin));
+	ASSERT_EQ(1, run(NULL, 0, NULL, 0, MB " map update pinned %s key u32 3 value u64 1 noexist", pin));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " map lookup pinned %s key 3 0 0 0", pin));
+	ASSERT_STREQ("key: 03 00 00 00  value: 22 11 00 00 00 00 00 00\n", a);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " map dump pinned %s | tail -1", pin));
+	ASSERT_STREQ("Found 2 elements\n", a);
+	if (!have_bpftool())
+		SKIP(return, "bpftool not installed");
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, "bpftool map lookup pinned %s key 4 0 0 0", pin));
+	ASSERT_NE(NULL, strstr(a, "01 02 03 04 05 06 07 08"));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, "bpftool map update pinned %s key 5 0 0 0 value 9 0 0 0 0 0 0 0", pin));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j map lookup pinned %s key u32 5", pin));
+	ASSERT_STREQ("{\"key\":[\"0x05\",\"0x00\",\"0x00\",\"0x00\"],\"value\":[\"0x09\",\"0x00\",\"0x00\",\"0x00\",\"0x00\",\"0x00\",\"0x00\",\"0x00\"]}\n", a);
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map delete pinned %s key u32 5", pin));
+	ASSERT_NE(0, run(NULL, 0, NULL, 0, "bpftool map lookup pinned %s key 5 0 0 0", pin));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map freeze pinned %s", pin));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j map show pinned %s", pin));
+	ASSERT_NE(NULL, strstr(a, "\"frozen\":1"));
+}
+
+TEST_F(cli, prog_pin_and_run)
+{
+	char a[4096], pin[128], data[128];
+	FILE *f;
+
+	snprintf(pin, sizeof(pin), "%s/p", self->dir);
+	snprintf(data, sizeof(data), "%s/../mbcli_data.%d", "/tmp", getpid());
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " prog pin id %u %s", self->prog_id, pin));
+	f = fopen(data, "we");
+	ASSERT_NE(NULL, f);
+	for (int i = 0; i < 64; i++)
+		fputc(i, f);
+	fclose(f);
+	/* get_prandom_u32() & 0 is 0, not > 5: the program returns 7. */
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog run pinned %s data_in %s repeat 3", pin, data));
+	unlink(data);
+	ASSERT_EQ(0, strncmp(a, "Return value: 7, duration (average): ", 37));
+	/* the program counted its runs in map slot 1 */
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " map lookup id %u key u32 1", self->map_id));
+	ASSERT_STREQ("key: 01 00 00 00  value: 03 00 00 00 00 00 00 00\n", a);
+}
+
+TEST_F(cli, link_show_pin_detach)
+{
+	struct bpf_insn insns[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	struct mb_prog_load_args pa = {
+		.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT, .insns = insns, .insn_cnt = 2,
+		.license = "GPL", .name = "cli_rtp",
+	};
+	char a[4096], pin[128], *log = NULL;
+	int pfd, lfd;
+	uint32_t lid;
+
+	pfd = mb_prog_load_log(&pa, &log);
+	free(log);
+	ASSERT_LE(3, pfd);
+	lfd = mb_sys_raw_tracepoint_open("sys_enter", pfd);
+	mb_close(pfd);
+	ASSERT_LE(3, lfd);
+	lid = fd_id(lfd);
+	snprintf(pin, sizeof(pin), "%s/l", self->dir);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " link show id %u", lid));
+	ASSERT_NE(NULL, strstr(a, "raw_tracepoint  prog "));
+	ASSERT_NE(NULL, strstr(a, "tp 'sys_enter'"));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j link show id %u", lid));
+	ASSERT_NE(NULL, strstr(a, "\"tp\":\"sys_enter\""));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " link pin id %u %s", lid, pin));
+	mb_close(lfd);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j link show pinned %s", pin));
+	ASSERT_NE(NULL, strstr(a, "\"type\":\"raw_tracepoint\""));
+	/* raw_tp links cannot be detached (no such link op) */
+	ASSERT_EQ(1, run(NULL, 0, NULL, 0, MB " link detach pinned %s", pin));
+	unlink(pin);
+}
+
+TEST_F(cli, link_detach_netns)
+{
+	struct bpf_insn insns[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	struct mb_prog_load_args pa = {
+		.prog_type = BPF_PROG_TYPE_FLOW_DISSECTOR, .insns = insns, .insn_cnt = 2,
+		.expected_attach_type = BPF_FLOW_DISSECTOR, .license = "GPL", .name = "cli_fd",
+	};
+	char a[4096], *log = NULL;
+	int pfd, lfd, nsfd;
+	uint32_t lid;
+
+	/* each test runs in its own child: a private netns leaves the host alone */
+	if (unshare(CLONE_NEWNET))
+		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
+	nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, nsfd);
+	pfd = mb_prog_load_log(&pa, &log);
+	free(log);
+	ASSERT_LE(3, pfd);
+	struct mb_link_create_args la = { .prog_fd = pfd, .target_fd = nsfd,
+					  .attach_type = BPF_FLOW_DISSECTOR };
+	lfd = mb_sys_link_create(&la);
+	close(nsfd);
+	mb_close(pfd);
+	ASSERT_LE(3, lfd);
+	lid = fd_id(lfd);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " link show id %u", lid));
+	ASSERT_NE(NULL, strstr(a, "attach_type flow_dissector"));
+	ASSERT_EQ(NULL, strstr(a, "netns_ino 0 "));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " link detach id %u", lid));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " link show id %u", lid));
+	ASSERT_NE(NULL, strstr(a, "netns_ino 0 "));
+	mb_close(lfd);
+}
+
+TEST_HARNESS_MAIN
