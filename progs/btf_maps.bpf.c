@@ -76,4 +76,14 @@ int btf_tp(void *ctx)
 	return 0;
 }
 
+/* prog array with an initial value: `values` points to functions */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 2);
+	__uint(key_size, sizeof(__u32));
+	__array(values, int (void *));
+} btf_jmp SEC(".maps") = {
+	.values = { [1] = (void *)&btf_tp },
+};
+
 char LICENSE[] SEC("license") = "GPL";
