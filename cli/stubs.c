@@ -2,6 +2,4 @@
 #include "cli/cli.h"
 
 int do_feature(int argc, char **argv) { (void)argc; (void)argv; return cli_err("not yet"); }
-int do_net(int argc, char **argv) { (void)argc; (void)argv; return cli_err("not yet"); }
-int do_cgroup(int argc, char **argv) { (void)argc; (void)argv; return cli_err("not yet"); }
 int do_obj(int argc, char **argv) { (void)argc; (void)argv; return cli_err("not yet"); }
