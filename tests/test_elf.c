@@ -18,6 +18,7 @@
 
 #define MULTI MB_BUILD_DIR "/progs/elf_multi.bpf.o"
 #define LEGACY MB_BUILD_DIR "/progs/elf_legacy.bpf.o"
+#define EXTERN MB_BUILD_DIR "/progs/elf_extern.bpf.o"
 
 static void *slurp(const char *path, size_t *size)
 {
@@ -459,6 +460,62 @@ TEST(legacy_maps)
 	EXPECT_EQ(MB_PATCH_MAP_FD, l.patches[1].kind);
 	EXPECT_NE(l.patches[0].index, l.patches[1].index);
 	mb_elf_linked_free(&l);
+	mb_elf_object_free(obj);
+}
+
+TEST(externs)
+{
+	char err[256];
+	struct mb_elf_object *obj = parse_file(EXTERN, err, sizeof(err));
+	struct mb_elf_linked l;
+	uint32_t i, nx = 0, nv = 0;
+	int seen = 0;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+	ASSERT_EQ(4, obj->nexterns);
+	for (i = 0; i < obj->nexterns; i++) {
+		const struct mb_elf_extern *x = &obj->externs[i];
+
+		if (!strcmp(x->name, "bpf_rcu_read_lock")) {
+			EXPECT_EQ(1, x->is_func);
+			EXPECT_EQ(0, x->weak);
+			seen |= 1;
+		} else if (!strcmp(x->name, "CONFIG_MB_MISSING")) {
+			EXPECT_EQ(1, x->weak);
+			EXPECT_EQ(0, x->is_func);
+			seen |= 2;
+		} else if (!strcmp(x->name, "LINUX_KERNEL_VERSION") ||
+			   !strcmp(x->name, "bpf_prog_active")) {
+			EXPECT_EQ(0, x->weak);
+			seen |= 4;
+		}
+	}
+	EXPECT_EQ(7, seen);
+	ASSERT_EQ(0, mb_elf_prog_link(obj, 0, &l, err, sizeof(err))) TH_LOG("%s", err);
+	for (i = 0; i < l.npatches; i++) {
+		nx += l.patches[i].kind == MB_PATCH_EXTERN;
+		nv += l.patches[i].kind == MB_PATCH_MAP_VALUE;
+	}
+	EXPECT_EQ(4, nx);
+	EXPECT_EQ(1, nv);
+	EXPECT_EQ(0, l.patches[0].insn);        /* the kfunc call */
+	EXPECT_EQ(MB_PATCH_EXTERN, l.patches[0].kind);
+	EXPECT_STREQ("bpf_rcu_read_lock", obj->externs[l.patches[0].index].name);
+	mb_elf_linked_free(&l);
+	mb_elf_object_free(obj);
+}
+
+/* The seed example parses: one program, its section, its license. */
+TEST(seed_example)
+{
+	char err[256];
+	struct mb_elf_object *obj = parse_file(MB_BUILD_DIR "/progs/hello.bpf.o", err, sizeof(err));
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+	ASSERT_EQ(1, obj->nprogs);
+	EXPECT_STREQ("bpf_prog", obj->progs[0].name);
+	EXPECT_STREQ("tracepoint/syscalls/sys_enter_execve", obj->progs[0].sec_name);
+	EXPECT_STREQ("Dual BSD/GPL", obj->license);
 	mb_elf_object_free(obj);
 }
 
