@@ -759,7 +759,7 @@ TEST(malformed_btf)
 	/* unknown kind */
 	memcpy(w, ok, sizeof(ok));
 	w[1] = INFO(25, 0);
-	EXPECT_EQ(-EINVAL, parse_err(w, 10, STRS, STRS_LEN, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, parse_err(w, 10, STRS, STRS_LEN, err, sizeof(err))) TH_LOG("%s", err);
 
 	/* DATASEC whose entry is an INT, not a VAR */
 	{
@@ -934,7 +934,7 @@ TEST(malformed_btf_ext)
 	EXPECT_EQ(-EINVAL, ext_err(btf, w, 13, err));
 	memcpy(w, e, sizeof(e));
 	w[0] = 0x0001beef;
-	EXPECT_EQ(-EINVAL, ext_err(btf, w, 13, err));
+	EXPECT_EQ(-EINVAL, ext_err(btf, w, 13, err)) TH_LOG("%s", err);
 	/* truncated: every shorter length fails cleanly */
 	{
 		size_t len;
