@@ -451,6 +451,49 @@ static int read_btf(struct parser *p)
 	return 0;
 }
 
+struct var_ctx {
+	const struct mb_elf_object *obj;
+	uint32_t sec_idx;
+};
+
+static int var_offset(void *ctx, const char *name, uint32_t *off)
+{
+	const struct var_ctx *c = ctx;
+	uint32_t i;
+
+	for (i = 0; i < c->obj->nvars; i++)
+		if (c->obj->vars[i].sec_idx == c->sec_idx && !strcmp(c->obj->vars[i].name, name)) {
+			*off = c->obj->vars[i].offset;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* clang leaves DATASEC sizes and VAR offsets 0 in objects: fill them from
+ * the ELF sections and symbols so obj->btf is ready for BPF_BTF_LOAD. */
+static int fixup_datasecs(struct parser *p)
+{
+	struct mb_elf_object *obj = p->obj;
+	struct var_ctx c = { .obj = obj };
+	char berr[200];
+	int ret;
+
+	if (!obj->btf)
+		return 0;
+	for (c.sec_idx = 1; c.sec_idx < obj->nsections; c.sec_idx++) {
+		const struct mb_elf_section *s = &obj->sections[c.sec_idx];
+
+		if (s->flags & SHF_EXECINSTR_ || !s->size || s->size > UINT32_MAX)
+			continue;
+		berr[0] = 0;
+		ret = mb_btf_fixup_datasec(obj->btf, s->name, (uint32_t)s->size, var_offset, &c,
+					   berr, sizeof(berr));
+		if (ret && ret != -ENOENT)
+			return fail(p, ret, "section '.BTF': DATASEC '%s': %s", s->name, berr);
+	}
+	return 0;
+}
+
 static int read_btf_maps(struct parser *p)
 {
 	struct mb_elf_object *obj = p->obj;
@@ -844,6 +887,8 @@ struct mb_elf_object *mb_elf_object_parse(const void *data, size_t size, const c
 		ret = read_externs(&p);
 	if (!ret)
 		ret = read_btf(&p);
+	if (!ret)
+		ret = fixup_datasecs(&p);
 	if (!ret)
 		ret = read_legacy_maps(&p);
 	if (!ret)

@@ -13,6 +13,7 @@
 
 #include "elf/elf_reader.h"
 #include "elf/object.h"
+#include "btf/btf.h"
 
 #include "kselftest_harness.h"
 
@@ -317,6 +318,50 @@ TEST(btf_maps_and_initial_values)
 		}
 	}
 	EXPECT_EQ(7, seen);
+	mb_elf_object_free(obj);
+}
+
+/* The parse fixes the .BTF DATASECs (size 0 / offsets 0 from clang). */
+TEST(btf_datasec_fixed)
+{
+	static const struct { const char *sec, *var; uint32_t off; } want[] = {
+		{ ".data", "data_var2", 8 }, { ".data", "static_data", 16 },
+		{ ".rodata", "ro_var2", 8 }, { ".maps", "outer", 0 }, { ".maps", "counts", 0 },
+	};
+	char err[256];
+	struct mb_elf_object *obj = parse_file(MULTI, err, sizeof(err));
+	uint32_t i, k;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+	ASSERT_NE(NULL, obj->btf);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int id = mb_btf_find(obj->btf, want[i].sec, MB_BTF_KIND_DATASEC);
+		const struct mb_btf_type *t;
+		const struct mb_btf_var_secinfo *v;
+		const struct mb_elf_var *ev = mb_elf_object_var_find(obj, want[i].sec, want[i].var);
+		int sec = mb_elf_object_sec_find(obj, want[i].sec), found = 0;
+
+		ASSERT_GT(id, 0);
+		ASSERT_GT(sec, 0);
+		ASSERT_NE(NULL, ev) TH_LOG("no var %s", want[i].var);
+		t = mb_btf_type_by_id(obj->btf, id);
+		EXPECT_EQ(obj->sections[sec].size, t->size_or_type);
+		v = mb_btf_extra(t);
+		for (k = 0; k < mb_btf_vlen(t); k++) {
+			const struct mb_btf_type *var = mb_btf_type_by_id(obj->btf, v[k].type);
+
+			if (strcmp(mb_btf_str(obj->btf, var->name_off), want[i].var))
+				continue;
+			found = 1;
+			EXPECT_EQ(ev->offset, v[k].offset);
+			if (want[i].off)
+				EXPECT_EQ(want[i].off, v[k].offset);
+		}
+		EXPECT_TRUE(found) TH_LOG("%s not in DATASEC %s", want[i].var, want[i].sec);
+	}
+	/* .maps offsets equal the map definitions' offsets. */
+	EXPECT_EQ(mb_elf_object_var_find(obj, ".maps", "outer")->offset,
+		  obj->maps[mb_elf_object_map_find(obj, "outer")].sec_offset);
 	mb_elf_object_free(obj);
 }
 
