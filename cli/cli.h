@@ -62,6 +62,7 @@ void jw_ku(const char *k, uint64_t v);
 void jw_ki(const char *k, int64_t v);
 void jw_kb(const char *k, int v);
 void jw_hexbytes(const void *p, uint32_t n);   /* ["0x01","0x00"] */
+void jw_raw(void);                            /* caller prints one JSON value */
 void jw_done(void);                           /* trailing newline at top level */
 
 /* Disassembler (pure): one instruction into buf, kernel verifier syntax

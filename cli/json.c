@@ -112,3 +112,10 @@ void jw_done(void)
 	first = 1;
 	after_key = 0;
 }
+
+/* Before a value the caller prints itself (already valid JSON). */
+void jw_raw(void)
+{
+	sep();
+	fflush(stdout);
+}

@@ -4,6 +4,61 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "btf/btf.h"
+
+/* The map's BTF, when it has typed values: printed through btf/. */
+static struct mb_btf *btf;
+static uint32_t key_tid, val_tid;
+
+static void btf_load(const struct bpf_map_info *mi)
+{
+	struct bpf_btf_info bi;
+	uint32_t len = sizeof(bi), size;
+	char err[128];
+	void *buf;
+	int fd;
+
+	if (!mi->btf_id || !mi->btf_value_type_id)
+		return;
+	fd = mb_sys_get_fd_by_id(BPF_BTF_GET_FD_BY_ID, mi->btf_id);
+	if (fd < 0)
+		return;
+	memset(&bi, 0, sizeof(bi));
+	if (mb_sys_obj_get_info_by_fd(fd, &bi, &len) || !bi.btf_size ||
+	    !(buf = malloc(size = bi.btf_size))) {
+		mb_close(fd);
+		return;
+	}
+	memset(&bi, 0, sizeof(bi));
+	bi.btf = mb_ptr(buf);
+	bi.btf_size = size;
+	len = sizeof(bi);
+	if (!mb_sys_obj_get_info_by_fd(fd, &bi, &len) && bi.btf_size <= size)
+		btf = mb_btf_parse(buf, bi.btf_size, err, sizeof(err));
+	free(buf);
+	mb_close(fd);
+	key_tid = mi->btf_key_type_id;
+	val_tid = mi->btf_value_type_id;
+}
+
+static void btf_unload(void)
+{
+	mb_btf_free(btf);
+	btf = NULL;
+}
+
+/* A typed value (JSON with -j) or hex if BTF cannot print it. */
+static void typed(uint32_t tid, const void *p, uint32_t n)
+{
+	if (opt.json) {
+		jw_raw();
+		if (mb_btf_dump_value(btf, tid, p, n, stdout, 1))
+			fputs("null", stdout);
+		return;
+	}
+	if (!tid || mb_btf_dump_value(btf, tid, p, n, stdout, 0))
+		print_hex(p, n);
+}
 
 static int map_info(int fd, struct bpf_map_info *info)
 {
@@ -167,7 +222,46 @@ static void print_entry(const struct bpf_map_info *i, const void *key, const voi
 			jw_key("value");
 			jw_hexbytes(value, i->value_size);
 		}
+		if (btf && value) {
+			jw_key("formatted");
+			jw_obj();
+			if (key_tid) {
+				jw_key("key");
+				typed(key_tid, key, i->key_size);
+			}
+			jw_key(per_cpu(i->type) ? "values" : "value");
+			if (per_cpu(i->type)) {
+				jw_arr();
+				for (int c = 0; c < ncpus(); c++) {
+					jw_obj();
+					jw_ku("cpu", c);
+					jw_key("value");
+					typed(val_tid, (const char *)value + c * step, i->value_size);
+					jw_end_obj();
+				}
+				jw_end_arr();
+			} else {
+				typed(val_tid, value, i->value_size);
+			}
+			jw_end_obj();
+		}
 		jw_end_obj();
+		return;
+	}
+	if (btf && value) {
+		fputs("key: ", stdout);
+		if (key_tid)
+			typed(key_tid, key, i->key_size);
+		else
+			print_hex(key, i->key_size);
+		for (int c = 0; c < (per_cpu(i->type) ? ncpus() : 1); c++) {
+			if (per_cpu(i->type))
+				printf("\nvalue (CPU %02d): ", c);
+			else
+				fputs("  value: ", stdout);
+			typed(val_tid, (const char *)value + c * step, i->value_size);
+		}
+		putchar('\n');
 		return;
 	}
 	if (!per_cpu(i->type)) {
@@ -217,6 +311,7 @@ static int do_dump(int argc, char **argv)
 		mb_close(fd);
 		return usage_err("map");
 	}
+	btf_load(&info);
 	key = calloc(1, info.key_size + 1);
 	next = calloc(1, info.key_size + 1);
 	val = calloc(1, value_bytes(&info) + 1);
@@ -248,6 +343,7 @@ static int do_dump(int argc, char **argv)
 	}
 	err = err == -ENOENT ? 0 : cli_err("get next key: %s", strerror(-err));
 out:
+	btf_unload();
 	free(key);
 	free(next);
 	free(val);
@@ -367,6 +463,7 @@ static int elem_op(int argc, char **argv, char op)
 	}
 	switch (op) {
 	case 'l':
+		btf_load(&info);
 		err = mb_sys_map_lookup(fd, key, val, 0);
 		if (err == -ENOENT) {
 			cli_err("key not found");
@@ -417,6 +514,7 @@ static int elem_op(int argc, char **argv, char op)
 		jw_done();
 	}
 out:
+	btf_unload();
 	mb_close(vfd);
 	free(key);
 	free(val);
