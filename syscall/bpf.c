@@ -284,10 +284,10 @@ static int load_with_log(load_once_fn once, void *ctx, uint32_t level,
 	*log = NULL;
 	for (;;) {
 		if (level && !buf) {
-			buf = malloc(size);
+			/* zeroed: tools like valgrind cannot see the kernel write it */
+			buf = calloc(1, size);
 			if (!buf)
 				return -ENOMEM;
-			buf[0] = 0;
 		}
 		err = once(ctx, level, level ? buf : NULL, level ? size : 0, &true_size);
 		if (err == -EAGAIN && !last_injected && ++eagain < 5)
@@ -308,7 +308,7 @@ static int load_with_log(load_once_fn once, void *ctx, uint32_t level,
 			return -ENOMEM;
 		}
 		buf = nbuf;
-		buf[0] = 0;
+		memset(buf, 0, size);
 	}
 	if (buf && buf[0] && (err < 0 || keep_on_success)) {
 		buf[size - 1] = 0;

@@ -149,8 +149,8 @@ static void percpu_check(struct __test_metadata *_metadata, uint32_t type, int f
 	ASSERT_GT(ncpu, 0);
 	in = calloc(ncpu, 8);
 	out = calloc(ncpu, 8);
-	ASSERT_NE(NULL, in);
-	ASSERT_NE(NULL, out);
+	ASSERT_TRUE(in != NULL);
+	ASSERT_TRUE(out != NULL);
 	for (i = 0; i < ncpu; i++)
 		in[i] = 1000 * (i + 1) + type;
 	EXPECT_EQ(0, mb_sys_map_update(fd, &key, in, BPF_ANY));

@@ -121,8 +121,8 @@ TEST_F(sys, bad_prog_rejected_with_reason)
 	/* log_level 0: mb_prog_load_log reloads with a log to get the reason. */
 	fd = mb_prog_load_log(&a, &self->log);
 	EXPECT_EQ(-EACCES, fd);
-	ASSERT_NE(NULL, self->log);
-	EXPECT_NE(NULL, strstr(self->log, "R2 !read_ok")) TH_LOG("log: %s", self->log);
+	ASSERT_TRUE(self->log != NULL);
+	EXPECT_TRUE(strstr(self->log, "R2 !read_ok") != NULL) TH_LOG("log: %s", self->log);
 	free(self->log);
 	self->log = NULL;
 
@@ -130,8 +130,8 @@ TEST_F(sys, bad_prog_rejected_with_reason)
 	a.insn_cnt = 1;
 	fd = mb_prog_load_log(&a, &self->log);
 	EXPECT_EQ(-EINVAL, fd);
-	ASSERT_NE(NULL, self->log);
-	EXPECT_NE(NULL, strstr(self->log, "last insn is not an exit or jmp"))
+	ASSERT_TRUE(self->log != NULL);
+	EXPECT_TRUE(strstr(self->log, "last insn is not an exit or jmp") != NULL)
 		TH_LOG("log: %s", self->log);
 }
 
@@ -155,7 +155,7 @@ TEST_F(sys, log_grows_to_full_size)
 	a.insn_cnt = n;
 
 	ref = calloc(1, 1 << 20);
-	ASSERT_NE(NULL, ref);
+	ASSERT_TRUE(ref != NULL);
 	big = a;
 	big.log_level = 1;
 	big.log_buf = ref;
@@ -167,9 +167,9 @@ TEST_F(sys, log_grows_to_full_size)
 	mb_sys_fail_nth(0, 0);
 	EXPECT_EQ(-EACCES, mb_prog_load_log(&a, &self->log));
 	calls = mb_sys_fail_nth(0, 0);
-	ASSERT_NE(NULL, self->log);
+	ASSERT_TRUE(self->log != NULL);
 	EXPECT_STREQ(ref, self->log);
-	EXPECT_NE(NULL, strstr(self->log, "R2 !read_ok"));
+	EXPECT_TRUE(strstr(self->log, "R2 !read_ok") != NULL);
 	/* 6.4+ says how big the log is: no log, 128 bytes, then exactly enough. */
 	if (big.log_true_size) {
 		EXPECT_EQ(strlen(ref) + 1, big.log_true_size);
@@ -189,8 +189,8 @@ TEST_F(sys, log_kept_on_success_when_asked)
 	mb_sys_log_start = 128;
 	self->fd[0] = mb_prog_load_log(&a, &self->log);
 	ASSERT_GE(self->fd[0], 3);
-	ASSERT_NE(NULL, self->log);
-	EXPECT_NE(NULL, strstr(self->log, "processed 2 insns")) TH_LOG("log: %s", self->log);
+	ASSERT_TRUE(self->log != NULL);
+	EXPECT_TRUE(strstr(self->log, "processed 2 insns") != NULL) TH_LOG("log: %s", self->log);
 }
 
 static int ensure_bpffs(void)
@@ -395,7 +395,7 @@ TEST_F(sys, btf_load)
 	make_btf(blob, &n, 32);
 	self->fd[0] = mb_sys_btf_load(blob, (uint32_t)n, &self->log);
 	ASSERT_GE(self->fd[0], 3);
-	EXPECT_EQ(NULL, self->log);
+	EXPECT_TRUE(self->log == NULL);
 	memset(&info, 0, sizeof(info));
 	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(self->fd[0], &info, &len));
 	EXPECT_NE(0, info.id);
@@ -404,8 +404,8 @@ TEST_F(sys, btf_load)
 	make_btf(blob, &n, 64);
 	mb_sys_log_start = 128;
 	EXPECT_EQ(-EINVAL, mb_sys_btf_load(blob, (uint32_t)n, &self->log));
-	ASSERT_NE(NULL, self->log);
-	EXPECT_NE(NULL, strstr(self->log, "int")) TH_LOG("log: %s", self->log);
+	ASSERT_TRUE(self->log != NULL);
+	EXPECT_TRUE(strstr(self->log, "int") != NULL) TH_LOG("log: %s", self->log);
 }
 
 TEST_F(sys, no_fd_leak_on_errors)
@@ -446,7 +446,7 @@ TEST_F(sys, trace_lines)
 	size_t size = 0;
 	FILE *f = open_memstream(&text, &size);
 
-	ASSERT_NE(NULL, f);
+	ASSERT_TRUE(f != NULL);
 	mb_trace_set(f);
 	ASSERT_TRUE(mb_trace_enabled());
 	self->fd[0] = mb_sys_map_create(&ma);
@@ -463,30 +463,30 @@ TEST_F(sys, trace_lines)
 	mb_trace_set(NULL);
 	mb_sys_map_delete(self->fd[0], key);   /* not traced */
 	fclose(f);
-	ASSERT_NE(NULL, text);
+	ASSERT_TRUE(text != NULL);
 	TH_LOG("trace:\n%s", text);
 
 	snprintf(want, sizeof(want), "bpf(BPF_MAP_CREATE, map_type=HASH key_size=4 value_size=8 "
 		 "max_entries=16 map_flags=NO_PREALLOC map_name=\"counts\") = %d<map:counts> <",
 		 self->fd[0]);
-	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("want: %s", want);
+	EXPECT_TRUE(strstr(text, want) != NULL) TH_LOG("want: %s", want);
 	snprintf(want, sizeof(want), "bpf(BPF_MAP_UPDATE_ELEM, map_fd=%d<map:counts> "
 		 "key=00 00 00 00 value=01 00 00 00 00 00 00 00 flags=BPF_ANY) = 0 <",
 		 self->fd[0]);
-	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("want: %s", want);
+	EXPECT_TRUE(strstr(text, want) != NULL) TH_LOG("want: %s", want);
 	snprintf(want, sizeof(want), "bpf(BPF_MAP_LOOKUP_ELEM, map_fd=%d<map:counts> "
 		 "key=00 00 00 00 value=01 00 00 00 00 00 00 00) = 0 <", self->fd[0]);
-	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("want: %s", want);
+	EXPECT_TRUE(strstr(text, want) != NULL) TH_LOG("want: %s", want);
 	snprintf(want, sizeof(want), "bpf(BPF_PROG_LOAD, prog_type=SOCKET_FILTER insn_cnt=2 "
 		 "license=\"GPL\" prog_name=\"h1_traced\" log_level=0) = %d<prog:h1_traced> <",
 		 self->fd[1]);
-	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("want: %s", want);
-	EXPECT_NE(NULL, strstr(text, "prog_name=\"h1_bad\" log_level=0) = -1 EACCES "
-			       "(Permission denied) <"));
-	EXPECT_NE(NULL, strstr(text, "prog_name=\"h1_bad\" log_level=1 log_size=16384) = "
-			       "-1 EACCES (Permission denied) [verifier log: "));
-	EXPECT_NE(NULL, strstr(text, "\nperf_event_open(type=2) = 7\n"));
-	EXPECT_EQ(NULL, strstr(text, "BPF_MAP_DELETE_ELEM"));
+	EXPECT_TRUE(strstr(text, want) != NULL) TH_LOG("want: %s", want);
+	EXPECT_TRUE(strstr(text, "prog_name=\"h1_bad\" log_level=0) = -1 EACCES "
+			       "(Permission denied) <") != NULL);
+	EXPECT_TRUE(strstr(text, "prog_name=\"h1_bad\" log_level=1 log_size=16384) = "
+			       "-1 EACCES (Permission denied) [verifier log: ") != NULL);
+	EXPECT_TRUE(strstr(text, "\nperf_event_open(type=2) = 7\n") != NULL);
+	EXPECT_TRUE(strstr(text, "BPF_MAP_DELETE_ELEM") == NULL);
 	free(text);
 }
 
@@ -512,7 +512,7 @@ TEST_F(sys, fault_injection)
 	mb_sys_fail_nth(2, ENOMEM);
 	EXPECT_GE(self->fd[1] = load(ret42, 2, BPF_PROG_TYPE_SOCKET_FILTER, "h1_ok"), 3);
 	EXPECT_EQ(-ENOMEM, mb_prog_load_log(&a, &self->log));
-	EXPECT_EQ(NULL, self->log);
+	EXPECT_TRUE(self->log == NULL);
 	EXPECT_EQ(2, mb_sys_fail_nth(0, 0));
 	EXPECT_EQ(before + 2, count_fds());
 }
@@ -522,21 +522,21 @@ TEST(enum_names)
 	EXPECT_STREQ("MAP_CREATE", mb_enum_name(MB_ENUM_CMD, BPF_MAP_CREATE));
 	EXPECT_STREQ("PROG_BIND_MAP", mb_enum_name(MB_ENUM_CMD, BPF_PROG_BIND_MAP));
 	EXPECT_STREQ("PROG_STREAM_READ_BY_FD", mb_enum_name(MB_ENUM_CMD, MB_BPF_PROG_STREAM_READ_BY_FD));
-	EXPECT_EQ(NULL, mb_enum_name(MB_ENUM_CMD, MB_BPF_CMD_MAX));
+	EXPECT_TRUE(mb_enum_name(MB_ENUM_CMD, MB_BPF_CMD_MAX) == NULL);
 	EXPECT_STREQ("USER_RINGBUF", mb_enum_name(MB_ENUM_MAP_TYPE, BPF_MAP_TYPE_USER_RINGBUF));
 	EXPECT_STREQ("ARENA", mb_enum_name(MB_ENUM_MAP_TYPE, MB_BPF_MAP_TYPE_ARENA));
-	EXPECT_EQ(NULL, mb_enum_name(MB_ENUM_MAP_TYPE, MB_BPF_MAP_TYPE_MAX));
+	EXPECT_TRUE(mb_enum_name(MB_ENUM_MAP_TYPE, MB_BPF_MAP_TYPE_MAX) == NULL);
 	EXPECT_STREQ("SYSCALL", mb_enum_name(MB_ENUM_PROG_TYPE, BPF_PROG_TYPE_SYSCALL));
 	EXPECT_STREQ("NETFILTER", mb_enum_name(MB_ENUM_PROG_TYPE, MB_BPF_PROG_TYPE_NETFILTER));
-	EXPECT_EQ(NULL, mb_enum_name(MB_ENUM_PROG_TYPE, MB_BPF_PROG_TYPE_MAX));
+	EXPECT_TRUE(mb_enum_name(MB_ENUM_PROG_TYPE, MB_BPF_PROG_TYPE_MAX) == NULL);
 	EXPECT_STREQ("LSM_CGROUP", mb_enum_name(MB_ENUM_ATTACH_TYPE, BPF_LSM_CGROUP));
 	EXPECT_STREQ("TCX_INGRESS", mb_enum_name(MB_ENUM_ATTACH_TYPE, MB_BPF_TCX_INGRESS));
 	EXPECT_STREQ("TRACE_UPROBE_SESSION",
 		     mb_enum_name(MB_ENUM_ATTACH_TYPE, MB_BPF_TRACE_UPROBE_SESSION));
-	EXPECT_EQ(NULL, mb_enum_name(MB_ENUM_ATTACH_TYPE, MB_BPF_ATTACH_TYPE_MAX));
+	EXPECT_TRUE(mb_enum_name(MB_ENUM_ATTACH_TYPE, MB_BPF_ATTACH_TYPE_MAX) == NULL);
 	EXPECT_STREQ("STRUCT_OPS", mb_enum_name(MB_ENUM_LINK_TYPE, BPF_LINK_TYPE_STRUCT_OPS));
 	EXPECT_STREQ("SOCKMAP", mb_enum_name(MB_ENUM_LINK_TYPE, MB_BPF_LINK_TYPE_SOCKMAP));
-	EXPECT_EQ(NULL, mb_enum_name(MB_ENUM_LINK_TYPE, MB_BPF_LINK_TYPE_MAX));
+	EXPECT_TRUE(mb_enum_name(MB_ENUM_LINK_TYPE, MB_BPF_LINK_TYPE_MAX) == NULL);
 	EXPECT_EQ(BPF_MAP_TYPE_LRU_PERCPU_HASH, mb_enum_value(MB_ENUM_MAP_TYPE, "lru_percpu_hash"));
 	EXPECT_EQ(BPF_PROG_TYPE_XDP, mb_enum_value(MB_ENUM_PROG_TYPE, "xdp"));
 	EXPECT_EQ(-1, mb_enum_value(MB_ENUM_PROG_TYPE, "nope"));
