@@ -513,6 +513,65 @@ TEST(fixture_btf_ext)
 	mb_btf_free(btf);
 }
 
+/* CO-RE records: each names a type and an access string; walking the string
+ * through our parsed members must give the offset clang baked into the insn. */
+TEST(core_relo_records)
+{
+	const char *obj = MB_BUILD_DIR "/progs/btf_core.bpf.o";
+	const char *sec = "raw_tracepoint/sys_enter";
+	static const char *const want[] = { "0:1", "0:2:1", "0:0" };
+	static const uint32_t want_kind[] = { 0, 0, 2 };   /* byte offset, byte offset, exists */
+	char err[256] = "";
+	struct mb_btf *btf = load_btf(obj, err);
+	struct mb_btf_ext *ext;
+	const struct mb_btf_ext_sec *s;
+	struct elf_file f;
+	uint8_t *text;
+	size_t tsz;
+	uint32_t i;
+
+	ASSERT_NE(NULL, btf) TH_LOG("%s: %s", obj, err);
+	ext = load_ext(btf, obj, err);
+	ASSERT_NE(NULL, ext) TH_LOG("%s", err);
+	ASSERT_EQ(0, elf_open(&f, obj));
+	text = elf_sec_bytes(&f, sec, &tsz);
+	elf_close(&f);
+	ASSERT_NE(NULL, text);
+	s = mb_btf_ext_sec(ext, sec);
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(3, s->nr_core);
+	for (i = 0; i < 3; i++) {
+		const struct mb_btf_core_relo *r = &s->core[i];
+		const char *acc = mb_btf_str(btf, r->access_str_off);
+		uint32_t type = r->type_id, bits = 0, idx;
+		struct mb_btf_member_info m;
+		int32_t imm;
+		char *end;
+
+		EXPECT_EQ(mb_btf_find(btf, "btf_core_task", MB_BTF_KIND_STRUCT), (int)r->type_id);
+		EXPECT_STREQ(want[i], acc);
+		EXPECT_EQ(want_kind[i], r->kind);
+		ASSERT_EQ(0, r->insn_off % 8);
+		ASSERT_LT(r->insn_off + 8, tsz + 1);
+		strtoul(acc, &end, 10);   /* first index: the pointer itself */
+		while (*end == ':') {
+			idx = (uint32_t)strtoul(end + 1, &end, 10);
+			ASSERT_EQ(0, mb_btf_member(btf, (uint32_t)mb_btf_resolve(btf, type), idx, &m));
+			bits += m.bit_offset;
+			type = m.type;
+		}
+		memcpy(&imm, text + r->insn_off + 4, 4);
+		if (r->kind == 0) {
+			EXPECT_EQ(bits / 8, (uint32_t)imm) TH_LOG("%s", acc);
+		} else {
+			EXPECT_EQ(1, imm);
+		}
+	}
+	free(text);
+	mb_btf_ext_free(ext);
+	mb_btf_free(btf);
+}
+
 TEST(vmlinux)
 {
 	const char *path = "/sys/kernel/btf/vmlinux";
