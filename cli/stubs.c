@@ -1,5 +1,4 @@
 /* Commands not written yet. */
 #include "cli/cli.h"
 
-int do_feature(int argc, char **argv) { (void)argc; (void)argv; return cli_err("not yet"); }
 int do_obj(int argc, char **argv) { (void)argc; (void)argv; return cli_err("not yet"); }
