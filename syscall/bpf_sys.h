@@ -160,6 +160,9 @@ int mb_pmu_retprobe_bit(const char *name);
  * the stream (stderr for the CLI). NULL turns tracing off. */
 void mb_trace_set(FILE *out);
 int mb_trace_enabled(void);
+/* Each bpf() line ends with the time spent in the kernel, " <0.021 ms>".
+ * Off gives byte-stable output (golden-file tests, docs). Default on. */
+void mb_trace_timing_set(int on);
 /* Remember a human name for an fd (a map or program name from the ELF file),
  * so later lines print map_fd=5<map:counts>. KIND is "map", "prog", "btf",
  * "link", ... Cleared by mb_trace_forget(fd) (mb_close does it). */

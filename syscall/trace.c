@@ -22,6 +22,12 @@
 #include "syscall/trace.h"
 
 static FILE *trace_out;
+static int timing = 1;
+
+void mb_trace_timing_set(int on)
+{
+	timing = on;
+}
 
 void mb_trace_set(FILE *out)
 {
@@ -793,7 +799,7 @@ void mb_trace_bpf(int cmd, const union bpf_attr *attr, unsigned int size,
 		add(&l, "%ld", ret);
 	}
 	log_note(&l, cmd, attr, (const union mb_attr *)(const void *)attr, size, ret);
-	if (!injected)
+	if (!injected && timing)
 		add(&l, " <%lld.%03lld ms>", ns / 1000000, ns / 1000 % 1000);
 	add(&l, "\n");
 	fputs(l.buf, trace_out);

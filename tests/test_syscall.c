@@ -460,6 +460,9 @@ TEST_F(sys, trace_lines)
 	pa.name = "h1_bad";
 	EXPECT_EQ(-EACCES, mb_prog_load_log(&pa, &self->log));
 	mb_trace_line("perf_event_open(type=%d) = %d", 2, 7);
+	mb_trace_timing_set(0);
+	ASSERT_EQ(0, mb_sys_map_freeze(self->fd[0]));
+	mb_trace_timing_set(1);
 	mb_trace_set(NULL);
 	mb_sys_map_delete(self->fd[0], key);   /* not traced */
 	fclose(f);
@@ -486,6 +489,9 @@ TEST_F(sys, trace_lines)
 	EXPECT_TRUE(strstr(text, "prog_name=\"h1_bad\" log_level=1 log_size=16384) = "
 			       "-1 EACCES (Permission denied) [verifier log: ") != NULL);
 	EXPECT_TRUE(strstr(text, "\nperf_event_open(type=2) = 7\n") != NULL);
+	snprintf(want, sizeof(want), "\nbpf(BPF_MAP_FREEZE, map_fd=%d<map:counts>) = 0\n",
+		 self->fd[0]);
+	EXPECT_TRUE(strstr(text, want) != NULL) TH_LOG("want: %s", want);
 	EXPECT_TRUE(strstr(text, "BPF_MAP_DELETE_ELEM") == NULL);
 	free(text);
 }
