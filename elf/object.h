@@ -17,6 +17,11 @@
  * Everything in the object is copied out of `data` (instructions converted to
  * host byte order, names strdup'd, .BTF/.BTF.ext bytes copied raw), so the
  * caller may free `data` as soon as mb_elf_object_parse() returns.
+ *
+ * obj->btf (if the object has .BTF) is parsed and its DATASECs already fixed
+ * (sizes and variable offsets from the ELF, which clang leaves 0): it is ready
+ * for BPF_BTF_LOAD via mb_btf_raw(). obj->btf_data keeps the untouched bytes.
+ * Messages name the object first: "NAME: prog 'x': insn 12: ...".
  */
 #ifndef MB_ELF_OBJECT_H
 #define MB_ELF_OBJECT_H

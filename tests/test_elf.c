@@ -709,11 +709,16 @@ TEST_F(bad, shnum_lies)
 	w64(shdr(self, 0) + 32, 1000000);
 	expect_error(_metadata, self, self->size, "sections");
 	w64(shdr(self, 0) + 32, self->e.shnum);
+	/* and e_shstrndx SHN_XINDEX: the index in section 0's sh_link */
+	w16(self->data + 62, 0xffff);
+	w32(shdr(self, 0) + 40, self->e.shstrndx);
 	{
 		char err[256];
 		struct mb_elf_object *obj = mb_elf_object_parse(self->data, self->size, "x.o", err, sizeof(err));
 
 		EXPECT_NE(NULL, obj) TH_LOG("extended numbering: %s", err);
+		if (obj)
+			EXPECT_EQ(1, obj->nprogs);
 		mb_elf_object_free(obj);
 	}
 }
