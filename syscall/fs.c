@@ -97,7 +97,7 @@ const char *mb_tracefs_path(void)
 	if (find_mount("debugfs", "/sys/kernel/debug", path, sizeof(path)) == 0 &&
 	    strlen(path) + 9 < sizeof(path)) {
 		strcat(path, "/tracing");
-		if (statfs(path, &st) == 0 && st.f_type == TRACEFS_MAGIC_NR)
+		if (statfs(path, &st) == 0 && (uint32_t)st.f_type == TRACEFS_MAGIC_NR)
 			return path;
 	}
 	path[0] = '\0';
@@ -135,7 +135,7 @@ int mb_is_bpffs(const char *path)
 	char *slash;
 
 	if (statfs(path, &st) == 0)
-		return st.f_type == BPF_FS_MAGIC_NR;
+		return (uint32_t)st.f_type == BPF_FS_MAGIC_NR;
 	if (errno != ENOENT)
 		return -errno;
 	/* A pin that does not exist yet: its directory decides. */
@@ -151,7 +151,7 @@ int mb_is_bpffs(const char *path)
 		*slash = '\0';
 	if (statfs(dir, &st))
 		return -errno;
-	return st.f_type == BPF_FS_MAGIC_NR;
+	return (uint32_t)st.f_type == BPF_FS_MAGIC_NR;
 }
 
 static struct {
