@@ -612,12 +612,17 @@ static int load_common(int argc, char **argv, int all)
 		if (autoattach) {
 			struct mb_link *l = mb_prog_attach(pr);
 
-			if (!l) {
+			if (l) {
+				err = mb_link_pin(l, p);
+				mb_link_destroy(l);
+			} else if (errno == EOPNOTSUPP || errno == EINVAL) {
+				/* as bpftool: a section without a target gets the program pinned */
+				fprintf(stderr, "Note: %s; pinning the program instead\n", mb_last_error());
+				err = mb_prog_pin(pr, p);
+			} else {
 				cli_err("attach '%s': %s", mb_prog_name(pr), mb_last_error());
 				goto out;
 			}
-			err = mb_link_pin(l, p);
-			mb_link_destroy(l);
 		} else {
 			err = mb_prog_pin(pr, p);
 		}
@@ -634,7 +639,18 @@ static int load_common(int argc, char **argv, int all)
 		for (int i = 0; i < mb_object_map_count(obj); i++) {
 			struct mb_map *m = mb_object_map(obj, i);
 
-			snprintf(p, sizeof(p), "%s/%s", pinmaps, mb_map_name(m));
+			struct bpf_map_info mi;
+			uint32_t ml = sizeof(mi);
+			const char *mn = mb_map_name(m);
+			char *dot;
+
+			/* bpffs refuses names with '.': pin "obj.data" as "obj_data", as libbpf */
+			memset(&mi, 0, sizeof(mi));
+			if (strchr(mn, '.') && !mb_sys_obj_get_info_by_fd(mb_map_fd(m), &mi, &ml))
+				mn = mi.name;
+			snprintf(p, sizeof(p), "%s/%s", pinmaps, mn);
+			while ((dot = strchr(p + strlen(pinmaps) + 1, '.')))
+				*dot = '_';
 			if (mb_map_pin(m, p)) {
 				cli_err("pin map '%s' at '%s': %s", mb_map_name(m), p, mb_last_error());
 				goto out;
