@@ -153,11 +153,17 @@ const struct mb_btf_ext_sec *mb_btf_ext_sec(const struct mb_btf_ext *ext, const 
 const struct mb_btf_ext_sec *mb_btf_ext_sec_at(const struct mb_btf_ext *ext, uint32_t i);
 
 /* ---- printing ----------------------------------------------------------- */
-/* Print data (host byte order) as type_id, bpftool-like: json != 0 gives
- * compact JSON, else indented. Ints, bools, enums by name, char arrays as
- * strings when printable, structs/unions with field names (bitfields too),
- * arrays, pointers as hex. Returns 0 or a negative errno (size too small). */
+/* Print data (host byte order) as type_id, the way bpftool's map dump does:
+ * json != 0 gives compact JSON ("formatted"), else bpftool's pretty layout.
+ * Ints in decimal, bitfields in hex, bools, enums by name, char arrays as
+ * strings when printable, structs/unions with field names, arrays, DATASEC
+ * as {"sec":[{"var":v},...]}. Output may be partial on error. Returns 0 or a
+ * negative errno (size too small, type not printable). */
 int mb_btf_dump_value(const struct mb_btf *btf, uint32_t type_id, const void *data,
 		      size_t size, FILE *out, int json);
+/* The same, nested `depth` levels deep (4 spaces each) in a pretty document:
+ * bpftool prints a map entry's "value" at depth 2. */
+int mb_btf_dump_value_at(const struct mb_btf *btf, uint32_t type_id, const void *data,
+			 size_t size, FILE *out, int json, unsigned depth);
 
 #endif

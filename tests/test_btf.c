@@ -630,6 +630,20 @@ struct btf_value {
 
 TEST(dump_value)
 {
+	/* bpftool 7.1's `map dump` of this entry (the value is at depth 2) */
+	static const char bpftool_plain[] =
+		"{\n"
+		"            \"packets\": 12,\n"
+		"            \"flags\": 0x5,\n"
+		"            \"mode\": 0xc,\n"
+		"            \"color\": \"BTF_BLUE\",\n"
+		"            \"comm\": \"ab\",\n"
+		"            \"delta\": [-2,7\n"
+		"            ]\n"
+		"        }";
+	static const char bpftool_json[] =
+		"{\"packets\":12,\"flags\":\"0x5\",\"mode\":\"0xc\",\"color\":\"BTF_BLUE\","
+		"\"comm\":\"ab\",\"delta\":[-2,7]}";
 	char err[256] = "", *txt = NULL;
 	size_t len = 0;
 	struct mb_btf *btf = load_btf(FIXTURE_OBJ, err);
@@ -640,11 +654,11 @@ TEST(dump_value)
 	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
 	ASSERT_EQ(40, sizeof(v));
 	memset(&v, 0, sizeof(v));
-	v.packets = 123456789012ull;
+	v.packets = 12;
 	v.flags = 5;
-	v.mode = 17;
+	v.mode = 12;
 	v.color = BTF_BLUE;
-	strcpy(v.comm, "minibpf");
+	strcpy(v.comm, "ab");
 	v.delta[0] = -2;
 	v.delta[1] = 7;
 	id = mb_btf_find(btf, "btf_value", MB_BTF_KIND_STRUCT);
@@ -653,24 +667,59 @@ TEST(dump_value)
 	out = open_memstream(&txt, &len);
 	ASSERT_EQ(0, mb_btf_dump_value(btf, id, &v, sizeof(v), out, 1));
 	fclose(out);
-	EXPECT_STREQ("{\"packets\":123456789012,\"flags\":5,\"mode\":17,\"color\":\"BTF_BLUE\","
-		     "\"comm\":\"minibpf\",\"delta\":[-2,7]}", txt);
+	EXPECT_STREQ(bpftool_json, txt);
+	free(txt);
+	out = open_memstream(&txt, &len);
+	ASSERT_EQ(0, mb_btf_dump_value_at(btf, id, &v, sizeof(v), out, 0, 2));
+	fclose(out);
+	EXPECT_STREQ(bpftool_plain, txt);
 	free(txt);
 
 	/* unprintable chars: an array of numbers; unknown enum value: a number */
 	v.comm[1] = 1;
 	v.color = 3;
+	v.packets = 123456789012ull;
 	out = open_memstream(&txt, &len);
-	ASSERT_EQ(0, mb_btf_dump_value(btf, id, &v, sizeof(v), out, 0));
+	ASSERT_EQ(0, mb_btf_dump_value(btf, id, &v, sizeof(v), out, 1));
 	fclose(out);
-	EXPECT_NE(NULL, strstr(txt, "\n    \"color\": 3,\n")) TH_LOG("%s", txt);
-	EXPECT_NE(NULL, strstr(txt, "\"comm\": [\n        109,\n        1,\n")) TH_LOG("%s", txt);
+	EXPECT_NE(NULL, strstr(txt, "\"packets\":123456789012,")) TH_LOG("%s", txt);
+	EXPECT_NE(NULL, strstr(txt, "\"color\":3,")) TH_LOG("%s", txt);
+	EXPECT_NE(NULL, strstr(txt, "\"comm\":[97,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0],")) TH_LOG("%s", txt);
 	free(txt);
 
 	/* too small a buffer is an error, not an over-read */
 	out = open_memstream(&txt, &len);
 	EXPECT_GT(0, mb_btf_dump_value(btf, id, &v, sizeof(v) - 1, out, 1));
 	fclose(out);
+	free(txt);
+	mb_btf_free(btf);
+}
+
+static int zero_off(void *ctx, const char *name, uint32_t *off)
+{
+	(void)ctx; (void)name;
+	*off = 0;
+	return 0;
+}
+
+/* A global data map's value is its DATASEC: {".bss":[{"btf_counter":42}]} */
+TEST(dump_datasec)
+{
+	char err[256] = "", *txt = NULL;
+	size_t len = 0;
+	struct mb_btf *btf = load_btf(FIXTURE_OBJ, err);
+	int32_t counter = 42;
+	FILE *out;
+	int id;
+
+	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ASSERT_EQ(0, mb_btf_fixup_datasec(btf, ".bss", 4, zero_off, NULL, err, sizeof(err)));
+	id = mb_btf_find(btf, ".bss", MB_BTF_KIND_DATASEC);
+	ASSERT_GT(id, 0);
+	out = open_memstream(&txt, &len);
+	ASSERT_EQ(0, mb_btf_dump_value(btf, id, &counter, 4, out, 1));
+	fclose(out);
+	EXPECT_STREQ("{\".bss\":[{\"btf_counter\":42}]}", txt);
 	free(txt);
 	mb_btf_free(btf);
 }
