@@ -439,6 +439,7 @@ TEST_F(net, xdp_drops_on_veth)
 {
 	int prog = load_counter(BPF_PROG_TYPE_XDP, BPF_XDP, self->map, 0, 0, XDP_DROP);
 	uint32_t id = 0;
+	uint8_t mode = 0;
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
 	ASSERT_EQ(3, b_to_a(self, 3));
@@ -453,13 +454,9 @@ TEST_F(net, xdp_drops_on_veth)
 										   mb_last_error());
 	EXPECT_EQ(0, b_to_a(self, 2));
 	EXPECT_EQ(5, count(self->map, 0));
-	{
-		uint8_t mode = 0;
-
-		EXPECT_EQ(0, mb_nl_xdp_query(self->ifindex, &id, &mode));
-		EXPECT_NE(0, id);
-		EXPECT_EQ(XDP_ATTACHED_SKB, mode);
-	}
+	EXPECT_EQ(0, mb_nl_xdp_query(self->ifindex, &id, &mode));
+	EXPECT_NE(0, id);
+	EXPECT_EQ(XDP_ATTACHED_SKB, mode);
 	ASSERT_EQ(0, mb_xdp_set(self->ifindex, -1, XDP_FLAGS_SKB_MODE));
 	EXPECT_EQ(2, b_to_a(self, 2));
 	close(prog);
