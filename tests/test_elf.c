@@ -797,23 +797,26 @@ TEST_F(bad, relocation_against_non_map)
 	expect_error(_metadata, self, self->size, "'LICENSE' in section 'license'");
 }
 
-TEST_F(bad, random_bytes)
+/* Flip a few random bytes, many times: a clean error or a parse (and then
+ * a link), never a crash. Run under SAN=1 to catch over-reads. */
+static void fuzz(struct __test_metadata *_metadata, const uint8_t *data, size_t size, int iters)
 {
 	char err[256];
-	uint8_t *copy = malloc(self->size);
+	uint8_t *copy = malloc(size);
 	unsigned seed = 12345;
 	int i, k;
 
 	ASSERT_NE(NULL, copy);
-	for (i = 0; i < 3000; i++) {
+	for (i = 0; i < iters; i++) {
 		struct mb_elf_object *obj;
 
-		memcpy(copy, self->data, self->size);
+		memcpy(copy, data, size);
 		for (k = 0; k < 1 + i % 8; k++) {
 			seed = seed * 1103515245 + 12345;
-			copy[(seed >> 8) % self->size] = (uint8_t)(seed >> 20);
+			copy[(seed >> 8) % size] = (uint8_t)(seed >> 20);
 		}
-		obj = mb_elf_object_parse(copy, self->size, "fuzz.o", err, sizeof(err));
+		err[0] = 0;
+		obj = mb_elf_object_parse(copy, size, "fuzz.o", err, sizeof(err));
 		if (obj) {
 			uint32_t p;
 			struct mb_elf_linked l;
@@ -827,6 +830,40 @@ TEST_F(bad, random_bytes)
 		mb_elf_object_free(obj);
 	}
 	free(copy);
+}
+
+TEST_F(bad, random_bytes)
+{
+	size_t size;
+	uint8_t *multi = slurp(MULTI, &size);
+
+	fuzz(_metadata, self->data, self->size, 3000);
+	ASSERT_NE(NULL, multi);
+	fuzz(_metadata, multi, size, 1500);     /* BTF maps, .maps relocations, calls */
+	free(multi);
+}
+
+TEST(maps_without_btf)
+{
+	char err[256] = "";
+	size_t size;
+	uint8_t *data = slurp(MULTI, &size);
+	struct mb_elf_object *obj;
+	struct mb_elf e;
+	uint32_t i;
+
+	ASSERT_NE(NULL, data);
+	ASSERT_EQ(0, mb_elf_open(&e, data, size, err, sizeof(err)));
+	/* Rename .BTF to .XTF (and .BTF.ext with it): no BTF any more. */
+	for (i = 1; i < e.shnum; i++)
+		if (!strncmp(e.sh[i].name, ".BTF", 4))
+			((char *)e.sh[i].name)[1] = 'X';
+	mb_elf_close(&e);
+	obj = mb_elf_object_parse(data, size, "nobtf.o", err, sizeof(err));
+	EXPECT_EQ(NULL, obj);
+	EXPECT_NE(NULL, strstr(err, "'.maps' needs BTF")) TH_LOG("%s", err);
+	mb_elf_object_free(obj);
+	free(data);
 }
 
 TEST_HARNESS_MAIN
