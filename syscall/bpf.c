@@ -89,7 +89,10 @@ static int returns_fd(int cmd)
 	return 0;
 }
 
-/* The single entry point: fault injection, the call, fd hygiene, tracing. */
+/* The single entry point: fault injection, the call, fd hygiene, tracing.
+ * New fds need no O_CLOEXEC fixing: the kernel creates every bpf fd (map,
+ * prog, link, BTF, iterator, OBJ_GET) with O_CLOEXEC. Only the number can be
+ * wrong (0..2 when the caller closed stdio); mb_fd_sanitize moves it. */
 static long sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 {
 	struct timespec t0 = {0}, t1 = {0};
@@ -148,12 +151,11 @@ int mb_sys_map_create(const struct mb_map_create_args *a)
 	if (a->name)
 		strncpy(attr.map_name, a->name, sizeof(attr.map_name) - 1);
 	attr.map_ifindex = a->map_ifindex;
-	if (a->btf_fd > 0) {
+	if (a->btf_fd > 0)
 		attr.btf_fd = a->btf_fd;
-		attr.btf_key_type_id = a->btf_key_type_id;
-		attr.btf_value_type_id = a->btf_value_type_id;
-		attr.btf_vmlinux_value_type_id = a->btf_vmlinux_value_type_id;
-	}
+	attr.btf_key_type_id = a->btf_key_type_id;
+	attr.btf_value_type_id = a->btf_value_type_id;
+	attr.btf_vmlinux_value_type_id = a->btf_vmlinux_value_type_id;   /* struct_ops */
 	if (a->map_extra) {          /* 5.16 */
 		attr.map_extra = a->map_extra;
 		size = MB_ATTR_END(map_extra);
@@ -240,15 +242,15 @@ int mb_sys_prog_load(struct mb_prog_load_args *a)
 		attr->attach_prog_fd = a->attach_prog_fd;
 	else if (a->attach_btf_obj_fd > 0)
 		attr->attach_btf_obj_fd = a->attach_btf_obj_fd;
-	if (a->prog_btf_fd > 0) {
+	if (a->prog_btf_fd > 0)
 		attr->prog_btf_fd = a->prog_btf_fd;
-		attr->func_info = mb_ptr(a->func_info);
-		attr->func_info_rec_size = a->func_info_rec_size;
-		attr->func_info_cnt = a->func_info_cnt;
-		attr->line_info = mb_ptr(a->line_info);
-		attr->line_info_rec_size = a->line_info_rec_size;
-		attr->line_info_cnt = a->line_info_cnt;
-	}
+	/* Passed as given: without prog_btf_fd the kernel says why it refuses. */
+	attr->func_info = mb_ptr(a->func_info);
+	attr->func_info_rec_size = a->func_info_rec_size;
+	attr->func_info_cnt = a->func_info_cnt;
+	attr->line_info = mb_ptr(a->line_info);
+	attr->line_info_rec_size = a->line_info_rec_size;
+	attr->line_info_cnt = a->line_info_cnt;
 	attr->fd_array = mb_ptr(a->fd_array);
 	if (a->log_level && a->log_buf && a->log_size) {
 		attr->log_level = a->log_level;
