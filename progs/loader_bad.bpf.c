@@ -1,10 +1,12 @@
 // Loader fixture: the second program is rejected by the verifier, so a load
-// must leave nothing behind (the map and the first program included).
+// must leave nothing behind (the map and the first program included). A hash
+// map: since 6.x the verifier knows that an in-range constant key of an array
+// map cannot miss, so an array lookup would not be rejected.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u64);
