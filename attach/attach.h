@@ -82,6 +82,8 @@ struct mb_link_info {
 	uint32_t flags;         /* XDP flags, BPF_F_ALLOW_* */
 	uint32_t parent;        /* tc: TC_H_INGRESS / egress minor */
 	uint32_t priority, handle;
+	uint32_t probe_kind;    /* 1 kprobe, 2 uprobe: a tracefs probe event to remove */
+	char probe[32];         /* its name under events/minibpf/ */
 };
 
 /* Undo an attachment of any method and close its fd. Idempotent. */
@@ -101,6 +103,11 @@ int mb_attach_kprobe(int prog_fd, int retprobe, const char *func, uint64_t offse
 /* Probe PATH at FUNC (a symbol, "+off" allowed, or NULL) plus offset; pid -1: all. */
 int mb_attach_uprobe(int prog_fd, int retprobe, const char *path, const char *func,
 		     uint64_t offset, int pid, struct mb_link_info *out);
+/* The same through tracefs kprobe_events/uprobe_events, for kernels without
+ * the kprobe/uprobe PMU (before 4.17). target: FUNC (kprobe) or PATH (uprobe).
+ * The event is removed again on detach. */
+int mb_attach_probe_tracefs(int prog_fd, int uprobe, int retprobe, const char *target,
+			    uint64_t offset, int pid, struct mb_link_info *out);
 /* File offset of SYMBOL in the ELF64 file PATH (symtab, then dynsym). */
 int64_t mb_uprobe_sym_offset(const char *path, const char *symbol);
 /* A cpu-clock software event on each online CPU (max ncpu), one link each.

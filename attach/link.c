@@ -1,5 +1,6 @@
 /* Undoing and pinning attachments of every method. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -30,6 +31,13 @@ int mb_link_info_detach(struct mb_link_info *l)
 	/* A link or perf event fd detaches when its last reference goes; a pinned
 	 * link keeps one, which is the point of pinning. */
 	mb_close(l->fd);
+	if (l->probe_kind) {
+		char line[64];
+
+		/* fails with EBUSY while a pinned link still uses the event */
+		snprintf(line, sizeof(line), "-:minibpf/%s", l->probe);
+		mb_tracefs_write(l->probe_kind == 2 ? "uprobe_events" : "kprobe_events", line);
+	}
 	memset(l, 0, sizeof(*l));
 	l->fd = -1;
 	if (err)

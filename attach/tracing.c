@@ -131,6 +131,83 @@ int mb_attach_iter(int prog_fd, int map_fd, struct mb_link_info *out)
 	return 0;
 }
 
+/* Before 4.17 probes are defined in tracefs and opened as tracepoints of the
+ * "minibpf" group. Returns the perf event fd with the event name in OUT. */
+static int probe_tracefs(int uprobe, int retprobe, const char *target, uint64_t offset,
+			 int pid, struct mb_link_info *out, const char *what)
+{
+	const char *file = uprobe ? "uprobe_events" : "kprobe_events";
+	static unsigned int seq;
+	struct perf_event_attr attr;
+	char line[512];
+	int id, pfd, err;
+
+	if (strpbrk(target, " \t\n:") && !uprobe)
+		return mb_err(EINVAL, "%s: bad function name", what);
+	if (strpbrk(target, " \t\n"))
+		return mb_err(EINVAL, "%s: tracefs probes cannot name a path with spaces", what);
+	snprintf(out->probe, sizeof(out->probe), "mb_%d_%u", (int)getpid(), seq++);
+	if (uprobe)
+		snprintf(line, sizeof(line), "%c:minibpf/%s %s:%#llx", retprobe ? 'r' : 'p',
+			 out->probe, target, (unsigned long long)offset);
+	else
+		snprintf(line, sizeof(line), "%c:minibpf/%s %s+%llu", retprobe ? 'r' : 'p',
+			 out->probe, target, (unsigned long long)offset);
+	err = mb_tracefs_write(file, line);
+	if (err == -ENOENT && !uprobe)
+		return mb_err(EOPNOTSUPP, "%s: kernel has no kprobe support (CONFIG_KPROBES)", what);
+	if (err == -ENOENT)
+		return mb_err(EOPNOTSUPP, "%s: kernel has no uprobe support (CONFIG_UPROBE_EVENTS)",
+			      what);
+	if (err)
+		return mb_err(-err, "%s: adding the probe to tracefs %s: %s", what, file,
+			      strerror(-err));
+	out->probe_kind = uprobe ? 2 : 1;
+	id = mb_tracepoint_id("minibpf", out->probe);
+	if (id < 0) {
+		pfd = mb_err(-id, "%s: id of the tracefs probe: %s", what, strerror(-id));
+		goto remove;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.config = (uint64_t)id;
+	attr.sample_period = 1;
+	attr.wakeup_events = 1;
+	pfd = mb_sys_perf_event_open(&attr, pid < 0 ? -1 : pid, pid < 0 ? 0 : -1, -1,
+				     PERF_FLAG_FD_CLOEXEC);
+	if (pfd >= 0)
+		return pfd;
+	pfd = mb_err(-pfd, "%s: perf_event_open: %s", what, strerror(-pfd));
+remove:
+	snprintf(line, sizeof(line), "-:minibpf/%s", out->probe);
+	mb_tracefs_write(file, line);
+	out->probe_kind = 0;
+	out->probe[0] = '\0';
+	return pfd;
+}
+
+int mb_attach_probe_tracefs(int prog_fd, int uprobe, int retprobe, const char *target,
+			    uint64_t offset, int pid, struct mb_link_info *out)
+{
+	char what[256];
+	int pfd, err;
+
+	info_init(out, prog_fd);
+	snprintf(what, sizeof(what), "%s %s+%#llx (tracefs)",
+		 uprobe ? (retprobe ? "uretprobe" : "uprobe") : (retprobe ? "kretprobe" : "kprobe"),
+		 target ? target : "?", (unsigned long long)offset);
+	if (!target || !target[0])
+		return mb_err(EINVAL, "%s: no target named", what);
+	pfd = probe_tracefs(uprobe, retprobe, target, offset, pid, out, what);
+	if (pfd < 0)
+		return pfd;
+	err = perf_attach(prog_fd, pfd, what, out);
+	if (err)
+		mb_link_info_detach(out);       /* removes the tracefs event */
+	return err;
+}
+
 /* A kprobe or uprobe through its PMU (4.17+). pid -1 probes every process. */
 static int probe_open(const char *pmu, int retprobe, const char *name, uint64_t offset,
 		      int pid, const char *what)
@@ -139,13 +216,8 @@ static int probe_open(const char *pmu, int retprobe, const char *name, uint64_t 
 	int type, bit = 0, pfd;
 
 	type = mb_pmu_type(pmu);
-	if (type < 0) {
-		if (!strcmp(pmu, "kprobe"))
-			return mb_err(EOPNOTSUPP, "%s: kernel has no kprobe support (CONFIG_KPROBES)",
-				      what);
-		return mb_err(EOPNOTSUPP, "%s: kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS, "
-			      "4.17+)", what);
-	}
+	if (type < 0)
+		return -ENODEV;         /* no PMU: the caller falls back to tracefs */
 	if (retprobe) {
 		bit = mb_pmu_retprobe_bit(pmu);
 		if (bit < 0)
@@ -178,6 +250,8 @@ int mb_attach_kprobe(int prog_fd, int retprobe, const char *func, uint64_t offse
 	if (!func || !func[0])
 		return mb_err(EINVAL, "%s: no function named", what);
 	pfd = probe_open("kprobe", retprobe, func, offset, -1, what);
+	if (pfd == -ENODEV)
+		return mb_attach_probe_tracefs(prog_fd, 0, retprobe, func, offset, -1, out);
 	if (pfd < 0)
 		return pfd;
 	return perf_attach(prog_fd, pfd, what, out);
@@ -216,6 +290,9 @@ int mb_attach_uprobe(int prog_fd, int retprobe, const char *path, const char *fu
 			return (int)off;
 	}
 	pfd = probe_open("uprobe", retprobe, path, (uint64_t)off + offset, pid, what);
+	if (pfd == -ENODEV)
+		return mb_attach_probe_tracefs(prog_fd, 1, retprobe, path, (uint64_t)off + offset,
+					       pid, out);
 	if (pfd < 0)
 		return pfd;
 	return perf_attach(prog_fd, pfd, what, out);

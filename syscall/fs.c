@@ -1,6 +1,7 @@
 /* tracefs and bpffs: where they are mounted (mounted on demand), and the
  * tracepoint ids tracefs publishes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,4 +193,31 @@ int mb_tracepoint_id(const char *category, const char *name)
 	last_tp.id = (int)v;
 	snprintf(last_tp.name, sizeof(last_tp.name), "%s/%s", category, name);
 	return (int)v;
+}
+
+int mb_tracefs_write(const char *file, const char *line)
+{
+	const char *tfs = mb_tracefs_path();
+	char path[320];
+	size_t len = strlen(line);
+	int fd, ret;
+
+	if (!tfs)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/%s", tfs, file);
+	ret = mb_sys_fault_check();
+	if (ret == 0) {
+		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd < 0) {
+			ret = -errno;
+		} else {
+			ssize_t n = write(fd, line, len);
+
+			ret = n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
+			close(fd);
+		}
+	}
+	mb_trace_line("write(\"%s\", \"%s\") = %d%s%s", path, line, ret < 0 ? -1 : 0,
+		      ret < 0 ? " " : "", ret < 0 ? mb_errno_name(-ret) : "");
+	return ret;
 }

@@ -11,6 +11,8 @@ int mb_sys_fault_check(void);
 
 /* Read a small text file into buf (NUL-terminated). Bytes read or -errno. */
 int mb_read_small(const char *path, char *buf, size_t size);
+/* Write one line to a tracefs control file (kprobe_events, ...), O_APPEND. */
+int mb_tracefs_write(const char *file, const char *line);
 /* The name last looked up for tracepoint ID (for trace lines), or NULL. */
 const char *mb_tracepoint_name(int id);
 

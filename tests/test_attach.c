@@ -323,6 +323,53 @@ TEST_F(trace, uprobe_on_own_function)
 	close(prog);
 }
 
+static int tracefs_has(const char *file, const char *needle)
+{
+	char path[256], line[512];
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", mb_tracefs_path(), file);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		found |= strstr(line, needle) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* The pre-4.17 way: an event in uprobe_events, opened as a tracepoint. */
+TEST_F(trace, uprobe_through_tracefs)
+{
+	int (*volatile fn)(int) = h4_uprobe_target;
+	int prog = load_counter(BPF_PROG_TYPE_KPROBE, 0, self->map, 2, 0, 0);
+	char exe[512], name[40];
+	ssize_t n;
+	int64_t off;
+	int i;
+
+	ASSERT_LE(3, prog) LOG_LOAD(prog);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_LT(0, n);
+	exe[n] = '\0';
+	off = mb_uprobe_sym_offset(exe, "h4_uprobe_target");
+	ASSERT_LT(0, off) TH_LOG("%s", mb_last_error());
+	if (strchr(exe, ' '))
+		SKIP(return, "test binary path has a space");
+	ASSERT_EQ(0, mb_attach_probe_tracefs(prog, 1, 0, exe, (uint64_t)off, -1, &self->l))
+		TH_LOG("%s", mb_last_error());
+	snprintf(name, sizeof(name), "%s", self->l.probe);
+	EXPECT_TRUE(tracefs_has("uprobe_events", name));
+	for (i = 0; i < 4; i++)
+		fn(i);
+	EXPECT_EQ(4, count(self->map, 2));
+	EXPECT_EQ(0, mb_link_info_detach(&self->l));
+	EXPECT_FALSE(tracefs_has("uprobe_events", name)) TH_LOG("%s left in uprobe_events", name);
+	fn(1);
+	EXPECT_EQ(4, count(self->map, 2));
+	close(prog);
+}
+
 TEST_F(trace, kprobe)
 {
 	int prog = load_counter(BPF_PROG_TYPE_KPROBE, 0, self->map, 0, getpid(), 0);
