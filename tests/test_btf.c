@@ -189,7 +189,7 @@ TEST(fixture_types)
 	const struct mb_btf_type *t;
 	int id, r;
 
-	ASSERT_NE(NULL, btf) TH_LOG("%s: %s", FIXTURE_OBJ, err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s: %s", FIXTURE_OBJ, err);
 	id = mb_btf_find(btf, "btf_value", MB_BTF_KIND_STRUCT);
 	ASSERT_GT(id, 0);
 	ASSERT_EQ(40, mb_btf_type_size(btf, id));
@@ -240,8 +240,8 @@ TEST(fixture_types)
 	EXPECT_EQ(4, mb_btf_type_size(btf, id));
 	EXPECT_EQ(MB_BTF_KIND_INT, mb_btf_kind(mb_btf_type_by_id(btf,
 		mb_btf_resolve(btf, mb_btf_type_by_id(btf, id)->size_or_type))));
-	EXPECT_EQ(NULL, mb_btf_type_by_id(btf, 0));
-	EXPECT_EQ(NULL, mb_btf_type_by_id(btf, mb_btf_type_cnt(btf)));
+	EXPECT_TRUE((mb_btf_type_by_id(btf, 0)) == NULL);
+	EXPECT_TRUE((mb_btf_type_by_id(btf, mb_btf_type_cnt(btf))) == NULL);
 	mb_btf_free(btf);
 }
 
@@ -254,7 +254,7 @@ TEST(fixture_matches_bpftool)
 	if (!have_bpftool())
 		SKIP(return, "bpftool not installed");
 	btf = load_btf(FIXTURE_OBJ, err);
-	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	n = bpftool_compare(btf, FIXTURE_OBJ, bad, sizeof(bad));
 	ASSERT_NE(-1, n) TH_LOG("%s", bad);
 	ASSERT_GT(n, 0);
@@ -279,14 +279,14 @@ TEST(fixture_map_defs)
 	struct mb_btf_map_def *d = NULL, *h, *o, *a, *j;
 	int n;
 
-	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	n = mb_btf_map_defs(btf, ".maps", &d, err, sizeof(err));
 	ASSERT_EQ(4, n) TH_LOG("%s", err);
 	/* DATASEC order is clang's choice: look the maps up by name */
-	ASSERT_NE(NULL, h = find_def(d, n, "btf_hash"));
-	ASSERT_NE(NULL, o = find_def(d, n, "btf_outer"));
-	ASSERT_NE(NULL, a = find_def(d, n, "btf_array"));
-	ASSERT_NE(NULL, j = find_def(d, n, "btf_jmp"));
+	ASSERT_TRUE((h = find_def(d, n, "btf_hash")) != NULL);
+	ASSERT_TRUE((o = find_def(d, n, "btf_outer")) != NULL);
+	ASSERT_TRUE((a = find_def(d, n, "btf_array")) != NULL);
+	ASSERT_TRUE((j = find_def(d, n, "btf_jmp")) != NULL);
 	EXPECT_EQ(BPF_MAP_TYPE_HASH, h->type);
 	EXPECT_EQ(128, h->max_entries);
 	EXPECT_EQ(BPF_F_NO_PREALLOC, h->map_flags);
@@ -304,7 +304,7 @@ TEST(fixture_map_defs)
 	EXPECT_EQ(1, o->has_values);
 	EXPECT_EQ(24, o->values_offset);   /* after type, max_entries, key pointers */
 	ASSERT_EQ(1, o->has_inner);
-	ASSERT_NE(NULL, o->inner);
+	ASSERT_TRUE((o->inner) != NULL);
 	EXPECT_EQ(BPF_MAP_TYPE_ARRAY, o->inner->type);
 	EXPECT_EQ(2, o->inner->max_entries);
 	EXPECT_EQ(4, o->inner->key_size);
@@ -323,7 +323,7 @@ TEST(fixture_map_defs)
 	EXPECT_EQ(4, j->key_size);
 	EXPECT_EQ(1, j->has_values);
 	EXPECT_EQ(0, j->has_inner);
-	EXPECT_EQ(NULL, j->inner);
+	EXPECT_TRUE((j->inner) == NULL);
 	EXPECT_EQ(24, j->values_offset);
 	mb_btf_map_defs_free(d, n);
 	/* no such DATASEC: zero maps, not an error */
@@ -380,7 +380,7 @@ TEST(fixup_datasec_kernel_accepts)
 	uint32_t off, i, before;
 	int ret, n;
 
-	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	ASSERT_EQ(0, elf_open(&f, FIXTURE_OBJ));
 	ret = btf_load_kernel(btf, log, 1 << 16);
 	if (ret == -EPERM || ret == -ENOSYS) {
@@ -394,7 +394,7 @@ TEST(fixup_datasec_kernel_accepts)
 	for (i = 0; i < 4; i++) {
 		GElf_Shdr sh;
 
-		ASSERT_NE(NULL, elf_sec(&f, secs[i], &sh));
+		ASSERT_TRUE((elf_sec(&f, secs[i], &sh)) != NULL);
 		before = c.calls;
 		ret = mb_btf_fixup_datasec(btf, secs[i], (uint32_t)sh.sh_size, sym_off, &c,
 					   err, sizeof(err));
@@ -406,7 +406,7 @@ TEST(fixup_datasec_kernel_accepts)
 
 	/* .maps entries now carry symbol offsets, ascending */
 	t = mb_btf_type_by_id(btf, mb_btf_find(btf, ".maps", MB_BTF_KIND_DATASEC));
-	ASSERT_NE(NULL, t);
+	ASSERT_TRUE((t) != NULL);
 	v = mb_btf_extra(t);
 	for (i = 1; i < mb_btf_vlen(t); i++)
 		EXPECT_LT(v[i - 1].offset, v[i].offset);
@@ -419,7 +419,7 @@ TEST(fixup_datasec_kernel_accepts)
 	mb_btf_map_defs_free(d, n);
 	/* a section too small for its variables, and a callback failure */
 	EXPECT_EQ(-EINVAL, mb_btf_fixup_datasec(btf, ".maps", 8, sym_off, &c, err, sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "outside"));
+	EXPECT_TRUE((strstr(err, "outside")) != NULL);
 	elf_close(&f);
 	mb_btf_free(btf);
 	free(log);
@@ -436,9 +436,9 @@ TEST(fixup_datasec_callback_error)
 	char err[256] = "";
 	struct mb_btf *btf = load_btf(FIXTURE_OBJ, err);
 
-	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	EXPECT_EQ(-ENOENT, mb_btf_fixup_datasec(btf, ".bss", 4, no_sym, NULL, err, sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "btf_counter")) TH_LOG("%s", err);
+	EXPECT_TRUE((strstr(err, "btf_counter")) != NULL) TH_LOG("%s", err);
 	mb_btf_free(btf);
 }
 
@@ -470,16 +470,16 @@ TEST(fixture_btf_ext)
 	struct elf_file f;
 	uint32_t i, k, with_line = 0;
 
-	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	ext = load_ext(btf, FIXTURE_OBJ, err);
-	ASSERT_NE(NULL, ext) TH_LOG("%s", err);
+	ASSERT_TRUE((ext) != NULL) TH_LOG("%s", err);
 	ASSERT_EQ(0, elf_open(&f, FIXTURE_OBJ));
 	for (i = 0; i < 3; i++) {
 		GElf_Shdr sh;
 
 		s = mb_btf_ext_sec(ext, secs[i]);
-		ASSERT_NE(NULL, s) TH_LOG("no records for %s", secs[i]);
-		ASSERT_NE(NULL, elf_sec(&f, secs[i], &sh));
+		ASSERT_TRUE((s) != NULL) TH_LOG("no records for %s", secs[i]);
+		ASSERT_TRUE((elf_sec(&f, secs[i], &sh)) != NULL);
 		/* one function per section, at its start */
 		ASSERT_EQ(1, s->nr_func);
 		EXPECT_EQ(0, s->func[0].insn_off);
@@ -493,7 +493,7 @@ TEST(fixture_btf_ext)
 			EXPECT_LT(s->line[k].insn_off, sh.sh_size);
 			if (k)
 				EXPECT_LE(s->line[k - 1].insn_off, s->line[k].insn_off);
-			EXPECT_NE(NULL, strstr(file, "btf_maps.bpf.c")) TH_LOG("file '%s'", file);
+			EXPECT_TRUE((strstr(file, "btf_maps.bpf.c")) != NULL) TH_LOG("file '%s'", file);
 			/* line_off is the source text of that line (0: compiler-made) */
 			if (s->line[k].line_col >> 10) {
 				char src[512];
@@ -506,8 +506,8 @@ TEST(fixture_btf_ext)
 		EXPECT_GT(with_line, 0);
 		EXPECT_EQ(0, s->nr_core);
 	}
-	EXPECT_EQ(NULL, mb_btf_ext_sec(ext, "license"));
-	EXPECT_EQ(NULL, mb_btf_ext_sec_at(ext, 3));
+	EXPECT_TRUE((mb_btf_ext_sec(ext, "license")) == NULL);
+	EXPECT_TRUE((mb_btf_ext_sec_at(ext, 3)) == NULL);
 	elf_close(&f);
 	mb_btf_ext_free(ext);
 	mb_btf_free(btf);
@@ -530,15 +530,15 @@ TEST(core_relo_records)
 	size_t tsz;
 	uint32_t i;
 
-	ASSERT_NE(NULL, btf) TH_LOG("%s: %s", obj, err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s: %s", obj, err);
 	ext = load_ext(btf, obj, err);
-	ASSERT_NE(NULL, ext) TH_LOG("%s", err);
+	ASSERT_TRUE((ext) != NULL) TH_LOG("%s", err);
 	ASSERT_EQ(0, elf_open(&f, obj));
 	text = elf_sec_bytes(&f, sec, &tsz);
 	elf_close(&f);
-	ASSERT_NE(NULL, text);
+	ASSERT_TRUE((text) != NULL);
 	s = mb_btf_ext_sec(ext, sec);
-	ASSERT_NE(NULL, s);
+	ASSERT_TRUE((s) != NULL);
 	ASSERT_EQ(3, s->nr_core);
 	for (i = 0; i < 3; i++) {
 		const struct mb_btf_core_relo *r = &s->core[i];
@@ -597,7 +597,7 @@ TEST(vmlinux)
 	close(fd);
 	btf = mb_btf_parse(buf, len, err, sizeof(err));
 	free(buf);
-	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	id = mb_btf_find(btf, "task_struct", MB_BTF_KIND_STRUCT);
 	ASSERT_GT(id, 0);
 	sz = mb_btf_type_size(btf, id);
@@ -651,7 +651,7 @@ TEST(dump_value)
 	FILE *out;
 	int id;
 
-	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	ASSERT_EQ(40, sizeof(v));
 	memset(&v, 0, sizeof(v));
 	v.packets = 12;
@@ -682,9 +682,9 @@ TEST(dump_value)
 	out = open_memstream(&txt, &len);
 	ASSERT_EQ(0, mb_btf_dump_value(btf, id, &v, sizeof(v), out, 1));
 	fclose(out);
-	EXPECT_NE(NULL, strstr(txt, "\"packets\":123456789012,")) TH_LOG("%s", txt);
-	EXPECT_NE(NULL, strstr(txt, "\"color\":3,")) TH_LOG("%s", txt);
-	EXPECT_NE(NULL, strstr(txt, "\"comm\":[97,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0],")) TH_LOG("%s", txt);
+	EXPECT_TRUE((strstr(txt, "\"packets\":123456789012,")) != NULL) TH_LOG("%s", txt);
+	EXPECT_TRUE((strstr(txt, "\"color\":3,")) != NULL) TH_LOG("%s", txt);
+	EXPECT_TRUE((strstr(txt, "\"comm\":[97,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0],")) != NULL) TH_LOG("%s", txt);
 	free(txt);
 
 	/* too small a buffer is an error, not an over-read */
@@ -712,7 +712,7 @@ TEST(dump_datasec)
 	FILE *out;
 	int id;
 
-	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	ASSERT_EQ(0, mb_btf_fixup_datasec(btf, ".bss", 4, zero_off, NULL, err, sizeof(err)));
 	id = mb_btf_find(btf, ".bss", MB_BTF_KIND_DATASEC);
 	ASSERT_GT(id, 0);
@@ -736,7 +736,7 @@ TEST(big_endian_object)
 
 	if (system("clang --version >/dev/null 2>&1"))
 		SKIP(return, "clang not installed");
-	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_TRUE((mkdtemp(dir)) != NULL);
 	snprintf(obj, sizeof(obj), "%s/btf_maps.bpfeb.o", dir);
 	snprintf(cmd, sizeof(cmd),
 		 "clang -target bpfeb -O2 -g -I/usr/include/$(gcc -print-multiarch) -I%s/progs "
@@ -748,15 +748,15 @@ TEST(big_endian_object)
 		SKIP(return, "clang -target bpfeb failed");
 	}
 	be = load_btf(obj, err);
-	EXPECT_NE(NULL, be) TH_LOG("big endian: %s", err);
+	EXPECT_TRUE((be) != NULL) TH_LOG("big endian: %s", err);
 	ext = be ? load_ext(be, obj, err) : NULL;
-	EXPECT_NE(NULL, ext) TH_LOG("big endian ext: %s", err);
+	EXPECT_TRUE((ext) != NULL) TH_LOG("big endian ext: %s", err);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	i = system(cmd);
-	ASSERT_NE(NULL, be);
-	ASSERT_NE(NULL, ext);
+	ASSERT_TRUE((be) != NULL);
+	ASSERT_TRUE((ext) != NULL);
 	le = load_btf(FIXTURE_OBJ, err);
-	ASSERT_NE(NULL, le) TH_LOG("%s", err);
+	ASSERT_TRUE((le) != NULL) TH_LOG("%s", err);
 	cnt = mb_btf_type_cnt(le);
 	ASSERT_EQ(cnt, mb_btf_type_cnt(be));
 	for (id = 1; id < cnt; id++) {
@@ -846,23 +846,23 @@ TEST(malformed_btf)
 	memcpy(w, ok, sizeof(ok));
 	w[8] = 3;   /* member type id out of range */
 	EXPECT_EQ(-EINVAL, parse_err(w, 10, STRS, STRS_LEN, err, sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "type id 3")) TH_LOG("%s", err);
+	EXPECT_TRUE((strstr(err, "type id 3")) != NULL) TH_LOG("%s", err);
 
 	memcpy(w, ok, sizeof(ok));
 	w[5] = INFO(MB_BTF_KIND_STRUCT, 2);   /* vlen overflowing the section */
 	EXPECT_EQ(-EINVAL, parse_err(w, 10, STRS, STRS_LEN, err, sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "vlen")) TH_LOG("%s", err);
+	EXPECT_TRUE((strstr(err, "vlen")) != NULL) TH_LOG("%s", err);
 	w[5] = INFO(MB_BTF_KIND_STRUCT, 0xffff);
 	EXPECT_EQ(-EINVAL, parse_err(w, 10, STRS, STRS_LEN, err, sizeof(err)));
 
 	memcpy(w, ok, sizeof(ok));
 	w[7] = 200;   /* member name offset out of range */
 	EXPECT_EQ(-EINVAL, parse_err(w, 10, STRS, STRS_LEN, err, sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "name offset")) TH_LOG("%s", err);
+	EXPECT_TRUE((strstr(err, "name offset")) != NULL) TH_LOG("%s", err);
 
 	/* unterminated string section */
 	EXPECT_EQ(-EINVAL, parse_err(ok, 10, "\0int\0s\0a", 8, err, sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "NUL")) TH_LOG("%s", err);
+	EXPECT_TRUE((strstr(err, "NUL")) != NULL) TH_LOG("%s", err);
 
 	/* unknown kind */
 	memcpy(w, ok, sizeof(ok));
@@ -875,7 +875,7 @@ TEST(malformed_btf)
 				 5, INFO(MB_BTF_KIND_DATASEC, 1), 4, 1, 0, 4 };
 
 		EXPECT_EQ(-EINVAL, parse_err(d, 10, STRS, STRS_LEN, err, sizeof(err)));
-		EXPECT_NE(NULL, strstr(err, "not a VAR")) TH_LOG("%s", err);
+		EXPECT_TRUE((strstr(err, "not a VAR")) != NULL) TH_LOG("%s", err);
 	}
 	/* FUNC pointing at an INT, and a typedef cycle (parses, but resolve refuses) */
 	{
@@ -888,7 +888,7 @@ TEST(malformed_btf)
 		EXPECT_EQ(-EINVAL, parse_err(f, 7, STRS, STRS_LEN, err, sizeof(err)));
 		make_blob(&o, c, 6, STRS, STRS_LEN);
 		btf = mb_btf_parse(o.b, o.len, err, sizeof(err));
-		ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+		ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 		EXPECT_EQ(-ELOOP, mb_btf_resolve(btf, 1));
 		EXPECT_GT(0, mb_btf_type_size(btf, 1));
 		mb_btf_free(btf);
@@ -896,27 +896,27 @@ TEST(malformed_btf)
 	/* header problems */
 	make_blob(&o, ok, 10, STRS, STRS_LEN);
 	o.b[0] = 0x12;
-	EXPECT_EQ(NULL, mb_btf_parse(o.b, o.len, err, sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "magic"));
+	EXPECT_TRUE((mb_btf_parse(o.b, o.len, err, sizeof(err))) == NULL);
+	EXPECT_TRUE((strstr(err, "magic")) != NULL);
 	make_blob(&o, ok, 10, STRS, STRS_LEN);
-	EXPECT_EQ(NULL, mb_btf_parse(o.b, o.len - 1, err, sizeof(err)));   /* strings past end */
-	EXPECT_NE(NULL, strstr(err, "outside")) TH_LOG("%s", err);
+	EXPECT_TRUE((mb_btf_parse(o.b, o.len - 1, err, sizeof(err))) == NULL);   /* strings past end */
+	EXPECT_TRUE((strstr(err, "outside")) != NULL) TH_LOG("%s", err);
 	{
 		uint32_t v = 0;   /* string section overlapping the types */
 
 		memcpy(o.b + 16, &v, 4);
-		EXPECT_EQ(NULL, mb_btf_parse(o.b, o.len, err, sizeof(err)));
-		EXPECT_NE(NULL, strstr(err, "overlap")) TH_LOG("%s", err);
+		EXPECT_TRUE((mb_btf_parse(o.b, o.len, err, sizeof(err))) == NULL);
+		EXPECT_TRUE((strstr(err, "overlap")) != NULL) TH_LOG("%s", err);
 		make_blob(&o, ok, 10, STRS, STRS_LEN);
 		v = 0xfffffff0;   /* type_len + type_off wrapping around */
 		memcpy(o.b + 8, &v, 4);
-		EXPECT_EQ(NULL, mb_btf_parse(o.b, o.len, err, sizeof(err)));
+		EXPECT_TRUE((mb_btf_parse(o.b, o.len, err, sizeof(err))) == NULL);
 		make_blob(&o, ok, 10, STRS, STRS_LEN);
 		v = 1000;   /* hdr_len */
 		memcpy(o.b + 4, &v, 4);
-		EXPECT_EQ(NULL, mb_btf_parse(o.b, o.len, err, sizeof(err)));
+		EXPECT_TRUE((mb_btf_parse(o.b, o.len, err, sizeof(err))) == NULL);
 	}
-	EXPECT_EQ(NULL, mb_btf_parse(o.b, 10, err, sizeof(err)));
+	EXPECT_TRUE((mb_btf_parse(o.b, 10, err, sizeof(err))) == NULL);
 }
 
 /* Random corruption of the real fixture: every outcome is a clean error or a
@@ -933,8 +933,8 @@ TEST(mutated_btf)
 	raw = elf_sec_bytes(&f, ".BTF", &sz);
 	ext_raw = elf_sec_bytes(&f, ".BTF.ext", &esz);
 	elf_close(&f);
-	ASSERT_NE(NULL, raw);
-	ASSERT_NE(NULL, ext_raw);
+	ASSERT_TRUE((raw) != NULL);
+	ASSERT_TRUE((ext_raw) != NULL);
 	m = malloc(sz > esz ? sz : esz);
 	for (it = 0; it < 3000; it++) {
 		struct mb_btf *btf, *good;
@@ -968,7 +968,7 @@ TEST(mutated_btf)
 		mb_btf_free(btf);
 		/* and the .BTF.ext against the good .BTF */
 		good = mb_btf_parse(raw, sz, err, sizeof(err));
-		ASSERT_NE(NULL, good);
+		ASSERT_TRUE((good) != NULL);
 		memcpy(m, ext_raw, esz);
 		for (j = 0; j < 1 + (int)(it % 3); j++)
 			m[rand_r(&seed) % esz] = (uint8_t)rand_r(&seed);
@@ -1012,10 +1012,10 @@ TEST(malformed_btf_ext)
 
 	make_blob(&o, ok, 4, STRS, STRS_LEN);
 	btf = mb_btf_parse(o.b, o.len, err, sizeof(err));
-	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	ext = mb_btf_ext_parse(btf, e, sizeof(e), err, sizeof(err));
-	ASSERT_NE(NULL, ext) TH_LOG("%s", err);
-	ASSERT_NE(NULL, mb_btf_ext_sec(ext, "s"));
+	ASSERT_TRUE((ext) != NULL) TH_LOG("%s", err);
+	ASSERT_TRUE((mb_btf_ext_sec(ext, "s")) != NULL);
 	EXPECT_EQ(1, mb_btf_ext_sec(ext, "s")->nr_func);
 	EXPECT_EQ(1, mb_btf_ext_sec(ext, "s")->func[0].type_id);
 	mb_btf_ext_free(ext);
@@ -1023,17 +1023,17 @@ TEST(malformed_btf_ext)
 	memcpy(w, e, sizeof(e));
 	w[8] = 4;   /* rec_size below the minimal func_info */
 	EXPECT_EQ(-EINVAL, ext_err(btf, w, 13, err));
-	EXPECT_NE(NULL, strstr(err, "record size")) TH_LOG("%s", err);
+	EXPECT_TRUE((strstr(err, "record size")) != NULL) TH_LOG("%s", err);
 	w[8] = 64;  /* rec_size bigger than the subsection */
 	EXPECT_EQ(-EINVAL, ext_err(btf, w, 13, err));
 	memcpy(w, e, sizeof(e));
 	w[10] = 0x40000000;   /* num_info * rec_size overflows 32 bits */
 	EXPECT_EQ(-EINVAL, ext_err(btf, w, 13, err));
-	EXPECT_NE(NULL, strstr(err, "do not fit")) TH_LOG("%s", err);
+	EXPECT_TRUE((strstr(err, "do not fit")) != NULL) TH_LOG("%s", err);
 	memcpy(w, e, sizeof(e));
 	w[9] = 500;   /* section name outside .BTF strings */
 	EXPECT_EQ(-EINVAL, ext_err(btf, w, 13, err));
-	EXPECT_NE(NULL, strstr(err, "name")) TH_LOG("%s", err);
+	EXPECT_TRUE((strstr(err, "name")) != NULL) TH_LOG("%s", err);
 	memcpy(w, e, sizeof(e));
 	w[3] = 24;    /* func_info past the end */
 	EXPECT_EQ(-EINVAL, ext_err(btf, w, 13, err));
@@ -1049,7 +1049,7 @@ TEST(malformed_btf_ext)
 
 		for (len = 0; len < sizeof(e); len++) {
 			ext = mb_btf_ext_parse(btf, e, len, err, sizeof(err));
-			EXPECT_EQ(NULL, ext) TH_LOG("len %zu", len);
+			EXPECT_TRUE((ext) == NULL) TH_LOG("len %zu", len);
 			mb_btf_ext_free(ext);
 		}
 	}
@@ -1078,7 +1078,7 @@ TEST(malformed_map_defs)
 
 	make_blob(&o, w, nw, strs, sizeof(strs));
 	btf = mb_btf_parse(o.b, o.len, err, sizeof(err));
-	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	n = mb_btf_map_defs(btf, "s", &d, err, sizeof(err));
 	ASSERT_EQ(1, n) TH_LOG("%s", err);
 	EXPECT_STREQ("a", d[0].name);
@@ -1089,18 +1089,18 @@ TEST(malformed_map_defs)
 	w[17] = 1;   /* member 'type' is a plain int */
 	make_blob(&o, w, nw, strs, sizeof(strs));
 	btf = mb_btf_parse(o.b, o.len, err, sizeof(err));
-	ASSERT_NE(NULL, btf);
+	ASSERT_TRUE((btf) != NULL);
 	EXPECT_EQ(-EINVAL, mb_btf_map_defs(btf, "s", &d, err, sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "map 'a': field 'type'")) TH_LOG("%s", err);
+	EXPECT_TRUE((strstr(err, "map 'a': field 'type'")) != NULL) TH_LOG("%s", err);
 	mb_btf_free(btf);
 
 	w[17] = 3;
 	w[16] = 14;  /* unknown member name 'bogus' */
 	make_blob(&o, w, nw, strs, sizeof(strs));
 	btf = mb_btf_parse(o.b, o.len, err, sizeof(err));
-	ASSERT_NE(NULL, btf);
+	ASSERT_TRUE((btf) != NULL);
 	EXPECT_GT(0, mb_btf_map_defs(btf, "s", &d, err, sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "map 'a': unknown field 'bogus'")) TH_LOG("%s", err);
+	EXPECT_TRUE((strstr(err, "map 'a': unknown field 'bogus'")) != NULL) TH_LOG("%s", err);
 	mb_btf_free(btf);
 }
 
