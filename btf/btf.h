@@ -92,7 +92,9 @@ int mb_btf_member_find(const struct mb_btf *btf, uint32_t id, const char *name,
  * the kernel rejects both. Set the DATASEC `sec_name`'s size to sec_size and
  * each VAR's offset from var_offset() (usually the ELF symbol value), then
  * sort the entries by offset (the kernel wants them ascending). FUNC entries
- * (extern kfuncs in .ksyms) are left alone. Returns 0, -ENOENT if the BTF has
+ * (extern kfuncs in .ksyms) are left alone. Extern sections (.kconfig,
+ * .ksyms) need sanitizing instead (the kernel rejects extern VAR/FUNC
+ * linkage): not done here yet. Returns 0, -ENOENT if the BTF has
  * no such DATASEC, or a negative errno + err (callback failure: its errno;
  * var outside the section: -EINVAL). */
 int mb_btf_fixup_datasec(struct mb_btf *btf, const char *sec_name, uint32_t sec_size,
