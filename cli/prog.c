@@ -258,11 +258,11 @@ static const char *call_name(void *ctx, const struct bpf_insn *in)
 			nm = s->name[i];
 	if (in->src_reg == BPF_PSEUDO_CALL) {
 		if (!s->nr_ksyms)
-			snprintf(s->tmp, sizeof(s->tmp), "%+d", in->imm);
+			snprintf(s->tmp, sizeof(s->tmp), "%+d", in->off);
 		else if (nm)
-			snprintf(s->tmp, sizeof(s->tmp), "%+d#%s", in->imm, nm);
+			snprintf(s->tmp, sizeof(s->tmp), "%+d#%s", in->off, nm);
 		else
-			snprintf(s->tmp, sizeof(s->tmp), "%+d#0x%llx", in->imm, (unsigned long long)a);
+			snprintf(s->tmp, sizeof(s->tmp), "%+d#0x%llx", in->off, (unsigned long long)a);
 	} else if (nm) {
 		snprintf(s->tmp, sizeof(s->tmp), "%s", nm);
 	} else {

@@ -334,4 +334,174 @@ TEST_F(cli, link_detach_netns)
 	mb_close(lfd);
 }
 
+#define OBJ MB_BUILD_DIR "/progs/loader_counts.bpf.o"
+
+TEST_F(cli, loadall_autoattach_and_dump)
+{
+	char a[65536], b[65536], dir[128];
+	unsigned pid_prog = 0, lid = 0;
+
+	if (access(OBJ, R_OK))
+		SKIP(return, "%s not built", OBJ);
+	snprintf(dir, sizeof(dir), "%s/all", self->dir);
+	ASSERT_EQ(0, run(NULL, 0, a, sizeof(a), MB " prog loadall " OBJ " %s autoattach pinmaps %s/maps",
+			 dir, self->dir)) TH_LOG("%s", a);
+	/* the pins are links: programs stay attached after minibpf exits */
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j link show pinned %s/count_getpid", dir));
+	ASSERT_NE(NULL, strstr(a, "\"type\":\"perf_event\""));
+	ASSERT_EQ(1, sscanf(strstr(a, "\"prog_id\":"), "\"prog_id\":%u", &pid_prog));
+	ASSERT_EQ(1, sscanf(strstr(a, "\"id\":"), "\"id\":%u", &lid));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " link show pinned %s/count_raw", dir));
+	ASSERT_NE(NULL, strstr(a, "tp 'sys_enter'"));
+	/* maps pinned, global data under libbpf's sanitised names */
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " map show pinned %s/maps/counts", self->dir));
+	ASSERT_NE(NULL, strstr(a, "hash  name counts"));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, "ls %s/maps", self->dir));
+	ASSERT_NE(NULL, strstr(a, "loader_c_rodata"));
+	/* typed dump through the map's BTF */
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map update pinned %s/maps/counts key u32 5 value u64 9",
+			 self->dir));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j map lookup pinned %s/maps/counts key u32 5",
+			 self->dir));
+	ASSERT_NE(NULL, strstr(a, "\"formatted\":{\"key\":5,\"value\":9}"));
+	if (have_bpftool()) {
+		/* subprogram calls, bpf_loop callback, map values: same text as bpftool */
+		ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog dump xlated id %u", pid_prog));
+		ASSERT_EQ(0, run(b, sizeof(b), NULL, 0,
+				 "bpftool prog dump xlated id %u | grep -v '^;\\|^[^ ].*):$\\|^$'", pid_prog));
+		ASSERT_STREQ(b, a);
+	}
+	/* removing the pins detaches */
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, "rm -r %s", dir));
+	usleep(100000);
+	ASSERT_NE(0, run(NULL, 0, NULL, 0, MB " link show id %u", lid));
+}
+
+TEST_F(cli, obj_dump)
+{
+	char a[65536];
+
+	if (access(OBJ, R_OK))
+		SKIP(return, "%s not built", OBJ);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " obj dump " OBJ));
+	ASSERT_NE(NULL, strstr(a, "little-endian  license GPL"));
+	ASSERT_NE(NULL, strstr(a, "map counts (counts)  hash  key 4B  value 8B  max_entries 64"));
+	ASSERT_NE(NULL, strstr(a, "prog count_getpid  section tracepoint/syscalls/sys_enter_getpid"));
+	ASSERT_NE(NULL, strstr(a, "; map counts"));
+	ASSERT_NE(NULL, strstr(a, "call bpf_get_current_pid_tgid#14"));
+	if (!have_jq())
+		return;
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " -j obj dump " OBJ " | jq -e '.programs | length == 2'"));
+}
+
+TEST_F(cli, feature_probe)
+{
+	char a[65536];
+
+	if (!have_jq())
+		SKIP(return, "jq not installed");
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j feature probe kernel helpers socket_filter | jq -c "
+			 "'[.program_types.have_socket_filter_prog_type, .map_types.have_hash_map_type, "
+			 "(.helpers.socket_filter_available_helpers | index(\"bpf_map_lookup_elem\") != null), "
+			 "(.helpers.socket_filter_available_helpers | index(\"bpf_override_return\") != null)]'"));
+	ASSERT_STREQ("[true,true,true,false]\n", a);
+}
+
+/* cgroup v2 mount point from mountinfo. */
+static int cgroup2_root(char *buf, size_t len)
+{
+	char line[1024], mnt[512], *dash;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		dash = strstr(line, " - cgroup2 ");
+		if (dash && sscanf(line, "%*s %*s %*s %*s %511s", mnt) == 1) {
+			snprintf(buf, len, "%s", mnt);
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+TEST_F(cli, cgroup_attach_show_detach)
+{
+	struct bpf_insn insns[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	struct mb_prog_load_args pa = {
+		.prog_type = BPF_PROG_TYPE_CGROUP_SKB, .insns = insns, .insn_cnt = 2,
+		.expected_attach_type = BPF_CGROUP_INET_INGRESS, .license = "GPL", .name = "cli_cg",
+	};
+	char root[512], cg[640], a[4096], *log = NULL;
+	int pfd;
+	uint32_t id;
+
+	if (cgroup2_root(root, sizeof(root)))
+		SKIP(return, "no cgroup v2 mount");
+	snprintf(cg, sizeof(cg), "%s/mbcli_%d", root, getpid());
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	pfd = mb_prog_load_log(&pa, &log);
+	free(log);
+	id = pfd >= 0 ? fd_id(pfd) : 0;
+	if (!id)
+		rmdir(cg);
+	ASSERT_NE(0, id);
+	EXPECT_EQ(0, run(NULL, 0, NULL, 0, MB " cgroup attach %s ingress id %u multi", cg, id));
+	EXPECT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j cgroup show %s", cg));
+	EXPECT_NE(NULL, strstr(a, "\"attach_type\":\"cgroup_inet_ingress\",\"attach_flags\":\"multi\",\"name\":\"cli_cg\""));
+	EXPECT_EQ(0, run(NULL, 0, NULL, 0, MB " cgroup detach %s cgroup_inet_ingress id %u", cg, id));
+	EXPECT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j cgroup show %s", cg));
+	EXPECT_STREQ("[]\n", a);
+	mb_close(pfd);
+	rmdir(cg);
+}
+
+TEST_F(cli, net_xdp_tcx)
+{
+	struct bpf_insn insns[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 2 /* XDP_PASS */),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	struct mb_prog_load_args pa = {
+		.prog_type = BPF_PROG_TYPE_XDP, .insns = insns, .insn_cnt = 2,
+		.license = "GPL", .name = "cli_xdp",
+	};
+	char a[4096], *log = NULL;
+	int xfd, tfd;
+
+	if (unshare(CLONE_NEWNET))
+		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
+	if (system("ip link add mbv0 type veth peer name mbv1 2>/dev/null"))
+		SKIP(return, "cannot create a veth pair");
+	xfd = mb_prog_load_log(&pa, &log);
+	free(log);
+	log = NULL;
+	ASSERT_LE(3, xfd);
+	pa.prog_type = BPF_PROG_TYPE_SCHED_CLS;
+	pa.name = "cli_tcx";
+	insns[0].imm = 0;
+	tfd = mb_prog_load_log(&pa, &log);
+	free(log);
+	ASSERT_LE(3, tfd);
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " net attach xdpgeneric id %u dev mbv0", fd_id(xfd)));
+	ASSERT_EQ(1, run(NULL, 0, NULL, 0, MB " net attach xdpgeneric id %u dev mbv0", fd_id(xfd)));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " net attach tcx_ingress id %u dev mbv0", fd_id(tfd)));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " net show dev mbv0"));
+	snprintf(a + 2048, 256, "xdpgeneric id %u", fd_id(xfd));
+	ASSERT_NE(NULL, strstr(a, a + 2048));
+	snprintf(a + 2048, 256, "tcx/ingress id %u", fd_id(tfd));
+	ASSERT_NE(NULL, strstr(a, a + 2048));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " net detach xdpgeneric dev mbv0"));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " net detach tcx_ingress dev mbv0"));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " net show dev mbv0"));
+	ASSERT_STREQ("", a);
+	mb_close(xfd);
+	mb_close(tfd);
+}
+
 TEST_HARNESS_MAIN
