@@ -100,7 +100,8 @@ int mb_attach_tracing(int prog_fd, uint32_t attach_type, struct mb_link_info *ou
 int mb_attach_iter(int prog_fd, int map_fd, struct mb_link_info *out);
 int mb_attach_kprobe(int prog_fd, int retprobe, const char *func, uint64_t offset,
 		     struct mb_link_info *out);
-/* Probe PATH at FUNC (a symbol, "+off" allowed, or NULL) plus offset; pid -1: all. */
+/* Probe PATH at FUNC (a symbol, "+off" allowed, or NULL) plus offset; pid -1: all.
+ * A PATH without '/' is looked up in the usual library directories. */
 int mb_attach_uprobe(int prog_fd, int retprobe, const char *path, const char *func,
 		     uint64_t offset, int pid, struct mb_link_info *out);
 /* The same through tracefs kprobe_events/uprobe_events, for kernels without
@@ -117,6 +118,8 @@ int mb_attach_perf_event(int prog_fd, uint64_t sample_period, struct mb_link_inf
 
 /* Networking. XDP flags: XDP_FLAGS_SKB_MODE / DRV_MODE / HW_MODE. */
 int mb_attach_xdp(int prog_fd, int ifindex, uint32_t flags, struct mb_link_info *out);
+/* The XDP program id on ifindex (0: none) and its XDP_ATTACHED_* mode. */
+int mb_xdp_query(int ifindex, uint32_t *prog_id, uint8_t *mode);
 /* Persistent XDP through netlink (like `bpftool net attach xdp`); prog_fd -1 detaches. */
 int mb_xdp_set(int ifindex, int prog_fd, uint32_t flags);
 /* tcx link when the kernel has it (6.6+), else clsact + cls_bpf direct-action. */

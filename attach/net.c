@@ -58,6 +58,16 @@ int mb_xdp_set(int ifindex, int prog_fd, uint32_t flags)
 	return 0;
 }
 
+int mb_xdp_query(int ifindex, uint32_t *prog_id, uint8_t *mode)
+{
+	int err = mb_nl_xdp_query(ifindex, prog_id, mode);
+
+	if (err)
+		return mb_err(-err, "xdp query on ifindex %d: %s%s%s", ifindex, strerror(-err),
+			      nl_msg()[0] ? ": " : "", nl_msg());
+	return 0;
+}
+
 int mb_attach_xdp(int prog_fd, int ifindex, uint32_t flags, struct mb_link_info *out)
 {
 	int err;

@@ -257,9 +257,42 @@ int mb_attach_kprobe(int prog_fd, int retprobe, const char *func, uint64_t offse
 	return perf_attach(prog_fd, pfd, what, out);
 }
 
+#if defined(__x86_64__)
+#define MULTIARCH "x86_64-linux-gnu"
+#elif defined(__aarch64__)
+#define MULTIARCH "aarch64-linux-gnu"
+#elif defined(__s390x__)
+#define MULTIARCH "s390x-linux-gnu"
+#elif defined(__arm__)
+#define MULTIARCH "arm-linux-gnueabihf"
+#else
+#define MULTIARCH "."
+#endif
+
+/* "libc.so.6" -> "/lib/x86_64-linux-gnu/libc.so.6", as libbpf does for names
+ * without a '/': a uprobe needs a real file. */
+static const char *find_lib(const char *name, char *buf, size_t size)
+{
+	static const char *const dirs[] = {
+		"/lib/" MULTIARCH, "/usr/lib/" MULTIARCH, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+	};
+	size_t i;
+
+	if (strchr(name, '/'))
+		return name;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(buf, size, "%s/%s", dirs[i], name);
+		if (access(buf, R_OK) == 0)
+			return buf;
+	}
+	return name;
+}
+
 int mb_attach_uprobe(int prog_fd, int retprobe, const char *path, const char *func,
 		     uint64_t offset, int pid, struct mb_link_info *out)
 {
+	char lib[512];
+
 	char what[256], sym[128];
 	const char *plus;
 	int64_t off = 0;
@@ -270,6 +303,7 @@ int mb_attach_uprobe(int prog_fd, int retprobe, const char *path, const char *fu
 		 path ? path : "?", func ? func : "", (unsigned long long)offset);
 	if (!path || !path[0])
 		return mb_err(EINVAL, "%s: no binary named", what);
+	path = find_lib(path, lib, sizeof(lib));
 	if (func && func[0]) {
 		/* "sym+0x10": the offset is relative to the symbol */
 		plus = strchr(func, '+');

@@ -370,6 +370,57 @@ TEST_F(trace, uprobe_through_tracefs)
 	close(prog);
 }
 
+/* A library named without a path, found like the dynamic linker would; the
+ * symbol comes from .dynsym (libc has no .symtab). */
+TEST_F(trace, uprobe_libc_by_section)
+{
+	int prog = load_counter(BPF_PROG_TYPE_KPROBE, 0, self->map, 3, getpid(), 0);
+	int i;
+
+	ASSERT_LE(3, prog) LOG_LOAD(prog);
+	if (mb_attach_auto(prog, "uprobe/libc.so.6:getppid", NULL, &self->l, 1) != 1)
+		SKIP(return, "no libc.so.6 to probe (static or musl system?): %s", mb_last_error());
+	for (i = 0; i < 3; i++)
+		getppid();
+	EXPECT_EQ(3, count(self->map, 3));
+	close(prog);
+}
+
+static int count_fds(void)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+/* Each syscall of an attach failing in turn: an error, and no fd left behind. */
+TEST_F(trace, injected_failures_leak_nothing)
+{
+	int prog = load_counter(BPF_PROG_TYPE_TRACEPOINT, 0, self->map, 0, 0, 0);
+	int n, fds, err, ok = 0;
+
+	ASSERT_LE(3, prog) LOG_LOAD(prog);
+	mb_tracepoint_id("syscalls", "sys_enter_getpid");      /* tracefs found once */
+	fds = count_fds();
+	for (n = 1; n <= 6; n++) {
+		mb_sys_fail_nth((unsigned long)n, EIO);
+		err = mb_attach_tracepoint(prog, "syscalls", "sys_enter_getpid", &self->l);
+		mb_sys_fail_nth(0, 0);
+		if (err == 0) {
+			ok++;
+			mb_link_info_detach(&self->l);
+		} else {
+			EXPECT_EQ(-EIO, err) TH_LOG("n=%d: %s", n, mb_last_error());
+			EXPECT_NE(0, strlen(mb_last_error()));
+		}
+		EXPECT_EQ(fds, count_fds()) TH_LOG("n=%d", n);
+	}
+	EXPECT_LE(1, ok);       /* once n is past the syscalls it takes */
+	close(prog);
+}
+
 TEST_F(trace, kprobe)
 {
 	int prog = load_counter(BPF_PROG_TYPE_KPROBE, 0, self->map, 0, getpid(), 0);
@@ -584,6 +635,24 @@ TEST_F(net, flow_dissector_netns_link)
 	ASSERT_EQ(0, mb_sys_prog_query(ns, BPF_FLOW_DISSECTOR, 0, NULL, ids, &cnt));
 	EXPECT_EQ(0, cnt);
 	close(ns);
+	close(prog);
+}
+
+TEST_F(net, sk_lookup_netns_link)
+{
+	int prog = load_counter(BPF_PROG_TYPE_SK_LOOKUP, BPF_SK_LOOKUP, self->map, 0, 0,
+				1 /* SK_PASS */);
+
+	ASSERT_LE(3, prog) LOG_LOAD(prog);
+	/* no target: the caller's network namespace */
+	ASSERT_EQ(1, mb_attach_auto(prog, "sk_lookup", NULL, &self->l, 1))
+		TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(MB_LINK_FD, self->l.method);
+	EXPECT_EQ(3, b_to_a(self, 3));
+	EXPECT_EQ(3, count(self->map, 0));
+	mb_link_info_detach(&self->l);
+	EXPECT_EQ(2, b_to_a(self, 2));
+	EXPECT_EQ(3, count(self->map, 0));
 	close(prog);
 }
 
