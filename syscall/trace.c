@@ -325,13 +325,22 @@ static void opt_u32(struct line *l, const char *name, uint32_t v)
 		fu32(l, name, v);
 }
 
+/* fd 5<map:counts>; other files as strace -y shows them: 7</sys/fs/cgroup/x> */
 static void put_fd(struct line *l, int fd)
 {
 	struct fdname *e = fd_resolve(fd);
+	char path[32], target[256];
+	ssize_t n;
 
 	add(l, "%d", fd);
-	if (e)
+	if (e) {
 		add(l, e->name[0] ? "<%s:%s>" : "<%s>", e->kind, e->name);
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = fd >= 0 ? readlink(path, target, sizeof(target) - 1) : -1;
+	if (n > 0)
+		add(l, "<%.*s>", (int)n, target);
 }
 
 static void ffd(struct line *l, const char *name, uint32_t fd)

@@ -70,6 +70,7 @@ FIXTURE(sys) {
 	char *log;
 	char dir[64];
 	char pin[2][96];
+	char cg[256];
 };
 
 FIXTURE_SETUP(sys) {}
@@ -84,6 +85,8 @@ FIXTURE_TEARDOWN(sys)
 			unlink(self->pin[i]);
 	if (self->dir[0])
 		rmdir(self->dir);
+	if (self->cg[0])
+		rmdir(self->cg);
 	mb_trace_set(NULL);
 }
 
@@ -304,6 +307,123 @@ TEST_F(sys, next_id_and_fd_by_id)
 	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(self->fd[3], &pi, &len));
 	EXPECT_EQ(prog_id, pi.id);
 	EXPECT_EQ(2, pi.xlated_prog_len / sizeof(struct bpf_insn));
+}
+
+/* The cgroup v2 mount point, from /proc/self/mountinfo. */
+static int cgroup2_path(char *out, size_t len)
+{
+	char line[1024], mnt[512], *sep;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		sep = strstr(line, " - cgroup2 ");
+		if (sep && sscanf(line, "%*s %*s %*s %*s %511s", mnt) == 1)
+			found = snprintf(out, len, "%s", mnt) < (int)len;
+	}
+	fclose(f);
+	return found;
+}
+
+TEST_F(sys, cgroup_attach_query_detach)
+{
+	static const struct bpf_insn allow[] = { MB_MOV64_IMM(BPF_REG_0, 1), MB_EXIT() };
+	struct mb_prog_load_args a = {
+		.prog_type = BPF_PROG_TYPE_CGROUP_SKB, .insns = allow, .insn_cnt = 2,
+		.license = "GPL", .name = "h1_cg", .expected_attach_type = BPF_CGROUP_INET_EGRESS,
+	};
+	struct mb_link_create_args la = { .attach_type = BPF_CGROUP_INET_EGRESS };
+	struct bpf_prog_info pi;
+	struct bpf_link_info li;
+	uint32_t ids[4], cnt, flags = 0, len;
+	char mnt[200], want[400], *text = NULL;
+	size_t tsize = 0;
+	FILE *f;
+
+	if (!cgroup2_path(mnt, sizeof(mnt)))
+		SKIP(return, "no cgroup v2 mount");
+	snprintf(self->cg, sizeof(self->cg), "%s/mb_h1_%d", mnt, getpid());
+	ASSERT_EQ(0, mkdir(self->cg, 0755));
+	self->fd[2] = open(self->cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_GE(self->fd[2], 3);
+	self->fd[0] = mb_sys_prog_load(&a);
+	ASSERT_GE(self->fd[0], 3);
+	len = sizeof(pi);
+	memset(&pi, 0, sizeof(pi));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(self->fd[0], &pi, &len));
+
+	f = open_memstream(&text, &tsize);
+	ASSERT_TRUE(f != NULL);
+	mb_trace_set(f);
+	mb_trace_timing_set(0);
+	ASSERT_EQ(0, mb_sys_prog_attach(self->fd[0], self->fd[2], BPF_CGROUP_INET_EGRESS,
+					BPF_F_ALLOW_MULTI));
+	mb_trace_set(NULL);
+	mb_trace_timing_set(1);
+	fclose(f);
+	snprintf(want, sizeof(want), "bpf(BPF_PROG_ATTACH, target_fd=%d<%s> attach_bpf_fd=%d"
+		 "<prog:h1_cg> attach_type=CGROUP_INET_EGRESS attach_flags=ALLOW_MULTI) = 0\n",
+		 self->fd[2], self->cg, self->fd[0]);
+	EXPECT_STREQ(want, text);
+	free(text);
+
+	cnt = 4;
+	ASSERT_EQ(0, mb_sys_prog_query(self->fd[2], BPF_CGROUP_INET_EGRESS, 0, &flags, ids, &cnt));
+	ASSERT_EQ(1, cnt);
+	EXPECT_EQ(pi.id, ids[0]);
+	EXPECT_EQ(BPF_F_ALLOW_MULTI, flags);
+	ASSERT_EQ(0, mb_sys_prog_detach(self->fd[0], self->fd[2], BPF_CGROUP_INET_EGRESS));
+	cnt = 4;
+	ASSERT_EQ(0, mb_sys_prog_query(self->fd[2], BPF_CGROUP_INET_EGRESS, 0, NULL, ids, &cnt));
+	EXPECT_EQ(0, cnt);
+
+	/* The same through a link, which detaches on BPF_LINK_DETACH. */
+	la.prog_fd = self->fd[0];
+	la.target_fd = self->fd[2];
+	self->fd[1] = mb_sys_link_create(&la);
+	ASSERT_GE(self->fd[1], 3);
+	len = sizeof(li);
+	memset(&li, 0, sizeof(li));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(self->fd[1], &li, &len));
+	EXPECT_EQ(BPF_LINK_TYPE_CGROUP, li.type);
+	EXPECT_EQ(pi.id, li.prog_id);
+	cnt = 4;
+	ASSERT_EQ(0, mb_sys_prog_query(self->fd[2], BPF_CGROUP_INET_EGRESS, 0, NULL, ids, &cnt));
+	EXPECT_EQ(1, cnt);
+	ASSERT_EQ(0, mb_sys_link_detach(self->fd[1]));
+	cnt = 4;
+	ASSERT_EQ(0, mb_sys_prog_query(self->fd[2], BPF_CGROUP_INET_EGRESS, 0, NULL, ids, &cnt));
+	EXPECT_EQ(0, cnt);
+}
+
+TEST_F(sys, raw_tracepoint_link)
+{
+	static const struct bpf_insn ret0[] = { MB_MOV64_IMM(BPF_REG_0, 0), MB_EXIT() };
+	struct bpf_link_info li, li2;
+	struct bpf_prog_info pi;
+	uint32_t len;
+
+	self->fd[0] = load(ret0, 2, BPF_PROG_TYPE_RAW_TRACEPOINT, "h1_rawtp");
+	ASSERT_GE(self->fd[0], 3);
+	self->fd[1] = mb_sys_raw_tracepoint_open("sys_enter", self->fd[0]);
+	ASSERT_GE(self->fd[1], 3);
+	EXPECT_EQ(-ENOENT, mb_sys_raw_tracepoint_open("mb_h1_no_such_tp", self->fd[0]));
+	len = sizeof(pi);
+	memset(&pi, 0, sizeof(pi));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(self->fd[0], &pi, &len));
+	len = sizeof(li);
+	memset(&li, 0, sizeof(li));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(self->fd[1], &li, &len));
+	EXPECT_EQ(BPF_LINK_TYPE_RAW_TRACEPOINT, li.type);
+	EXPECT_EQ(pi.id, li.prog_id);
+	self->fd[2] = mb_sys_get_fd_by_id(BPF_LINK_GET_FD_BY_ID, li.id);
+	ASSERT_GE(self->fd[2], 3);
+	len = sizeof(li2);
+	memset(&li2, 0, sizeof(li2));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(self->fd[2], &li2, &len));
+	EXPECT_EQ(li.id, li2.id);
 }
 
 TEST_F(sys, test_run_socket_filter_and_xdp)
