@@ -38,12 +38,14 @@ static void unescape(char *s)
 static int find_mount(const char *fstype, const char *prefer, char *out, size_t size)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[1024];
+	char *line = NULL;
+	size_t cap = 0;
 	int found = -ENOENT;
 
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f)) {
+	/* getline: overlay mounts have option strings of many kilobytes */
+	while (getline(&line, &cap, f) > 0) {
 		char *mnt, *sep, *type, *save = NULL;
 
 		/* id parent maj:min root MOUNTPOINT opts [optional...] - FSTYPE src opts */
@@ -67,6 +69,7 @@ static int find_mount(const char *fstype, const char *prefer, char *out, size_t 
 			found = 0;
 		}
 	}
+	free(line);
 	fclose(f);
 	return found;
 }
