@@ -561,6 +561,8 @@ TEST_F(sys, trace_lines)
 		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER, .insns = ret42,
 		.insn_cnt = 2, .license = "GPL", .name = "h1_traced",
 	};
+	struct bpf_map_info mi;
+	uint32_t len;
 	unsigned char out[8];
 	char *text = NULL, want[256];
 	size_t size = 0;
@@ -579,12 +581,20 @@ TEST_F(sys, trace_lines)
 	pa.insn_cnt = 3;
 	pa.name = "h1_bad";
 	EXPECT_EQ(-EACCES, mb_prog_load_log(&pa, &self->log));
+	/* An fd this layer did not create is looked up: name and key size. */
+	len = sizeof(mi);
+	memset(&mi, 0, sizeof(mi));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(self->fd[0], &mi, &len));
+	mb_trace_forget(self->fd[0]);
+	self->fd[2] = mb_sys_get_fd_by_id(BPF_MAP_GET_FD_BY_ID, mi.id);
+	ASSERT_GE(self->fd[2], 3);
+	ASSERT_EQ(-ENOENT, mb_sys_map_delete(self->fd[0], "\1\0\0\0"));
 	mb_trace_line("perf_event_open(type=%d) = %d", 2, 7);
 	mb_trace_timing_set(0);
 	ASSERT_EQ(0, mb_sys_map_freeze(self->fd[0]));
 	mb_trace_timing_set(1);
 	mb_trace_set(NULL);
-	mb_sys_map_delete(self->fd[0], key);   /* not traced */
+	mb_sys_map_get_next_key(self->fd[0], NULL, out);   /* not traced */
 	fclose(f);
 	ASSERT_TRUE(text != NULL);
 	TH_LOG("trace:\n%s", text);
@@ -608,11 +618,17 @@ TEST_F(sys, trace_lines)
 			       "(Permission denied) <") != NULL);
 	EXPECT_TRUE(strstr(text, "prog_name=\"h1_bad\" log_level=1 log_size=16384) = "
 			       "-1 EACCES (Permission denied) [verifier log: ") != NULL);
+	snprintf(want, sizeof(want), "bpf(BPF_MAP_GET_FD_BY_ID, map_id=%u) = %d<map:counts> <",
+		 mi.id, self->fd[2]);
+	EXPECT_TRUE(strstr(text, want) != NULL) TH_LOG("want: %s", want);
+	snprintf(want, sizeof(want), "bpf(BPF_MAP_DELETE_ELEM, map_fd=%d<map:counts> "
+		 "key=01 00 00 00) = -1 ENOENT (No such file or directory) <", self->fd[0]);
+	EXPECT_TRUE(strstr(text, want) != NULL) TH_LOG("want: %s", want);
 	EXPECT_TRUE(strstr(text, "\nperf_event_open(type=2) = 7\n") != NULL);
 	snprintf(want, sizeof(want), "\nbpf(BPF_MAP_FREEZE, map_fd=%d<map:counts>) = 0\n",
 		 self->fd[0]);
 	EXPECT_TRUE(strstr(text, want) != NULL) TH_LOG("want: %s", want);
-	EXPECT_TRUE(strstr(text, "BPF_MAP_DELETE_ELEM") == NULL);
+	EXPECT_TRUE(strstr(text, "BPF_MAP_GET_NEXT_KEY") == NULL);
 	free(text);
 }
 
