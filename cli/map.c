@@ -25,7 +25,7 @@ static void btf_load(const struct bpf_map_info *mi)
 		return;
 	memset(&bi, 0, sizeof(bi));
 	if (mb_sys_obj_get_info_by_fd(fd, &bi, &len) || !bi.btf_size ||
-	    !(buf = malloc(size = bi.btf_size))) {
+	    !(buf = calloc(1, size = bi.btf_size))) {
 		mb_close(fd);
 		return;
 	}
