@@ -171,6 +171,9 @@ void mb_trace_forget(int fd);
 /* For syscall/ files other than the bpf(2) wrappers (perf_event_open, netlink,
  * mount): print one trace line (no newline needed) if tracing is on. */
 void mb_trace_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An fd as trace lines show it, "5<prog:handle_exec>" or "7</sys/fs/cgroup/x>",
+ * into buf (at most len bytes, NUL-terminated). Returns buf. */
+char *mb_trace_fd_format(int fd, char *buf, size_t len);
 /* The errno name ("ENOENT") of a positive errno, for trace lines. */
 const char *mb_errno_name(int err);
 

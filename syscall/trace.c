@@ -343,6 +343,19 @@ static void put_fd(struct line *l, int fd)
 		add(l, "<%.*s>", (int)n, target);
 }
 
+char *mb_trace_fd_format(int fd, char *buf, size_t len)
+{
+	struct line l;
+
+	l.len = 0;
+	l.nfields = 0;
+	l.buf[0] = 0;
+	put_fd(&l, fd);
+	if (len)
+		snprintf(buf, len, "%s", l.buf);
+	return buf;
+}
+
 static void ffd(struct line *l, const char *name, uint32_t fd)
 {
 	field(l, name);

@@ -564,7 +564,7 @@ TEST_F(sys, trace_lines)
 	struct bpf_map_info mi;
 	uint32_t len;
 	unsigned char out[8];
-	char *text = NULL, want[256];
+	char *text = NULL, want[256], out2[64];
 	size_t size = 0;
 	FILE *f = open_memstream(&text, &size);
 
@@ -625,6 +625,12 @@ TEST_F(sys, trace_lines)
 		 "key=01 00 00 00) = -1 ENOENT (No such file or directory) <", self->fd[0]);
 	EXPECT_TRUE(strstr(text, want) != NULL) TH_LOG("want: %s", want);
 	EXPECT_TRUE(strstr(text, "\nperf_event_open(type=2) = 7\n") != NULL);
+	snprintf(want, sizeof(want), "%d<map:counts>", self->fd[0]);
+	EXPECT_STREQ(want, mb_trace_fd_format(self->fd[0], out2, sizeof(out2)));
+	self->fd[3] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(self->fd[3], 3);
+	snprintf(want, sizeof(want), "%d</dev/null>", self->fd[3]);
+	EXPECT_STREQ(want, mb_trace_fd_format(self->fd[3], out2, sizeof(out2)));
 	snprintf(want, sizeof(want), "\nbpf(BPF_MAP_FREEZE, map_fd=%d<map:counts>) = 0\n",
 		 self->fd[0]);
 	EXPECT_TRUE(strstr(text, want) != NULL) TH_LOG("want: %s", want);
