@@ -86,6 +86,9 @@ int mb_attach_xdp(int prog_fd, int ifindex, uint32_t flags, struct mb_link_info 
 	err = mb_xdp_set(ifindex, prog_fd, flags | XDP_FLAGS_UPDATE_IF_NOEXIST);
 	if (err)
 		return err;
+	fprintf(stderr, "minibpf: warning: xdp on ifindex %d: kernel has no XDP bpf_link, "
+		"attached through netlink; it stays until detached and cannot be pinned\n",
+		ifindex);
 	out->method = MB_LINK_XDP_NETLINK;
 	return 0;
 }
@@ -125,7 +128,12 @@ int mb_attach_tc(int prog_fd, int ifindex, int egress, struct mb_link_info *out)
 		return 0;
 	if (!no_link(err))
 		return mb_err(-err, "tcx on ifindex %d: %s", ifindex, strerror(-err));
-	return mb_attach_tc_netlink(prog_fd, ifindex, egress, out);   /* before 6.6 */
+	/* before 6.6 */
+	err = mb_attach_tc_netlink(prog_fd, ifindex, egress, out);
+	if (!err)
+		fprintf(stderr, "minibpf: warning: tc on ifindex %d: kernel has no tcx link, "
+			"attached as a cls_bpf filter; it stays until detached\n", ifindex);
+	return err;
 }
 
 int mb_attach_cgroup(int prog_fd, int cgroup_fd, uint32_t attach_type, uint32_t flags,
