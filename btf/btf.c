@@ -564,3 +564,106 @@ int mb_btf_fixup_datasec(struct mb_btf *btf, const char *sec_name, uint32_t sec_
 	}
 	return 0;
 }
+
+/* Re-lay the blob as header | types | strings with room for more, and
+ * re-point the index. Pointers from mb_btf_type_by_id() become stale. */
+static int grow(struct mb_btf *b, uint32_t add_types, uint32_t add_strs)
+{
+	uint32_t hdr_len, i, hdr[4];
+	uint64_t size;
+	uint8_t *n;
+
+	memcpy(&hdr_len, b->data + 4, 4);
+	size = (uint64_t)hdr_len + b->type_len + add_types + b->str_len + add_strs;
+	if (size > BTF_MAX_SIZE)
+		return -E2BIG;
+	n = malloc(size);
+	if (!n)
+		return -ENOMEM;
+	memcpy(n, b->data, hdr_len);
+	memcpy(n + hdr_len, b->type_data, b->type_len);
+	memcpy(n + hdr_len + b->type_len + add_types, b->strs, b->str_len);
+	for (i = 1; i < b->nr_types; i++)
+		b->types[i] = (struct mb_btf_type *)(n + hdr_len +
+				((uint8_t *)b->types[i] - b->type_data));
+	hdr[0] = 0;
+	hdr[1] = b->type_len + add_types;
+	hdr[2] = hdr[1];
+	hdr[3] = b->str_len + add_strs;
+	memcpy(n + 8, hdr, sizeof(hdr));
+	free(b->data);
+	b->data = n;
+	b->size = (uint32_t)size;
+	b->type_data = n + hdr_len;
+	b->strs = (const char *)n + hdr_len + hdr[1];
+	/* the new room: types grow at the end of the type section, strings too */
+	b->type_len += add_types;
+	b->str_len += add_strs;
+	return 0;
+}
+
+int mb_btf_add_str(struct mb_btf *btf, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	uint32_t off;
+	int ret;
+
+	for (off = 0; off + len <= btf->str_len; off += (uint32_t)strlen(btf->strs + off) + 1)
+		if (!strcmp(btf->strs + off, s))
+			return (int)off;
+	if (len > BTF_MAX_SIZE)
+		return -E2BIG;
+	off = btf->str_len;
+	ret = grow(btf, 0, (uint32_t)len);
+	if (ret)
+		return ret;
+	memcpy((char *)btf->strs + off, s, len);
+	return (int)off;
+}
+
+int mb_btf_add_type(struct mb_btf *btf, const void *rec, size_t len, char *err, size_t errlen)
+{
+	struct mb_btf_type t, **types;
+	uint32_t id = btf->nr_types, off = btf->type_len;
+	int64_t extra;
+	int ret;
+
+	if (len < sizeof(t) || len > 0xffff * sizeof(struct mb_btf_member) + sizeof(t)) {
+		btf_errf(err, errlen, "BTF: new type record of %zu bytes", len);
+		return -EINVAL;
+	}
+	memcpy(&t, rec, sizeof(t));
+	extra = extra_size(&t);
+	if (extra < 0 || (uint64_t)extra != len - sizeof(t) || id >= BTF_MAX_TYPES) {
+		btf_errf(err, errlen, "BTF: new %s record: %zu bytes do not match its vlen %u",
+			 mb_btf_kind_str(mb_btf_kind(&t)), len, mb_btf_vlen(&t));
+		return -EINVAL;
+	}
+	types = realloc(btf->types, (id + 1) * sizeof(*types));
+	if (!types)
+		return -ENOMEM;
+	btf->types = types;
+	ret = grow(btf, (uint32_t)len, 0);
+	if (ret)
+		return ret;
+	memcpy(btf->type_data + off, rec, len);
+	btf->types[id] = (struct mb_btf_type *)(btf->type_data + off);
+	btf->nr_types++;
+	ret = check_type(btf, id, err, errlen);
+	if (ret) {
+		/* undo: the blob keeps the bytes until the next grow, unindexed */
+		btf->nr_types--;
+		btf->type_len -= (uint32_t)len;
+		memmove(btf->type_data + off, btf->type_data + off + len,
+			btf->str_len);
+		btf->strs -= len;
+		btf->size -= (uint32_t)len;
+		{
+			uint32_t h[3] = { btf->type_len, btf->type_len, btf->str_len };
+
+			memcpy(btf->data + 12, h, sizeof(h));
+		}
+		return ret;
+	}
+	return (int)id;
+}

@@ -101,6 +101,15 @@ int mb_btf_fixup_datasec(struct mb_btf *btf, const char *sec_name, uint32_t sec_
 			 int (*var_offset)(void *ctx, const char *var_name, uint32_t *off),
 			 void *ctx, char *err, size_t errlen);
 
+/* Editing (for sanitizing before BPF_BTF_LOAD). Both re-lay the blob as
+ * header | types | strings, so every pointer from mb_btf_type_by_id(),
+ * mb_btf_str() or mb_btf_raw() is stale afterwards.
+ * add_str: offset of s (an existing copy is reused) or a negative errno.
+ * add_type: append one whole record (common header + its vlen entries, host
+ * order), validated like parsed ones; returns the new id or a negative errno. */
+int mb_btf_add_str(struct mb_btf *btf, const char *s);
+int mb_btf_add_type(struct mb_btf *btf, const void *rec, size_t len, char *err, size_t errlen);
+
 /* ---- BTF-defined maps --------------------------------------------------- */
 /* A map declared in the ".maps" DATASEC (libbpf's BTF-defined maps:
  *   struct { __uint(type, ...); __type(key, u32); __uint(max_entries, 1); } name SEC(".maps");)

@@ -442,6 +442,74 @@ TEST(fixup_datasec_callback_error)
 	mb_btf_free(btf);
 }
 
+/* Appending types/strings keeps the blob valid: it re-parses, the kernel
+ * loads it, and a record that fails validation leaves no trace. */
+TEST(edit_add_type)
+{
+	static const char *const secs[] = { ".bss", ".rodata", ".maps", "license" };
+	char err[256] = "", *log = malloc(1 << 16);
+	struct mb_btf *btf = load_btf(FIXTURE_OBJ, err), *again;
+	struct elf_file f;
+	struct fix_ctx c = { &f, 0 };
+	uint32_t n0, rec[4], bad[3], sz, i;
+	const void *raw;
+	int s, id, int_id, ret;
+
+	ASSERT_TRUE(btf != NULL) TH_LOG("%s", err);
+	n0 = mb_btf_type_cnt(btf);
+	int_id = mb_btf_find(btf, "int", MB_BTF_KIND_INT);
+	ASSERT_GT(int_id, 0);
+	EXPECT_EQ((int)mb_btf_type_by_id(btf, int_id)->name_off, mb_btf_add_str(btf, "int"));
+	s = mb_btf_add_str(btf, "h3_dummy");
+	ASSERT_GT(s, 0);
+	rec[0] = (uint32_t)s;
+	rec[1] = (uint32_t)MB_BTF_KIND_VAR << 24;
+	rec[2] = (uint32_t)int_id;
+	rec[3] = 1;   /* global allocated */
+	id = mb_btf_add_type(btf, rec, sizeof(rec), err, sizeof(err));
+	ASSERT_EQ((int)n0, id) TH_LOG("%s", err);
+	EXPECT_EQ(n0 + 1, mb_btf_type_cnt(btf));
+	EXPECT_EQ(id, mb_btf_find(btf, "h3_dummy", MB_BTF_KIND_VAR));
+	EXPECT_EQ(4, mb_btf_type_size(btf, id));
+	/* refused: a pointer to a type that does not exist, a short record */
+	bad[0] = 0;
+	bad[1] = (uint32_t)MB_BTF_KIND_PTR << 24;
+	bad[2] = 99999;
+	EXPECT_EQ(-EINVAL, mb_btf_add_type(btf, bad, sizeof(bad), err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, mb_btf_add_type(btf, rec, 12, err, sizeof(err)));
+	EXPECT_EQ(n0 + 1, mb_btf_type_cnt(btf));
+
+	raw = mb_btf_raw(btf, &sz);
+	again = mb_btf_parse(raw, sz, err, sizeof(err));
+	ASSERT_TRUE(again != NULL) TH_LOG("%s", err);
+	EXPECT_EQ(n0 + 1, mb_btf_type_cnt(again));
+	for (i = 1; i < n0 + 1; i++) {
+		ASSERT_EQ(mb_btf_type_by_id(btf, i)->info, mb_btf_type_by_id(again, i)->info);
+		ASSERT_STREQ(mb_btf_str(btf, mb_btf_type_by_id(btf, i)->name_off),
+			     mb_btf_str(again, mb_btf_type_by_id(again, i)->name_off));
+	}
+	mb_btf_free(again);
+
+	ASSERT_EQ(0, elf_open(&f, FIXTURE_OBJ));
+	for (i = 0; i < 4; i++) {
+		GElf_Shdr sh;
+
+		ASSERT_TRUE(elf_sec(&f, secs[i], &sh) != NULL);
+		ASSERT_EQ(0, mb_btf_fixup_datasec(btf, secs[i], (uint32_t)sh.sh_size, sym_off, &c,
+						  err, sizeof(err))) TH_LOG("%s", err);
+	}
+	elf_close(&f);
+	ret = btf_load_kernel(btf, log, 1 << 16);
+	if (ret == -EPERM || ret == -ENOSYS) {
+		mb_btf_free(btf);
+		free(log);
+		SKIP(return, "BPF_BTF_LOAD not permitted here (%d)", ret);
+	}
+	EXPECT_EQ(0, ret) TH_LOG("kernel log: %s", log);
+	mb_btf_free(btf);
+	free(log);
+}
+
 /* Line n of the fixture source, without its newline. */
 static int source_line(uint32_t n, char *buf, size_t len)
 {
