@@ -345,6 +345,7 @@ static void put_fd(struct line *l, int fd)
 
 char *mb_trace_fd_format(int fd, char *buf, size_t len)
 {
+	int saved = errno;   /* fd lookups make syscalls */
 	struct line l;
 
 	l.len = 0;
@@ -353,6 +354,7 @@ char *mb_trace_fd_format(int fd, char *buf, size_t len)
 	put_fd(&l, fd);
 	if (len)
 		snprintf(buf, len, "%s", l.buf);
+	errno = saved;
 	return buf;
 }
 
@@ -795,6 +797,7 @@ void mb_trace_bpf(int cmd, const union bpf_attr *attr, unsigned int size,
 		  long ret, int injected, long long ns)
 {
 	const char *name = mb_enum_name(MB_ENUM_CMD, (uint32_t)cmd);
+	int saved = errno;
 	struct line l;
 
 	if (!trace_out)
@@ -826,10 +829,12 @@ void mb_trace_bpf(int cmd, const union bpf_attr *attr, unsigned int size,
 	add(&l, "\n");
 	fputs(l.buf, trace_out);
 	fflush(trace_out);
+	errno = saved;
 }
 
 void mb_trace_line(const char *fmt, ...)
 {
+	int saved = errno;
 	struct line l;
 	va_list ap;
 	int n;
@@ -847,4 +852,5 @@ void mb_trace_line(const char *fmt, ...)
 	l.buf[l.len] = 0;
 	fputs(l.buf, trace_out);
 	fflush(trace_out);
+	errno = saved;
 }
