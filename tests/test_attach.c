@@ -181,7 +181,7 @@ TEST_F(trace, tracepoint_unknown_is_clear)
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
 	EXPECT_EQ(-ENOENT, mb_attach_tracepoint(prog, "syscalls", "sys_enter_nothing", &self->l));
-	EXPECT_NE(NULL, strstr(mb_last_error(), "no such tracepoint")) TH_LOG("%s", mb_last_error());
+	EXPECT_TRUE(strstr(mb_last_error(), "no such tracepoint") != NULL) TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(-EINVAL, mb_attach_tracepoint(prog, "..", "x", &self->l));
 	close(prog);
 }
@@ -210,7 +210,7 @@ TEST_F(trace, auto_attach_by_section)
 	mb_link_info_detach(&self->l);
 	/* sections that do not name a target say so */
 	EXPECT_EQ(-EINVAL, mb_attach_auto(prog, "tracepoint", NULL, &self->l, 1));
-	EXPECT_NE(NULL, strstr(mb_last_error(), "does not name its target"));
+	EXPECT_TRUE(strstr(mb_last_error(), "does not name its target") != NULL);
 	EXPECT_EQ(-EINVAL, mb_attach_auto(prog, "xdp", NULL, &self->l, 1));
 	EXPECT_EQ(-EOPNOTSUPP, mb_attach_auto(prog, "lwt_in", NULL, &self->l, 1));
 	EXPECT_EQ(-ENOENT, mb_attach_auto(prog, "nonsense", NULL, &self->l, 1));
@@ -225,7 +225,7 @@ TEST_F(trace, pinned_link_outlives_fd_until_unlinked)
 	uint64_t c;
 	int i;
 
-	ASSERT_NE(NULL, bpffs);
+	ASSERT_TRUE(bpffs != NULL);
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
 	snprintf(self->pin_dir, sizeof(self->pin_dir), "%s/mbt_h4_%d", bpffs, getpid());
 	ASSERT_EQ(0, mkdir(self->pin_dir, 0700));
@@ -430,7 +430,7 @@ TEST_F(trace, kprobe)
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
 	err = mb_attach_auto(prog, "ksyscall/getpid", NULL, &self->l, 1);
 	if (err == -EOPNOTSUPP && mb_pmu_type("kprobe") < 0) {
-		EXPECT_NE(NULL, strstr(mb_last_error(), "CONFIG_KPROBES")) TH_LOG("%s",
+		EXPECT_TRUE(strstr(mb_last_error(), "CONFIG_KPROBES") != NULL) TH_LOG("%s",
 										   mb_last_error());
 		close(prog);
 		SKIP(return, "kernel has no kprobe support (CONFIG_KPROBES): %s", mb_last_error());
@@ -989,14 +989,14 @@ TEST_F(trace, tracelog_shows_printk)
 	ASSERT_EQ(0, mb_attach_tracepoint(prog, "syscalls", "sys_enter_getpid", &self->l));
 	getpid_n(2);
 	out = open_memstream(&buf, &size);
-	ASSERT_NE(NULL, out);
+	ASSERT_TRUE(out != NULL);
 	signal(SIGALRM, on_alarm);
 	/* short: trace_pipe is consumed, other readers would miss these lines */
 	ualarm(300000, 0);
 	ASSERT_EQ(0, mb_tracelog_stream(out, &stop_log)) TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(1, stop_log);
 	fclose(out);
-	EXPECT_NE(NULL, buf && strstr(buf, "h4mark") ? buf : NULL) TH_LOG("got: %.200s", buf);
+	EXPECT_TRUE(buf && strstr(buf, "h4mark")) TH_LOG("got: %.200s", buf);
 	free(buf);
 	close(prog);
 }
