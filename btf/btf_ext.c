@@ -129,6 +129,11 @@ struct mb_btf_ext *mb_btf_ext_parse(const struct mb_btf *btf, const void *data, 
 	uint16_t magic;
 	int ret = -EINVAL;
 
+	if (!btf) {
+		btf_errf(err, errlen, ".BTF.ext: needs a parsed .BTF for its section names");
+		errno = EINVAL;
+		return NULL;
+	}
 	if (!data || size < EXT_HDR_MIN) {
 		btf_errf(err, errlen, ".BTF.ext: %zu bytes is too small for a header", size);
 		errno = EINVAL;
