@@ -217,6 +217,18 @@ int mb_sys_map_freeze(int map_fd)
 
 /* ---- programs ------------------------------------------------------------ */
 
+/* Keep a map alive with a program that does not reference it (5.10+): libbpf
+ * binds .rodata to every program so tools can read bpf_metadata_* from it. */
+int mb_sys_prog_bind_map(int prog_fd, int map_fd)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_bind_map.prog_fd = prog_fd;
+	attr.prog_bind_map.map_fd = map_fd;
+	return (int)sys_bpf(BPF_PROG_BIND_MAP, &attr, MB_ATTR_END(prog_bind_map.flags));
+}
+
 int mb_sys_prog_load(struct mb_prog_load_args *a)
 {
 	union mb_attr u;

@@ -85,6 +85,11 @@ extern uint32_t mb_sys_log_start;
  * *log receives a malloc'd NUL-terminated log (or NULL); the caller frees it. */
 int mb_prog_load_log(struct mb_prog_load_args *a, char **log);
 
+/* BPF_PROG_BIND_MAP (5.10): keep map_fd alive as long as the program, and
+ * list it in the program's map_ids, though no instruction uses it. libbpf
+ * binds .rodata to every program so tools see bpf_metadata_* variables. */
+int mb_sys_prog_bind_map(int prog_fd, int map_fd);
+
 int mb_sys_prog_test_run(int prog_fd, const void *data_in, uint32_t data_size_in,
 			 void *data_out, uint32_t *data_size_out,
 			 const void *ctx_in, uint32_t ctx_size_in,

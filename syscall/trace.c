@@ -719,6 +719,11 @@ static void decode(struct line *l, int cmd, const union bpf_attr *a, unsigned in
 	case BPF_ITER_CREATE:
 		ffd(l, "link_fd", a->iter_create.link_fd);
 		break;
+	case BPF_PROG_BIND_MAP:
+		ffd(l, "prog_fd", a->prog_bind_map.prog_fd);
+		ffd(l, "map_fd", a->prog_bind_map.map_fd);
+		opt_u32(l, "flags", a->prog_bind_map.flags);
+		break;
 	default:
 		fu32(l, "size", size);
 		break;

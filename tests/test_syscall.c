@@ -112,6 +112,29 @@ TEST_F(sys, good_prog_accepted)
 	EXPECT_NE(0, info.id);
 }
 
+TEST_F(sys, bind_map_shows_in_map_ids)
+{
+	struct bpf_prog_info pi;
+	struct bpf_map_info mi;
+	uint32_t ids[4] = { 0 }, len;
+
+	self->fd[0] = load(ret42, 2, BPF_PROG_TYPE_SOCKET_FILTER, "h1_bind");
+	ASSERT_GE(self->fd[0], 3);
+	self->fd[1] = map_new(BPF_MAP_TYPE_ARRAY, 4, 4, 1, "h1_rodata");
+	ASSERT_GE(self->fd[1], 3);
+	ASSERT_EQ(0, mb_sys_prog_bind_map(self->fd[0], self->fd[1]));
+	len = sizeof(mi);
+	memset(&mi, 0, sizeof(mi));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(self->fd[1], &mi, &len));
+	len = sizeof(pi);
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = 4;
+	pi.map_ids = mb_ptr(ids);
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(self->fd[0], &pi, &len));
+	ASSERT_EQ(1, pi.nr_map_ids);
+	EXPECT_EQ(mi.id, ids[0]);
+}
+
 TEST_F(sys, bad_prog_rejected_with_reason)
 {
 	struct mb_prog_load_args a = {
