@@ -134,6 +134,8 @@ static void put64(union mb_attr *u, size_t off, uint64_t v)
 
 /* ---- maps ---------------------------------------------------------------- */
 
+/* BPF_MAP_CREATE: a new map; the fd is its only handle until it is pinned or
+ * a loaded program references it. */
 int mb_sys_map_create(const struct mb_map_create_args *a)
 {
 	union bpf_attr attr;
@@ -163,6 +165,9 @@ int mb_sys_map_create(const struct mb_map_create_args *a)
 	return (int)sys_bpf(BPF_MAP_CREATE, &attr, size);
 }
 
+/* LOOKUP/UPDATE: key and value are pointers into our memory; the kernel
+ * copies key_size and value_size bytes (per-CPU maps: one 8-byte aligned value
+ * per possible CPU). */
 static int map_elem(int cmd, int map_fd, const void *key, void *value, uint64_t flags)
 {
 	union bpf_attr attr;
@@ -206,6 +211,8 @@ int mb_sys_map_get_next_key(int map_fd, const void *key, void *next_key)
 	return (int)sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr, MB_ATTR_END(next_key));
 }
 
+/* BPF_MAP_FREEZE (5.2): no more writes from user space; what lets the
+ * verifier treat .rodata as constants. */
 int mb_sys_map_freeze(int map_fd)
 {
 	union bpf_attr attr;
@@ -229,6 +236,8 @@ int mb_sys_prog_bind_map(int prog_fd, int map_fd)
 	return (int)sys_bpf(BPF_PROG_BIND_MAP, &attr, MB_ATTR_END(prog_bind_map.flags));
 }
 
+/* BPF_PROG_LOAD: the verifier checks the instructions, the JIT compiles them.
+ * The fd keeps the program alive until it is attached or pinned. */
 int mb_sys_prog_load(struct mb_prog_load_args *a)
 {
 	union mb_attr u;
@@ -437,6 +446,7 @@ int mb_sys_btf_load(const void *data, uint32_t size, char **log)
 
 /* ---- bpffs --------------------------------------------------------------- */
 
+/* BPF_OBJ_PIN: give an object a name in bpffs so it outlives the process. */
 int mb_sys_obj_pin(int fd, const char *path)
 {
 	union bpf_attr attr;
@@ -447,6 +457,7 @@ int mb_sys_obj_pin(int fd, const char *path)
 	return (int)sys_bpf(BPF_OBJ_PIN, &attr, MB_ATTR_END(file_flags));
 }
 
+/* BPF_OBJ_GET: a new fd for a pinned object (file_flags: BPF_F_RDONLY...). */
 int mb_sys_obj_get(const char *path, uint32_t file_flags)
 {
 	union bpf_attr attr;
@@ -465,6 +476,8 @@ static int is_ifindex_target(uint32_t t)
 	       t == MB_BPF_NETKIT_PRIMARY || t == MB_BPF_NETKIT_PEER;
 }
 
+/* BPF_LINK_CREATE (5.7): attach as a link object: detached when the last fd
+ * closes, unless pinned. */
 int mb_sys_link_create(const struct mb_link_create_args *a)
 {
 	union mb_attr u;
@@ -551,6 +564,8 @@ int mb_sys_iter_create(int link_fd)
 	return (int)sys_bpf(BPF_ITER_CREATE, &attr, MB_ATTR_END(iter_create.flags));
 }
 
+/* BPF_PROG_ATTACH: the older way (cgroups, sockmap, flow dissector...): the
+ * attachment stays until PROG_DETACH, whatever happens to our fds. */
 int mb_sys_prog_attach(int prog_fd, int target_fd, uint32_t attach_type, uint32_t flags)
 {
 	union bpf_attr attr;
@@ -598,6 +613,9 @@ int mb_sys_prog_query(int target_fd, uint32_t attach_type, uint32_t query_flags,
 
 /* ---- introspection ------------------------------------------------------- */
 
+/* BPF_OBJ_GET_INFO_BY_FD: struct bpf_{prog,map,btf,link}_info by the fd's
+ * kind. A shorter info_len than the kernel's struct is fine (it copies what
+ * fits); pointer fields in info ask for arrays (xlated insns, map ids). */
 int mb_sys_obj_get_info_by_fd(int fd, void *info, uint32_t *info_len)
 {
 	union bpf_attr attr;
