@@ -120,3 +120,7 @@ install: all
 
 clean:
 	rm -rf build
+
+# Sub-makefiles of the fuzzers (make fuzz T=elf SECONDS=60), the benchmark
+# (make bench) and generated BPF headers (vmlinux.h for CO-RE fixtures).
+-include fuzz/fuzz.mk bench/bench.mk progs/progs.mk

@@ -134,6 +134,28 @@ static int patch(const struct mb_object *obj, const struct mb_program *p, struct
 	return 0;
 }
 
+/* Like libbpf, keep the object's read-only data with every program even when
+ * the program does not use it: bpftool reads bpf_metadata_* variables from it. */
+static int bind_rodata(const struct mb_object *obj, const struct mb_program *p)
+{
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < obj->nmaps; i++) {
+		const struct mb_map *m = &obj->maps[i];
+
+		if (m->def->origin != MB_MAP_DATA || !m->def->freeze || m->fd < 0)
+			continue;
+		err = mb_sys_prog_bind_map(p->fd, m->fd);
+		/* Kernels before 5.10 lack the command: nothing is lost but metadata. */
+		if (err && err != -EINVAL && err != -ENOSYS)
+			return mb_err(-err, "prog '%s': binding map '%s': %s", p->def->name,
+				      m->def->name, strerror(-err));
+		return 0;
+	}
+	return 0;
+}
+
 static const char *log_tail(const char *log)
 {
 	/* The verifier's reason is at the end: show the last few lines. */
@@ -202,7 +224,7 @@ int mb_load_prog(struct mb_object *obj, struct mb_program *p)
 	}
 	mb_trace_name_fd(fd, "prog", p->def->name);
 	p->fd = fd;
-	r = 0;
+	r = bind_rodata(obj, p);
 out:
 	free(fi.rec);
 	free(li.rec);

@@ -33,6 +33,15 @@ static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, i
 		a.btf_fd = obj->btf_fd;
 		a.btf_key_type_id = d->btf_key_type_id;
 		a.btf_value_type_id = d->btf_value_type_id;
+	} else if (use_btf && obj->btf_fd > 0 && d->origin == MB_MAP_DATA) {
+		/* Global data: the value is the section's DATASEC (as libbpf
+		 * does), so dumps show each variable by name. */
+		int id = mb_btf_find(obj->elf->btf, d->name, MB_BTF_KIND_DATASEC);
+
+		if (id > 0) {
+			a.btf_fd = obj->btf_fd;
+			a.btf_value_type_id = id;
+		}
 	}
 	fd = mb_sys_map_create(&a);
 	/* Some map types take no BTF key/value types on some kernels: libbpf
