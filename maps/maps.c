@@ -13,6 +13,33 @@
 /* LIBBPF_PIN_BY_NAME in BTF map definitions. */
 #define PIN_BY_NAME 1
 
+/* Number of possible CPUs: "0-3,5" style list in sysfs. */
+static uint32_t possible_cpus(void)
+{
+	char buf[256];
+	uint32_t n = 0;
+	char *p = buf;
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "re");
+
+	if (!f)
+		return 1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	while (*p >= '0' && *p <= '9') {
+		unsigned long a = strtoul(p, &p, 10), b = a;
+
+		if (*p == '-')
+			b = strtoul(p + 1, &p, 10);
+		if (b >= a && b - a < 65536)
+			n += b - a + 1;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return n ? n : 1;
+}
+
 static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, int inner_fd,
 		      int use_btf)
 {
@@ -29,6 +56,25 @@ static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, i
 	};
 	int fd;
 
+	/* libbpf's defaults, which objects written for it rely on: maps of
+	 * maps and prog arrays hold 4-byte fds, and a perf event array with no
+	 * size gets one slot per possible CPU. */
+	switch (d->type) {
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+	case BPF_MAP_TYPE_PROG_ARRAY:
+		if (!a.value_size)
+			a.value_size = 4;
+		break;
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+		if (!a.key_size)
+			a.key_size = 4;
+		if (!a.value_size)
+			a.value_size = 4;
+		if (!a.max_entries)
+			a.max_entries = possible_cpus();
+		break;
+	}
 	if (use_btf && obj->btf_fd > 0 && d->btf_value_type_id) {
 		a.btf_fd = obj->btf_fd;
 		a.btf_key_type_id = d->btf_key_type_id;
