@@ -310,4 +310,86 @@ TEST(missing_file_and_garbage_are_clear_errors)
 	unlink(path);
 }
 
+static uint32_t id_of(int fd)
+{
+	struct bpf_prog_info info;      /* id is the first field of map info too */
+	uint32_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return mb_sys_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+TEST(map_in_map_and_prog_array_initial_values)
+{
+	struct mb_object *obj = mb_object_open(OBJ("elf_multi"), NULL);
+	struct mb_map *outer, *jumps;
+	uint32_t k, id;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	outer = mb_object_map_by_name(obj, "outer");
+	jumps = mb_object_map_by_name(obj, "jumps");
+	ASSERT_TRUE(outer && jumps);
+	/* from user space a map of maps yields the inner map's id */
+	k = 0;
+	ASSERT_EQ(0, mb_map_lookup(outer, &k, &id));
+	EXPECT_EQ(id_of(mb_map_fd(mb_object_map_by_name(obj, "inner_a"))), id);
+	k = 2;
+	ASSERT_EQ(0, mb_map_lookup(outer, &k, &id));
+	EXPECT_EQ(id_of(mb_map_fd(mb_object_map_by_name(obj, "inner_b"))), id);
+	k = 1;
+	EXPECT_EQ(-ENOENT, mb_map_lookup(outer, &k, &id));
+	ASSERT_EQ(0, mb_map_lookup(jumps, &k, &id));
+	EXPECT_EQ(id_of(mb_prog_fd(mb_object_prog_by_name(obj, "xdp_second"))), id);
+	k = 0;
+	EXPECT_EQ(-ENOENT, mb_map_lookup(jumps, &k, &id));
+	mb_object_close(obj);
+}
+
+TEST(tail_call_through_initial_slot)
+{
+	struct mb_object *obj = mb_object_open(OBJ("loader_mim"), NULL);
+	unsigned char pkt[64] = { 0 };
+	uint32_t ret = 0, dur, z = 0;
+	uint64_t v = 0;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(0, mb_sys_prog_test_run(mb_prog_fd(mb_object_prog_by_name(obj, "entry")), pkt,
+					  sizeof(pkt), NULL, NULL, NULL, 0, NULL, NULL, 1, 0, &ret, &dur));
+	EXPECT_EQ(7, ret);      /* entry -> jumps[1] = second -> outer[1] = in_b */
+	ASSERT_EQ(0, mb_map_lookup(mb_object_map_by_name(obj, "in_b"), &z, &v));
+	EXPECT_EQ(5, v);
+	ASSERT_EQ(0, mb_map_lookup(mb_object_map_by_name(obj, "in_a"), &z, &v));
+	EXPECT_EQ(0, v);
+	mb_object_close(obj);
+}
+
+TEST(legacy_maps_section)
+{
+	struct mb_object *obj = mb_object_open(OBJ("elf_legacy"), NULL);
+	struct mb_map *h, *a;
+	unsigned char pkt[64] = { 0 };
+	uint32_t ret = 99, dur;
+	struct bpf_map_info info;
+	uint32_t len = sizeof(info);
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	h = mb_object_map_by_name(obj, "legacy_hash");
+	a = mb_object_map_by_name(obj, "legacy_arr");
+	ASSERT_TRUE(h && a);
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_map_fd(a), &info, &len));
+	EXPECT_EQ(BPF_MAP_TYPE_ARRAY, info.type);
+	EXPECT_EQ(2, info.max_entries);
+	EXPECT_EQ(BPF_F_RDONLY_PROG, info.map_flags);
+	EXPECT_STREQ("legacy_arr", info.name);
+	/* empty hash, array slot 0 exists: the program returns 1 */
+	ASSERT_EQ(0, mb_sys_prog_test_run(mb_prog_fd(mb_object_prog(obj, 0)), pkt, sizeof(pkt),
+					  NULL, NULL, NULL, 0, NULL, NULL, 1, 0, &ret, &dur));
+	EXPECT_EQ(1, ret);
+	mb_object_close(obj);
+}
+
 TEST_HARNESS_MAIN
