@@ -31,7 +31,7 @@ INCLUDES := -Iinclude -I.
 ifeq ($(SAN),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
-B        := $(B)-san
+override B := $(B)-san
 endif
 ALL_CFLAGS = $(WFLAGS) $(INCLUDES) $(CFLAGS) -DMB_VERSION='"$(VERSION)"'
 
@@ -117,6 +117,9 @@ install: all
 	install -m 755 $(B)/minibpf $(DESTDIR)$(PREFIX)/bin/minibpf
 	install -m 644 $(B)/libminibpf.a $(DESTDIR)$(PREFIX)/lib/libminibpf.a
 	install -m 644 include/minibpf.h $(DESTDIR)$(PREFIX)/include/minibpf.h
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 docs/minibpf.8 $(DESTDIR)$(PREFIX)/share/man/man8/minibpf.8
+	install -m 644 scripts/bash-completion/minibpf $(DESTDIR)$(PREFIX)/share/bash-completion/completions/minibpf
 
 clean:
 	rm -rf build
