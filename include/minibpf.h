@@ -94,7 +94,22 @@ int mb_map_get_next_key(const struct mb_map *map, const void *key, void *next_ke
  * uprobe/PATH:SYM, ...). NULL with errno and mb_last_error() if the section
  * does not name a target. */
 struct mb_link *mb_prog_attach(struct mb_program *prog);
+/* Where a program goes when its SEC() name cannot say: an interface (xdp,
+ * tc, tcx), a cgroup, a sockmap, a netns, a socket. Fields the program's kind
+ * does not use are ignored. */
+struct mb_attach_opts {
+	size_t sz;                 /* sizeof(struct mb_attach_opts) */
+	int ifindex;               /* xdp, tc/tcx */
+	int egress;                /* tc/tcx: egress instead of ingress */
+	int target_fd;             /* cgroup, sockmap/sockhash, netns, socket fd */
+	int pid;                   /* uprobe: 0 or -1 for every process */
+	uint32_t flags;            /* XDP_FLAGS_*, BPF_F_ALLOW_MULTI/OVERRIDE */
+	uint64_t sample_period;    /* perf_event */
+};
+struct mb_link *mb_prog_attach_opts(struct mb_program *prog, const struct mb_attach_opts *opts);
 int mb_link_fd(const struct mb_link *link);
+/* Number of attachments behind the link (perf_event: one per CPU). */
+int mb_link_count(const struct mb_link *link);
 /* Pin the link in bpffs: the attachment then lives until the pin is removed. */
 int mb_link_pin(struct mb_link *link, const char *path);
 /* Detach (unless pinned) and free. */

@@ -12,8 +12,25 @@
 
 struct mb_link *mb_prog_attach(struct mb_program *p)
 {
+	return mb_prog_attach_opts(p, NULL);
+}
+
+struct mb_link *mb_prog_attach_opts(struct mb_program *p, const struct mb_attach_opts *o)
+{
+	struct mb_attach_opts opts = { .sz = sizeof(opts) };
+	struct mb_attach_target t;
 	struct mb_link *l;
 	int n;
+
+	if (o)
+		memcpy(&opts, o, o->sz && o->sz < sizeof(opts) ? o->sz : sizeof(opts));
+	memset(&t, 0, sizeof(t));
+	t.ifindex = opts.ifindex;
+	t.egress = opts.egress;
+	t.target_fd = opts.target_fd;
+	t.pid = opts.pid;
+	t.flags = opts.flags;
+	t.sample_period = opts.sample_period;
 
 	mb_err_clear();
 	if (p->fd < 0) {
@@ -25,7 +42,7 @@ struct mb_link *mb_prog_attach(struct mb_program *p)
 		mb_err(ENOMEM, "out of memory");
 		return NULL;
 	}
-	n = mb_attach_auto(p->fd, p->def->sec_name, NULL, l->info, MAX_LINKS);
+	n = mb_attach_auto(p->fd, p->def->sec_name, o ? &t : NULL, l->info, MAX_LINKS);
 	if (n < 0) {
 		free(l);
 		mb_err_prefix("prog '%s' (section '%s'): ", p->def->name, p->def->sec_name);
@@ -34,6 +51,11 @@ struct mb_link *mb_prog_attach(struct mb_program *p)
 	}
 	l->n = n;
 	return l;
+}
+
+int mb_link_count(const struct mb_link *l)
+{
+	return l->n;
 }
 
 int mb_link_fd(const struct mb_link *l)
