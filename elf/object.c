@@ -312,6 +312,9 @@ static int read_externs(struct parser *p)
 	struct mb_elf *e = &p->e;
 	uint32_t i;
 
+	/* The null symbol is no extern: a relocation naming it must not reach
+	 * externs[0] (fuzzer find: externs was NULL). */
+	p->sym_extern[0] = UINT32_MAX;
 	for (i = 1; i < e->nsyms; i++) {
 		const struct mb_elf_sym *s = &e->syms[i];
 		struct mb_elf_extern *x;

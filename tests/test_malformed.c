@@ -363,6 +363,34 @@ TEST(indices_out_of_range)
 	free(o.buf);
 }
 
+/* Fuzzer find (elf target): a relocation naming symbol 0, the null symbol,
+ * was taken for extern #0 and wrote through a NULL externs array. */
+TEST(relocation_against_null_symbol)
+{
+	/* call pc+0 (BPF_PSEUDO_CALL); mov64 r0, 0; exit */
+	static const uint8_t call_insns[24] = { 0x85, 0x10, 0, 0, 0, 0, 0, 0,
+						0xb7, 0, 0, 0, 0, 0, 0, 0,
+						0x95, 0, 0, 0, 0, 0, 0, 0 };
+	static uint8_t rel[16];
+	struct xobj o;
+	int r, k;
+
+	for (k = 0; k < 2; k++) {
+		base(&o);
+		o.sec[1].data = k ? call_insns : map_insns;
+		o.sec[1].len = k ? sizeof(call_insns) : sizeof(map_insns);
+		o.sym[0].size = o.sec[1].len;
+		r = add_sec(&o, ".relsocket", SHT_REL, 0, rel, sizeof(rel));
+		o.sec[r].link = LINK_SYMTAB;
+		o.sec[r].info = 1;
+		o.sec[r].entsize = 16;
+		w64(rel + 8, k ? 10 : 1);       /* r_sym 0; R_BPF_64_32 / R_BPF_64_64 */
+		build(&o);
+		expect_refused(_metadata, &o, "relocation");
+		free(o.buf);
+	}
+}
+
 TEST(unterminated_strings)
 {
 	struct xobj o;
