@@ -108,7 +108,7 @@ static int create_map(const struct mb_object *obj, const struct mb_elf_map *d)
 				      d->name, strerror(-inner_fd));
 	}
 	fd = create_one(obj, d, inner_fd, 1);
-	err = errno;
+	err = fd < 0 ? -fd : 0;   /* mb_sys_* return -errno; errno may be stale */
 	if (inner_fd > 0)
 		close(inner_fd);    /* the kernel keeps what it needs of the template */
 	if (fd < 0)

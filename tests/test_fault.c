@@ -1,0 +1,369 @@
+// Fault injection: the Nth syscall of a load (+ attach + link pin + map pin by
+// name) fails, for every N up to the total. Each time the failure must be an
+// error with a message, and once the caller has cleaned up as the API says,
+// nothing may be left: no fd (/proc/self/fd), no pin, no program, map or link
+// alive in the kernel (ids are never reused, so a new id that still resolves
+// to one of ours is a leak). Our objects are told apart from those of other
+// tests running at the same time by their names: the fixture's strings are
+// renamed in memory (h7flt_*, h7f*) before it is opened.
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "minibpf.h"
+#include "syscall/bpf_sys.h"
+
+#define OBJ(name) MB_BUILD_DIR "/progs/" name ".bpf.o"
+#define MAX_N 60        /* a load of loader_counts takes ~20 syscalls */
+
+static uint8_t *slurp(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *d = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0) {
+		rewind(f);
+		d = malloc(n);
+		if (d && fread(d, n, 1, f) != 1) {
+			free(d);
+			d = NULL;
+		}
+		*size = n;
+	}
+	fclose(f);
+	return d;
+}
+
+/* Replace every NUL-delimited string `from` by `to` (same length) in the
+ * file: symbol names and BTF names change together. */
+static int rename_str(uint8_t *d, size_t size, const char *from, const char *to)
+{
+	size_t n = strlen(from), i;
+	int hits = 0;
+
+	for (i = 1; i + n < size; i++)
+		if (!d[i - 1] && !memcmp(d + i, from, n) && !d[i + n]) {
+			memcpy(d + i, to, n);
+			hits++;
+		}
+	return hits;
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static uint32_t last_id(int which)
+{
+	uint32_t id = 0, next;
+
+	while (mb_sys_get_next_id(which, id, &next) == 0)
+		id = next;
+	return id;
+}
+
+static int ours(const char *name)
+{
+	return !strncmp(name, "h7f", 3);
+}
+
+/* The map pinned before the test (pin_by_name_reused): alive by design. */
+static uint32_t kept_map_id;
+
+/* Programs, maps and links above the baseline ids that are ours. Made with
+ * fault injection off. */
+static int alive_once(uint32_t prog0, uint32_t map0, uint32_t link0, char *what, size_t len)
+{
+	uint32_t id, next;
+	int n = 0;
+
+	for (id = prog0; mb_sys_get_next_id(BPF_PROG_GET_NEXT_ID, id, &next) == 0; id = next) {
+		struct bpf_prog_info pi;
+		uint32_t l = sizeof(pi);
+		int fd = mb_sys_get_fd_by_id(BPF_PROG_GET_FD_BY_ID, next);
+
+		memset(&pi, 0, sizeof(pi));
+		if (fd >= 0 && !mb_sys_obj_get_info_by_fd(fd, &pi, &l) && ours(pi.name)) {
+			snprintf(what, len, "prog %u '%s'", next, pi.name);
+			n++;
+		}
+		mb_close(fd);
+	}
+	for (id = map0; mb_sys_get_next_id(BPF_MAP_GET_NEXT_ID, id, &next) == 0; id = next) {
+		struct bpf_map_info mi;
+		uint32_t l = sizeof(mi);
+		int fd = mb_sys_get_fd_by_id(BPF_MAP_GET_FD_BY_ID, next);
+
+		memset(&mi, 0, sizeof(mi));
+		if (fd >= 0 && !mb_sys_obj_get_info_by_fd(fd, &mi, &l) && ours(mi.name) &&
+		    mi.id != kept_map_id) {
+			snprintf(what, len, "map %u '%s'", next, mi.name);
+			n++;
+		}
+		mb_close(fd);
+	}
+	for (id = link0; mb_sys_get_next_id(BPF_LINK_GET_NEXT_ID, id, &next) == 0; id = next) {
+		struct bpf_link_info li;
+		struct bpf_prog_info pi;
+		uint32_t l = sizeof(li), pl = sizeof(pi);
+		int fd = mb_sys_get_fd_by_id(BPF_LINK_GET_FD_BY_ID, next), pfd = -1;
+
+		memset(&li, 0, sizeof(li));
+		memset(&pi, 0, sizeof(pi));
+		if (fd >= 0 && !mb_sys_obj_get_info_by_fd(fd, &li, &l))
+			pfd = mb_sys_get_fd_by_id(BPF_PROG_GET_FD_BY_ID, li.prog_id);
+		if (pfd >= 0 && !mb_sys_obj_get_info_by_fd(pfd, &pi, &pl) && ours(pi.name)) {
+			snprintf(what, len, "link %u of prog '%s'", next, pi.name);
+			n++;
+		}
+		mb_close(pfd);
+		mb_close(fd);
+	}
+	return n;
+}
+
+/* Freed objects go away after an RCU grace period: poll a little. */
+static int alive(uint32_t prog0, uint32_t map0, uint32_t link0, char *what, size_t len)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 40; i++) {
+		n = alive_once(prog0, map0, link0, what, len);
+		if (!n)
+			break;
+		usleep(50 * 1000);
+	}
+	return n;
+}
+
+static int count_pins(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return d ? n : -1;
+}
+
+FIXTURE(fault) {
+	char dir[256];
+	uint8_t *data;
+	size_t size;
+	uint32_t prog0, map0, link0;
+	int fds;
+	int unpin;      /* remove the map pin a successful load made (then check) */
+};
+
+FIXTURE_SETUP(fault)
+{
+	const char *root = mb_bpffs_path();
+
+	if (!root)
+		SKIP(return, "no bpf filesystem: %s", strerror(errno));
+	snprintf(self->dir, sizeof(self->dir), "%s/h7fault_%d", root, getpid());
+	ASSERT_EQ(0, mkdir(self->dir, 0700)) TH_LOG("%s: %s", self->dir, strerror(errno));
+	self->prog0 = last_id(BPF_PROG_GET_NEXT_ID);
+	self->map0 = last_id(BPF_MAP_GET_NEXT_ID);
+	self->link0 = last_id(BPF_LINK_GET_NEXT_ID);
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+	DIR *d = opendir(self->dir);
+	struct dirent *e;
+	char p[512];
+
+	mb_sys_fail_nth(0, 0);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", self->dir, e->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(self->dir);
+	free(self->data);
+}
+
+/* One run of load + attach both programs + pin the first link, with the Nth
+ * syscall failing (n = 0: none). Cleans up as a user would and checks that
+ * nothing is left. Returns the number of syscalls the run made; *failed says
+ * whether some step reported the injected error. */
+static unsigned long run(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
+			 unsigned long n, int attach, int *failed)
+{
+	struct mb_open_opts o = { .sz = sizeof(o), .object_name = "h7fault",
+				  .pin_root = self->dir };
+	struct mb_link *links[2] = { NULL, NULL };
+	char link_pin[300], what[128];
+	unsigned long calls;
+	struct mb_object *obj;
+	int err, i, pins0 = count_pins(self->dir), pinned = 0;
+
+	*failed = 0;
+	obj = mb_object_open_mem(self->data, self->size, &o);
+	if (!obj) {
+		EXPECT_TRUE(obj != NULL) TH_LOG("%s", mb_last_error());
+		return 0;
+	}
+	snprintf(link_pin, sizeof(link_pin), "%s/link", self->dir);
+	mb_sys_fail_nth(n, EIO);
+	err = mb_object_load(obj);
+	if (err) {
+		*failed = 1;
+		/* A failed BPF_BTF_LOAD is not fatal (BTF is optional, as in
+		 * libbpf): it surfaces as a program the verifier refuses
+		 * without func_info. Any other step reports the injected EIO. */
+		EXPECT_TRUE(err == -EIO || strstr(mb_last_error(), "BPF_PROG_LOAD"))
+			TH_LOG("n=%lu: %d %s", n, err, mb_last_error());
+		EXPECT_NE(0, mb_last_error()[0]);
+	}
+	for (i = 0; !err && attach && i < mb_object_prog_count(obj) && i < 2; i++) {
+		links[i] = mb_prog_attach(mb_object_prog(obj, i));
+		if (!links[i]) {
+			*failed = 1;
+			EXPECT_EQ(EIO, errno) TH_LOG("n=%lu: attach: %s", n, mb_last_error());
+			break;
+		}
+		if (i == 0) {
+			err = mb_link_pin(links[0], link_pin);
+			if (err) {
+				*failed = 1;
+				EXPECT_EQ(-EIO, err) TH_LOG("n=%lu: pin: %s", n, mb_last_error());
+				break;
+			}
+			pinned = 1;
+		}
+	}
+	calls = mb_sys_fail_nth(0, 0);
+	if (!*failed) {
+		/* The failure was absorbed (or n was past the end): then the
+		 * whole run must have succeeded. */
+		for (i = 0; i < mb_object_prog_count(obj); i++)
+			EXPECT_LE(3, mb_prog_fd(mb_object_prog(obj, i))) TH_LOG("n=%lu", n);
+		if (attach)
+			EXPECT_TRUE(links[0] && links[1] && pinned) TH_LOG("n=%lu", n);
+	}
+
+	if (err && !links[0]) {
+		/* A failed load leaves nothing, even before close. */
+		for (i = 0; i < mb_object_prog_count(obj); i++)
+			EXPECT_EQ(-1, mb_prog_fd(mb_object_prog(obj, i))) TH_LOG("n=%lu", n);
+		for (i = 0; i < mb_object_map_count(obj); i++)
+			EXPECT_EQ(-1, mb_map_fd(mb_object_map(obj, i))) TH_LOG("n=%lu", n);
+		EXPECT_EQ(pins0, count_pins(self->dir)) TH_LOG("n=%lu: pins after a failed load", n);
+	}
+	for (i = 0; i < 2; i++)
+		mb_link_destroy(links[i]);
+	if (pinned)
+		EXPECT_EQ(0, unlink(link_pin)) TH_LOG("n=%lu: link pin: %s", n, strerror(errno));
+	if (self->unpin) {
+		char map_pin[300];
+
+		snprintf(map_pin, sizeof(map_pin), "%s/h7fshared_", self->dir);
+		EXPECT_EQ(*failed ? -1 : 0, unlink(map_pin)) TH_LOG("n=%lu: map pin", n);
+	}
+	mb_object_close(obj);
+	EXPECT_EQ(self->fds, count_fds()) TH_LOG("n=%lu: fds left", n);
+	EXPECT_EQ(0, alive(self->prog0, self->map0, self->link0, what, sizeof(what)))
+		TH_LOG("n=%lu: %s still alive", n, what);
+	return calls;
+}
+
+static void fault_loop(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
+		       int attach, int pins_after)
+{
+	unsigned long total, n, calls;
+	int failed, fails = 0;
+
+	self->fds = count_fds();
+	mb_bpffs_path();        /* found once: its mountinfo read is no part of the run */
+	total = run(_metadata, self, 0, attach, &failed);
+	ASSERT_EQ(0, failed);
+	ASSERT_LT(0, total);
+	ASSERT_GT(MAX_N, total);
+	EXPECT_EQ(pins_after, count_pins(self->dir));
+	for (n = 1; n <= total; n++) {
+		calls = run(_metadata, self, n, attach, &failed);
+		fails += failed;
+		EXPECT_GE(total, calls);
+		EXPECT_EQ(pins_after, count_pins(self->dir)) TH_LOG("n=%lu", n);
+		usleep(10 * 1000);      /* no bursts of program frees */
+	}
+	TH_LOG("%lu syscalls, each failed in turn: %d reported, %lu absorbed, nothing left", total,
+	       fails, total - fails);
+	/* Only BPF_BTF_LOAD may fail without failing the load. */
+	EXPECT_GE(1, total - fails);
+}
+
+TEST_F(fault, load_attach_pin)
+{
+	ASSERT_TRUE((self->data = slurp(OBJ("loader_counts"), &self->size)) != NULL);
+	ASSERT_LT(0, rename_str(self->data, self->size, "count_getpid", "h7flt_getpid"));
+	ASSERT_LT(0, rename_str(self->data, self->size, "count_raw", "h7flt_raw"));
+	ASSERT_LT(0, rename_str(self->data, self->size, "counts", "h7fcnt"));
+	ASSERT_LT(0, rename_str(self->data, self->size, "stats", "h7fst"));
+	fault_loop(_metadata, self, 1, 0);
+}
+
+/* A map pinned by name: created and pinned by the load; a failed load
+ * removes the pin it made. */
+TEST_F(fault, pin_by_name_created)
+{
+	ASSERT_TRUE((self->data = slurp(OBJ("loader_pinned"), &self->size)) != NULL);
+	ASSERT_LT(0, rename_str(self->data, self->size, "count_pkts", "h7flt_pkts"));
+	ASSERT_LT(0, rename_str(self->data, self->size, "shared_cnt", "h7fshared_"));
+	self->unpin = 1;
+	fault_loop(_metadata, self, 0, 0);
+}
+
+/* A map pinned by name that already exists: every load reuses it, and no
+ * failure may remove a pin it did not make. */
+TEST_F(fault, pin_by_name_reused)
+{
+	struct mb_open_opts o = { .sz = sizeof(o), .object_name = "h7fault",
+				  .pin_root = self->dir };
+	struct mb_object *first;
+
+	ASSERT_TRUE((self->data = slurp(OBJ("loader_pinned"), &self->size)) != NULL);
+	ASSERT_LT(0, rename_str(self->data, self->size, "count_pkts", "h7flt_pkts"));
+	ASSERT_LT(0, rename_str(self->data, self->size, "shared_cnt", "h7fshared_"));
+	first = mb_object_open_mem(self->data, self->size, &o);
+	ASSERT_TRUE(first != NULL);
+	ASSERT_EQ(0, mb_object_load(first)) TH_LOG("%s", mb_last_error());
+	{
+		struct bpf_map_info mi;
+		uint32_t l = sizeof(mi);
+
+		memset(&mi, 0, sizeof(mi));
+		ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_map_fd(mb_object_map(first, 0)), &mi, &l));
+		kept_map_id = mi.id;
+	}
+	mb_object_close(first);
+	ASSERT_EQ(1, count_pins(self->dir));
+	fault_loop(_metadata, self, 0, 1);
+}
+
+TEST_HARNESS_MAIN
