@@ -1,6 +1,7 @@
 /* maps/: create the maps an object declares, or reuse the ones pinned by name,
  * then fill global data and freeze .rodata. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,8 @@ static uint32_t possible_cpus(void)
 	}
 	return n ? n : 1;
 }
+
+static int mmapable = 1;
 
 static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, int inner_fd,
 		      int use_btf)
@@ -89,10 +92,20 @@ static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, i
 			a.btf_value_type_id = id;
 		}
 	}
+	/* Global data is mmap-able, as libbpf makes it (5.5+), so user space
+	 * can read and write variables in place. */
+	if (d->origin == MB_MAP_DATA && mmapable)
+		a.map_flags |= BPF_F_MMAPABLE;
 	fd = mb_sys_map_create(&a);
-	/* Some map types take no BTF key/value types on some kernels: libbpf
-	 * retries without them too, and so do we. */
-	if (fd == -EINVAL && a.btf_fd)
+	if (fd == -EINVAL && (a.map_flags & BPF_F_MMAPABLE) && !(d->map_flags & BPF_F_MMAPABLE)) {
+		mmapable = 0;       /* an older kernel: create them plain */
+		return create_one(obj, d, inner_fd, use_btf);
+	}
+	/* Some map types take no BTF key/value types (perf event arrays say
+	 * ENOTSUPP, older kernels EINVAL): libbpf retries without them, and so
+	 * do we. Only the typed dump of the map is lost. */
+	if (fd < 0 && fd != -EPERM && fd != -ENOMEM && a.btf_fd &&
+	    (a.btf_key_type_id || a.btf_value_type_id))
 		return create_one(obj, d, inner_fd, 0);
 	return fd;
 }
@@ -165,6 +178,8 @@ static int setup_map(struct mb_object *obj, struct mb_map *m)
 	char path[4096];
 	int fd, err;
 
+	if (m->reused && m->fd >= 0)
+		return 0;       /* given by mb_map_reuse_fd() */
 	if (d->pinning == PIN_BY_NAME) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", obj->pin_root, d->name) >= sizeof(path))
 			return mb_err(ENAMETOOLONG, "map '%s': pin path too long", d->name);
@@ -214,6 +229,30 @@ static int setup_map(struct mb_object *obj, struct mb_map *m)
 		if (!m->pin_path)
 			return mb_err(ENOMEM, "out of memory");
 	}
+	return 0;
+}
+
+int mb_map_reuse_fd(struct mb_map *m, int fd)
+{
+	char what[32];
+	int nfd, err;
+
+	if (m->obj->loaded)
+		return mb_err(EBUSY, "map '%s': the object is already loaded", m->def->name);
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (nfd < 0)
+		return mb_err(errno, "map '%s': cannot duplicate fd %d: %s", m->def->name, fd,
+			      strerror(errno));
+	snprintf(what, sizeof(what), "fd %d", fd);
+	err = check_compatible(m->def, nfd, what);
+	if (err) {
+		close(nfd);
+		return err;
+	}
+	mb_close(m->fd);
+	mb_trace_name_fd(nfd, "map", m->def->name);
+	m->fd = nfd;
+	m->reused = 1;
 	return 0;
 }
 
