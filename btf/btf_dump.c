@@ -14,6 +14,9 @@ struct dw {
 	int pretty;
 	unsigned depth;
 	char sep;
+	/* Values printed so far: arrays of zero-sized elements (struct {}[N],
+	 * nested) would otherwise loop up to 2^32 times per level. */
+	size_t nodes, max_nodes;
 };
 
 static void eor(struct dw *w)
@@ -289,6 +292,8 @@ static int dump(struct dw *w, uint32_t id, const uint8_t *p, size_t size, uint32
 
 	if (!t || depth > 32)
 		return -EINVAL;
+	if (++w->nodes > w->max_nodes)
+		return -E2BIG;
 	if (sz < 0)
 		return (int)sz;
 	if ((uint64_t)sz > size)
@@ -342,7 +347,10 @@ static int dump(struct dw *w, uint32_t id, const uint8_t *p, size_t size, uint32
 int mb_btf_dump_value_at(const struct mb_btf *btf, uint32_t type_id, const void *data,
 			 size_t size, FILE *out, int json, unsigned depth)
 {
-	struct dw w = { btf, out, !json, depth, 0 };
+	struct dw w = { btf, out, !json, depth, 0, 0, 0 };
+
+	/* Even bitfields need a bit each: more values than that are empty. */
+	w.max_nodes = size < SIZE_MAX / 16 - 4096 ? size * 8 + 4096 : SIZE_MAX;
 
 	return dump(&w, type_id, data, size, 0, 0);
 }

@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "minibpf.h"
+#include "btf/btf.h"
 
 /* ---- a tiny ELF64 little-endian writer ------------------------------------ */
 #define SHT_PROGBITS 1
@@ -791,6 +792,37 @@ TEST(absurd_sizes)
 		expect_refused_small(_metadata, &o, "m");
 		free(o.buf);
 	}
+}
+
+/* Fuzzer find (btf target): printing an array of arrays of an empty struct
+ * looped 2^32 times per level. Now bounded by the size of the value. */
+TEST(dump_of_zero_sized_elements_is_bounded)
+{
+	/* [1] struct {} (size 0), [2] [1] x 0xffffffff, [3] [2] x 0xffffffff, [4] int */
+	static const char s[] = "\0e\0int";
+	const uint32_t t[] = {
+		1, INFO(4, 0), 0,
+		0, INFO(3, 0), 0, 1, 4, 0xffffffffu,
+		0, INFO(3, 0), 0, 2, 4, 0xffffffffu,
+		3, INFO(1, 0), 4, 32,
+	};
+	uint8_t value[64] = { 0 };
+	struct btf_blob b;
+	struct mb_btf *btf;
+	char err[256];
+	FILE *null = fopen("/dev/null", "w");
+
+	ASSERT_TRUE(null != NULL);
+	make_btf(&b, t, sizeof(t) / 4, s, sizeof(s));
+	btf = mb_btf_parse(b.b, b.len, err, sizeof(err));
+	ASSERT_TRUE(btf != NULL) TH_LOG("%s", err);
+	alarm(20);      /* a hang fails the test instead of the whole run */
+	EXPECT_EQ(-E2BIG, mb_btf_dump_value(btf, 3, value, sizeof(value), null, 1));
+	EXPECT_EQ(-E2BIG, mb_btf_dump_value(btf, 2, value, sizeof(value), null, 0));
+	EXPECT_EQ(0, mb_btf_dump_value(btf, 1, value, sizeof(value), null, 0));
+	alarm(0);
+	mb_btf_free(btf);
+	fclose(null);
 }
 
 /* Every prefix of a real object with BTF and .BTF.ext, through the whole open
