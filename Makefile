@@ -86,11 +86,18 @@ size: static
 
 # ---- BPF programs ---------------------------------------------------------
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -I/usr/include/$(MULTIARCH) -Iprogs
-progs: $(PROG_OBJS)
+# Every fixture is also built big-endian (bpfeb): the reader must see the same
+# object in either byte order. (CO-RE fixtures need vmlinux.h: little-endian only.)
+PROG_EB_OBJS := $(patsubst progs/%.bpf.c,$(B)/progs/%.bpfeb.o,$(filter-out progs/core_%,$(PROG_SRCS)))
+progs: $(PROG_OBJS) $(PROG_EB_OBJS)
 $(B)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  BPF     $<")
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(B)/progs/%.bpfeb.o: progs/%.bpf.c $(wildcard progs/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  BPFEB   $<")
+	$(Q)$(CLANG) $(subst -target bpf,-target bpfeb,$(BPF_CFLAGS)) -c $< -o $@
 
 # ---- tests ----------------------------------------------------------------
 KSELFTEST := build/kselftest
@@ -102,7 +109,7 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kse
 	$(if $(Q),@echo "  TEST    $<")
 	$(Q)$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libminibpf.a -lelf
 
-tests: $(TEST_BINS) $(PROG_OBJS) $(B)/minibpf
+tests: $(TEST_BINS) $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf
 test: tests
 	@scripts/run-tests.sh $(B)
 
