@@ -1,0 +1,118 @@
+#!/bin/bash
+# make bench: time `prog loadall OBJ DIR` for minibpf and its peers, count
+# syscalls, compare sizes; writes $B/bench/results/{raw.txt,table.md,plot.svg}.
+# usage: bench/run.sh [BUILD_DIR]   (QUICK=1: fewer repetitions)
+# Safe on this kernel: no RT priority, pauses between runs of many-program
+# objects, every pin removed after each run.
+set -u
+B=${1:-build}
+BB=$B/bench
+OUT=$BB/results
+MB=$B/minibpf
+PIN=/sys/fs/bpf/mb-bench-$$
+mkdir -p "$OUT" "$BB/tape"
+RAW=$OUT/raw.txt LOG=$OUT/stderr.log
+: > "$RAW"
+: > "$LOG"
+
+grep -q " /sys/fs/bpf bpf " /proc/mounts || mount -t bpf bpf /sys/fs/bpf || exit 1
+mkdir -p "$PIN"
+trap 'rm -rf "$PIN"' EXIT
+
+# object reps pause_ms
+OBJECTS="hello 15 20
+tiny 15 20
+maps 15 20
+globals 15 20
+subprogs 15 20
+xdp 15 20
+sockfilter 15 20
+large 9 100
+core 15 20
+progs1 15 20
+progs8 11 100
+progs64 7 500
+progs256 3 2000"
+[ "${QUICK:-0}" = 1 ] && OBJECTS=$(echo "$OBJECTS" | awk '{ print $1, ($2 > 5 ? 5 : $2), $3 }')
+
+objfile() {
+	if [ "$1" = hello ]; then echo "$B/progs/hello.bpf.o"; else echo "$BB/obj/$1.bpf.o"; fi
+}
+
+# tool command line for OBJ into DIR
+cmdline() {
+	local tool=$1 obj=$2 dir=$3 tape=$4
+	case $tool in
+	minibpf)      echo "$MB prog loadall $obj $dir" ;;
+	minibpf-musl) echo "$BB/musl/minibpf prog loadall $obj $dir" ;;
+	bpftool)      echo "bpftool prog loadall $obj $dir" ;;
+	libbpf)       echo "$BB/libbpf_load $obj $dir" ;;
+	libbpf-musl)  echo "$BB/libbpf_load_static $obj $dir" ;;
+	floor)        echo "$BB/floor $tape $dir" ;;
+	esac
+}
+TOOLS="minibpf minibpf-musl bpftool libbpf libbpf-musl floor"
+
+# xlated instructions of every pinned program in DIR (map ids dropped)
+xlated() {
+	local p
+	for p in $(ls "$1" | sort | head -16); do
+		echo "== $p"
+		bpftool prog dump xlated pinned "$1/$p" | sed -E 's/map\[id:[0-9]+\]/map/g; s/^ +//'
+	done
+}
+
+while read -r name reps pause; do
+	obj=$(objfile "$name")
+	[ -f "$obj" ] || { echo "bench: $obj missing (make bench-build)" >&2; continue; }
+	tape=$BB/tape/$name.tape
+	printf 'bench: %-10s' "$name" >&2
+	# The reference: what bpftool loads, and how many programs it pins.
+	bpftool prog loadall "$obj" "$PIN/ref" 2>>"$LOG"
+	npins=$(ls "$PIN/ref" 2>/dev/null | wc -l)
+	# minibpf once through the recorder: the floor's tape, and a check that
+	# minibpf loads the same instructions as bpftool (CO-RE, relocations).
+	status=ok
+	if ! MB_TAPE=$tape "$BB/minibpf-rec" prog loadall "$obj" "$PIN/rec" 2>>"$LOG"; then
+		status=unsupported
+	elif [ "$npins" = 0 ]; then
+		npins=$(ls "$PIN/rec" | wc -l)
+	elif ! cmp -s <(xlated "$PIN/ref") <(xlated "$PIN/rec"); then
+		status=wrong
+		diff <(xlated "$PIN/ref") <(xlated "$PIN/rec") | head -20 >> "$LOG"
+	fi
+	rm -rf "$PIN/ref" "$PIN/rec"
+	[ "$status" = ok ] || echo "bench: $name: minibpf $status (see $LOG)" >> "$LOG"
+	sleep "$(awk -v p="$pause" 'BEGIN { print p / 1000 }')"
+
+	args=()
+	for t in $TOOLS; do
+		case $t in minibpf*|floor) [ "$status" = ok ] || continue ;; esac
+		[ ${#args[@]} -gt 0 ] && args+=("::")
+		# shellcheck disable=SC2207
+		args+=("$t" $(cmdline "$t" "$obj" "$PIN/run" "$tape"))
+	done
+	"$BB/harness" -w 1 -n "$reps" -p "$pause" -e "$npins" -l "$LOG" -d "$PIN/run" -- "${args[@]}" \
+		> "$OUT/time.$name"
+
+	# Syscall counts: one run per tool under strace -f -c.
+	for t in $TOOLS; do
+		line=$(grep "^$t " "$OUT/time.$name")
+		if [ -z "$line" ]; then
+			echo "$name $t - - - - 0 $status - - -" >> "$RAW"
+			continue
+		fi
+		# shellcheck disable=SC2046
+		strace -f -c -o "$OUT/strace.$name.$t" $(cmdline "$t" "$obj" "$PIN/st" "$tape") \
+			>/dev/null 2>>"$LOG"
+		rm -rf "$PIN/st"
+		calls=$(awk '$NF == "total" { print $4 }' "$OUT/strace.$name.$t")
+		bpfc=$(awk '$NF == "bpf" { print $4 }' "$OUT/strace.$name.$t")
+		echo "$name $line ${calls:--} ${bpfc:-0}" >> "$RAW"
+		sleep "$(awk -v p="$pause" 'BEGIN { print p / 1000 }')"
+	done
+	echo " $npins progs, minibpf $status" >&2
+done <<< "$OBJECTS"
+
+bench/report.sh "$B" > "$OUT/table.md"
+cat "$OUT/table.md"
