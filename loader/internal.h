@@ -33,6 +33,7 @@ struct mb_object {
 	char *btf_path;
 	uint32_t log_level, prog_flags;
 	struct mb_btf_ext *ext;
+	struct mb_kern *kern;           /* kernel BTF etc. during a load (loader/core.c) */
 	int btf_fd;
 	int loaded;
 	struct mb_map *maps;     uint32_t nmaps;
@@ -51,5 +52,19 @@ int mb_maps_create(struct mb_object *obj);
 /* Write the initial slots of map-in-map and prog array maps (after loading). */
 int mb_maps_init_slots(struct mb_object *obj);
 void mb_maps_close(struct mb_object *obj, int unpin);
+
+/* loader/core.c, loader/extern.c: kernel BTF (mmap'd once per load), CO-RE,
+ * attach BTF ids, externs. mb_kern_free() at the end of every load. */
+struct mb_kern;
+struct mb_kbtf;
+struct mb_kbtf *mb_kern_btf(struct mb_object *obj);
+void mb_kern_free(struct mb_object *obj);
+int mb_kern_kconfig_fd(struct mb_object *obj, int fd);
+int mb_core_relocate(struct mb_object *obj, struct mb_program *p, struct mb_elf_linked *l);
+/* A message naming the relocation behind a poisoned insn the verifier hit. */
+const char *mb_core_explain(struct mb_object *obj, const char *log, char *out, size_t len);
+int mb_prog_attach_btf_id(struct mb_object *obj, struct mb_program *p, uint32_t *btf_id);
+int mb_extern_patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_linked *l,
+		    const struct mb_elf_patch *pt);
 
 #endif

@@ -102,7 +102,7 @@ static int collect_ext(const struct mb_object *obj, const struct mb_elf_linked *
 	return 0;
 }
 
-static int patch(const struct mb_object *obj, const struct mb_program *p, struct mb_elf_linked *l)
+static int patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_linked *l)
 {
 	uint32_t i;
 
@@ -124,11 +124,13 @@ static int patch(const struct mb_object *obj, const struct mb_program *p, struct
 				insn[1].imm = pt->offset;
 			}
 			break;
-		case MB_PATCH_EXTERN:
-			return mb_err(ENOTSUP,
-				      "prog '%s': insn %u: extern '%s' (.kconfig/.ksyms/kfunc) is not supported yet",
-				      p->def->name, pt->insn,
-				      pt->index < obj->elf->nexterns ? obj->elf->externs[pt->index].name : "?");
+		case MB_PATCH_EXTERN: {
+			int r = mb_extern_patch(obj, p, l, pt);
+
+			if (r < 0)
+				return r;
+			break;
+		}
 		}
 	}
 	return 0;
@@ -183,7 +185,9 @@ int mb_load_prog(struct mb_object *obj, struct mb_program *p)
 	r = mb_elf_prog_link(obj->elf, p->def - obj->elf->progs, &l, err, sizeof(err));
 	if (r)
 		return mb_err(-r, "%s", err);
-	r = patch(obj, p, &l);
+	r = mb_core_relocate(obj, p, &l);
+	if (!r)
+		r = patch(obj, p, &l);
 	if (r)
 		goto out;
 	if (obj->ext && obj->btf_fd >= 0 && collect_ext(obj, &l, &fi, &li)) {
@@ -203,6 +207,9 @@ int mb_load_prog(struct mb_object *obj, struct mb_program *p)
 	if (p->sec.flags & MB_SEC_XDP_FRAGS)
 		a.prog_flags |= BPF_F_XDP_HAS_FRAGS;
 	a.name = p->def->name;
+	r = mb_prog_attach_btf_id(obj, p, &a.attach_btf_id);
+	if (r)
+		goto out;
 	if (fi.cnt && obj->btf_fd >= 0) {
 		a.prog_btf_fd = obj->btf_fd;
 		a.func_info = fi.rec;
@@ -217,9 +224,11 @@ int mb_load_prog(struct mb_object *obj, struct mb_program *p)
 	p->log = NULL;
 	fd = mb_prog_load_log(&a, &p->log);
 	if (fd < 0) {
-		r = mb_err(-fd, "prog '%s' (section '%s'): BPF_PROG_LOAD failed: %s%s%s", p->def->name,
-			   p->def->sec_name, strerror(-fd), p->log && *p->log ? "\nverifier log (end):\n" : "",
-			   log_tail(p->log));
+		const char *why = mb_core_explain(obj, p->log, err, sizeof(err));
+
+		r = mb_err(-fd, "prog '%s' (section '%s'): BPF_PROG_LOAD failed: %s%s%s%s%s", p->def->name,
+			   p->def->sec_name, strerror(-fd), why ? "\n" : "", why ? why : "",
+			   p->log && *p->log ? "\nverifier log (end):\n" : "", log_tail(p->log));
 		goto out;
 	}
 	mb_trace_name_fd(fd, "prog", p->def->name);

@@ -322,6 +322,7 @@ void mb_object_close(struct mb_object *obj)
 	if (!obj)
 		return;
 	close_progs(obj);
+	mb_kern_free(obj);
 	if (obj->maps)
 		mb_maps_close(obj, 0);
 	if (obj->btf_fd >= 0)
@@ -374,9 +375,11 @@ int mb_object_load(struct mb_object *obj)
 	err = mb_maps_init_slots(obj);
 	if (err)
 		goto fail;
+	mb_kern_free(obj);
 	obj->loaded = 1;
 	return 0;
 fail:
+	mb_kern_free(obj);
 	close_progs(obj);
 	mb_maps_close(obj, 1);
 	if (obj->btf_fd >= 0) {

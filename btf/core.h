@@ -1,0 +1,66 @@
+/* btf/: kernel BTF used in place, and CO-RE relocation resolution. Pure. */
+#ifndef MB_BTF_CORE_H
+#define MB_BTF_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/bpf.h>
+
+#include "btf/btf.h"
+
+/* ---- a BTF blob used in place (kernel BTF, mmap'd) ----------------------
+ * Nothing is copied: data must stay mapped until mb_kbtf_free(). Opening
+ * checks the header only; the first by-id or by-name access makes one pass
+ * over the type records to note their offsets (4 bytes per type), checking
+ * each record's extent. Ids inside records are checked when followed
+ * (mb_kbtf_type() returns NULL for a bad id), strings when read. Host byte
+ * order only (the running kernel's). */
+struct mb_kbtf;
+struct mb_kbtf *mb_kbtf_open(const void *data, size_t size, char *err, size_t errlen);
+void mb_kbtf_free(struct mb_kbtf *k);
+/* Number of ids including void; 0 if the records are malformed (err set). */
+uint32_t mb_kbtf_type_cnt(struct mb_kbtf *k);
+const struct mb_btf_type *mb_kbtf_type(struct mb_kbtf *k, uint32_t id);
+const char *mb_kbtf_str(const struct mb_kbtf *k, uint32_t off);
+/* First type with this name and kind (kind < 0: any). Id or -ENOENT. */
+int mb_kbtf_find(struct mb_kbtf *k, const char *name, int kind);
+/* Size of a pointer in this BTF's world (default: the host's). */
+void mb_kbtf_set_ptr_size(struct mb_kbtf *k, uint32_t sz);
+/* Skip typedefs and modifiers: the id reached (0 = void) or -errno. */
+int mb_kbtf_skip(struct mb_kbtf *k, uint32_t id);
+int64_t mb_kbtf_size(struct mb_kbtf *k, uint32_t id);
+/* Message of the last failed check (malformed records). */
+const char *mb_kbtf_error(const struct mb_kbtf *k);
+
+/* ---- CO-RE (libbpf's rules, tools/lib/bpf/relo_core.c) ------------------ */
+enum {
+	MB_CORE_FIELD_BYTE_OFFSET, MB_CORE_FIELD_BYTE_SIZE, MB_CORE_FIELD_EXISTS,
+	MB_CORE_FIELD_SIGNED, MB_CORE_FIELD_LSHIFT_U64, MB_CORE_FIELD_RSHIFT_U64,
+	MB_CORE_TYPE_ID_LOCAL, MB_CORE_TYPE_ID_TARGET, MB_CORE_TYPE_EXISTS,
+	MB_CORE_TYPE_SIZE, MB_CORE_ENUMVAL_EXISTS, MB_CORE_ENUMVAL_VALUE,
+	MB_CORE_TYPE_MATCHES,
+};
+/* The call the verifier reports as "invalid func unknown#195896080". */
+#define MB_CORE_POISON_IMM 0xbad2310
+
+struct mb_core;
+/* local: the object's BTF, target: the kernel's. big_endian: the object's
+ * byte order (bitfield shifts depend on it). */
+struct mb_core *mb_core_new(struct mb_kbtf *local, struct mb_kbtf *target, int big_endian);
+void mb_core_free(struct mb_core *c);
+
+struct mb_core_result {
+	int poisoned;           /* no target matched: insn became a poison call */
+	uint64_t orig, val;     /* the value the compiler wrote, the new one */
+	char desc[160];         /* "struct task_struct.pid (0:12)", for messages */
+};
+/* Resolve relocation r and patch insn (avail insns from there, 2 needed for
+ * ld_imm64). 0 (res filled, possibly poisoned) or a negative errno with a
+ * message in err. */
+int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *r, struct bpf_insn *insn,
+		  uint32_t avail, struct mb_core_result *res, char *err, size_t errlen);
+const char *mb_core_kind_str(uint32_t kind);
+/* Length of NAME without a "___flavor" suffix. */
+size_t mb_core_essential_len(const char *name);
+
+#endif

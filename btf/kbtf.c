@@ -1,0 +1,273 @@
+/* Kernel BTF used in place: the header is checked at open, the type records
+ * are indexed on first use (one pass noting offsets), nothing is decoded
+ * beyond what a lookup touches. vmlinux has 100k+ types; a CO-RE load needs
+ * a handful. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btf/core.h"
+
+#define BTF_MAGIC     0xeB9F
+#define BTF_MAX_TYPES 0xfffffu
+
+struct mb_kbtf {
+	const uint8_t *types;
+	uint32_t types_len;
+	const char *strs;
+	uint32_t strs_len;
+	uint32_t *off;          /* offset of every 64th id; NULL until indexed */
+	uint32_t cur_id, cur_pos;   /* the last lookup */
+	uint32_t cnt;           /* ids including void, once indexed */
+	uint32_t ptr_size;
+	int bad;                /* the index pass failed */
+	char err[128];
+};
+
+struct hdr {
+	uint16_t magic;
+	uint8_t version, flags;
+	uint32_t hdr_len, type_off, type_len, str_off, str_len;
+};
+
+struct mb_kbtf *mb_kbtf_open(const void *data, size_t size, char *err, size_t errlen)
+{
+	struct mb_kbtf *k;
+	struct hdr h;
+	uint64_t ts, ss;
+
+	if (size < sizeof(h)) {
+		snprintf(err, errlen, "BTF: %zu bytes is too small for a header", size);
+		errno = EINVAL;
+		return NULL;
+	}
+	memcpy(&h, data, sizeof(h));
+	if (h.magic != BTF_MAGIC) {
+		snprintf(err, errlen, "BTF: bad magic 0x%04x%s", h.magic,
+			 h.magic == 0x9feb ? " (other byte order: not this kernel's)" : "");
+		errno = EINVAL;
+		return NULL;
+	}
+	ts = (uint64_t)h.hdr_len + h.type_off;
+	ss = (uint64_t)h.hdr_len + h.str_off;
+	if (h.hdr_len < sizeof(h) || h.version != 1 || ts % 4 || ts + h.type_len > size ||
+	    ss + h.str_len > size || !h.str_len || ((const char *)data)[ss + h.str_len - 1]) {
+		snprintf(err, errlen, "BTF: malformed header (version %u, %zu bytes)", h.version, size);
+		errno = EINVAL;
+		return NULL;
+	}
+	k = calloc(1, sizeof(*k));
+	if (!k) {
+		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	k->types = (const uint8_t *)data + ts;
+	k->types_len = h.type_len;
+	k->strs = (const char *)data + ss;
+	k->strs_len = h.str_len;
+	k->ptr_size = sizeof(void *);
+	return k;
+}
+
+void mb_kbtf_free(struct mb_kbtf *k)
+{
+	if (!k)
+		return;
+	free(k->off);
+	free(k);
+}
+
+void mb_kbtf_set_ptr_size(struct mb_kbtf *k, uint32_t sz)
+{
+	k->ptr_size = sz;
+}
+
+const char *mb_kbtf_error(const struct mb_kbtf *k)
+{
+	return k->err;
+}
+
+static int64_t rec_extra(const struct mb_btf_type *t)
+{
+	uint32_t n = mb_btf_vlen(t);
+
+	switch (mb_btf_kind(t)) {
+	case MB_BTF_KIND_INT: case MB_BTF_KIND_VAR: case MB_BTF_KIND_DECL_TAG:
+		return 4;
+	case MB_BTF_KIND_PTR: case MB_BTF_KIND_FWD: case MB_BTF_KIND_TYPEDEF:
+	case MB_BTF_KIND_VOLATILE: case MB_BTF_KIND_CONST: case MB_BTF_KIND_RESTRICT:
+	case MB_BTF_KIND_FUNC: case MB_BTF_KIND_FLOAT: case MB_BTF_KIND_TYPE_TAG:
+		return 0;
+	case MB_BTF_KIND_ARRAY:
+		return 12;
+	case MB_BTF_KIND_STRUCT: case MB_BTF_KIND_UNION: case MB_BTF_KIND_DATASEC:
+	case MB_BTF_KIND_ENUM64:
+		return (int64_t)n * 12;
+	case MB_BTF_KIND_ENUM: case MB_BTF_KIND_FUNC_PROTO:
+		return (int64_t)n * 8;
+	}
+	return -1;
+}
+
+/* One pass over the headers, keeping the offset of every 64th type only
+ * (8 KB for vmlinux instead of 500 KB: on VMs every page first touched costs
+ * microseconds). A lookup walks at most 63 records from its checkpoint, or
+ * on from the previous lookup when ids go up, as scans do. */
+#define CK_SHIFT 6
+
+static uint32_t rec_len(const struct mb_btf_type *t)
+{
+	return sizeof(*t) + (uint32_t)rec_extra(t);
+}
+
+static int index_types(struct mb_kbtf *k)
+{
+	const uint8_t *p = k->types;
+	uint32_t pos = 0, n = 1, len = k->types_len;
+	uint32_t *ck;
+
+	if (k->off || k->bad)
+		return k->bad ? -EINVAL : 0;
+	ck = malloc((((size_t)len / sizeof(struct mb_btf_type) + 2) >> CK_SHIFT) * sizeof(*ck) + 8);
+	if (!ck) {
+		snprintf(k->err, sizeof(k->err), "out of memory indexing BTF");
+		return -ENOMEM;
+	}
+	ck[0] = 0;   /* id 0 is void: checkpoint 0 holds id 1's offset */
+	while (pos < len) {
+		const struct mb_btf_type *t = (const void *)(p + pos);
+		int64_t x;
+
+		if (len - pos < sizeof(*t) || (x = rec_extra(t)) < 0 ||
+		    (uint64_t)x > len - pos - sizeof(*t) || n > BTF_MAX_TYPES) {
+			snprintf(k->err, sizeof(k->err), "BTF: type [%u] at offset %u is malformed", n, pos);
+			k->bad = 1;
+			free(ck);
+			return -EINVAL;
+		}
+		if (!(n & ((1u << CK_SHIFT) - 1)))
+			ck[n >> CK_SHIFT] = pos;
+		n++;
+		pos += sizeof(*t) + (uint32_t)x;
+	}
+	k->off = ck;
+	k->cnt = n;
+	k->cur_id = 1;
+	k->cur_pos = 0;
+	return 0;
+}
+
+uint32_t mb_kbtf_type_cnt(struct mb_kbtf *k)
+{
+	return index_types(k) ? 0 : k->cnt;
+}
+
+const struct mb_btf_type *mb_kbtf_type(struct mb_kbtf *k, uint32_t id)
+{
+	uint32_t cur, pos;
+
+	if (!id || index_types(k) || id >= k->cnt)
+		return NULL;
+	if (id >= k->cur_id && id - k->cur_id < (1u << CK_SHIFT)) {
+		cur = k->cur_id;
+		pos = k->cur_pos;
+	} else if (id >> CK_SHIFT) {
+		cur = id & ~((1u << CK_SHIFT) - 1);
+		pos = k->off[id >> CK_SHIFT];
+	} else {
+		cur = 1;
+		pos = 0;
+	}
+	for (; cur < id; cur++)
+		pos += rec_len((const void *)(k->types + pos));
+	k->cur_id = id;
+	k->cur_pos = pos;
+	return (const void *)(k->types + pos);
+}
+
+const char *mb_kbtf_str(const struct mb_kbtf *k, uint32_t off)
+{
+	return off < k->strs_len ? k->strs + off : "";
+}
+
+int mb_kbtf_find(struct mb_kbtf *k, const char *name, int kind)
+{
+	uint32_t id;
+
+	if (index_types(k))
+		return -EINVAL;
+	for (id = 1; id < k->cnt; id++) {
+		const struct mb_btf_type *t = mb_kbtf_type(k, id);
+
+		if ((kind < 0 || mb_btf_kind(t) == (unsigned)kind) &&
+		    !strcmp(mb_kbtf_str(k, t->name_off), name))
+			return (int)id;
+	}
+	return -ENOENT;
+}
+
+static int is_mod(unsigned kind)
+{
+	return kind == MB_BTF_KIND_TYPEDEF || kind == MB_BTF_KIND_VOLATILE ||
+	       kind == MB_BTF_KIND_CONST || kind == MB_BTF_KIND_RESTRICT ||
+	       kind == MB_BTF_KIND_TYPE_TAG;
+}
+
+int mb_kbtf_skip(struct mb_kbtf *k, uint32_t id)
+{
+	int depth;
+
+	for (depth = 0; depth < 64; depth++) {
+		const struct mb_btf_type *t;
+
+		if (!id)
+			return 0;
+		t = mb_kbtf_type(k, id);
+		if (!t)
+			return -EINVAL;
+		if (!is_mod(mb_btf_kind(t)))
+			return (int)id;
+		id = t->size_or_type;
+	}
+	return -ELOOP;
+}
+
+int64_t mb_kbtf_size(struct mb_kbtf *k, uint32_t id)
+{
+	uint64_t mult = 1;
+	int depth;
+
+	for (depth = 0; depth < 64; depth++) {
+		const struct mb_btf_type *t = mb_kbtf_type(k, id);
+		const struct mb_btf_array *a;
+
+		if (!t)
+			return -EINVAL;
+		switch (mb_btf_kind(t)) {
+		case MB_BTF_KIND_INT: case MB_BTF_KIND_ENUM: case MB_BTF_KIND_ENUM64:
+		case MB_BTF_KIND_STRUCT: case MB_BTF_KIND_UNION: case MB_BTF_KIND_DATASEC:
+		case MB_BTF_KIND_FLOAT:
+			mult *= t->size_or_type;
+			return mult > INT32_MAX ? -E2BIG : (int64_t)mult;
+		case MB_BTF_KIND_PTR:
+			mult *= k->ptr_size;
+			return mult > INT32_MAX ? -E2BIG : (int64_t)mult;
+		case MB_BTF_KIND_TYPEDEF: case MB_BTF_KIND_VOLATILE: case MB_BTF_KIND_CONST:
+		case MB_BTF_KIND_RESTRICT: case MB_BTF_KIND_TYPE_TAG: case MB_BTF_KIND_VAR:
+			id = t->size_or_type;
+			break;
+		case MB_BTF_KIND_ARRAY:
+			a = mb_btf_extra(t);
+			mult *= a->nelems;
+			if (mult > INT32_MAX)
+				return -E2BIG;
+			id = a->type;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return -ELOOP;
+}

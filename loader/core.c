@@ -1,0 +1,293 @@
+/* loader/: kernel BTF for one mb_object_load(): CO-RE relocations, the BTF
+ * ids of tp_btf/fentry/lsm/iter targets, and (extern.c) typed ksyms and
+ * kfuncs. The kernel's BTF is mmap'd (6.16+ allows it for sysfs; a plain
+ * file always) and read in place; nothing outlives the load. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loader/internal.h"
+#include "btf/core.h"
+#include "syscall/bpf_sys.h"
+#include "syscall/errmsg.h"
+
+#define KBTF_MAX (256u << 20)
+
+struct poison_rec {
+	uint32_t insn;
+	char what[400];
+};
+
+struct mb_kern {
+	void *map;              /* kernel BTF bytes: mmap'd ... */
+	size_t map_len;
+	int malloced;           /* ... or read into memory */
+	struct mb_kbtf *kbtf;
+	struct mb_kbtf *local;
+	struct mb_core *core;
+	struct poison_rec *poison;   /* of the program being loaded */
+	uint32_t npoison;
+	int kconfig_fd;
+};
+
+static struct mb_kern *kern_get(struct mb_object *obj)
+{
+	if (!obj->kern) {
+		obj->kern = calloc(1, sizeof(*obj->kern));
+		if (obj->kern)
+			obj->kern->kconfig_fd = -1;
+	}
+	return obj->kern;
+}
+
+void mb_kern_free(struct mb_object *obj)
+{
+	struct mb_kern *k = obj->kern;
+
+	if (!k)
+		return;
+	mb_core_free(k->core);
+	mb_kbtf_free(k->local);
+	mb_kbtf_free(k->kbtf);
+	if (k->malloced)
+		free(k->map);
+	else if (k->map)
+		munmap(k->map, k->map_len);
+	if (k->kconfig_fd >= 0) {
+		mb_trace_forget(k->kconfig_fd);
+		close(k->kconfig_fd);
+	}
+	free(k->poison);
+	free(k);
+	obj->kern = NULL;
+}
+
+int mb_kern_kconfig_fd(struct mb_object *obj, int fd)
+{
+	struct mb_kern *k = kern_get(obj);
+
+	if (!k)
+		return -ENOMEM;
+	if (fd >= 0)
+		k->kconfig_fd = fd;
+	return k->kconfig_fd;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n ? -errno : -EIO;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
+{
+	const char *path = obj->btf_path ? obj->btf_path : "/sys/kernel/btf/vmlinux";
+	struct mb_kern *k = kern_get(obj);
+	char err[256];
+	struct stat st;
+	int fd, r;
+
+	if (!k) {
+		mb_err(ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (k->kbtf)
+		return k->kbtf;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		mb_err(errno, "kernel BTF %s: %s%s", path, strerror(errno),
+		       obj->btf_path ? "" : " (a kernel without CONFIG_DEBUG_INFO_BTF: give one with --btf PATH)");
+		return NULL;
+	}
+	if (fstat(fd, &st) || st.st_size <= 0 || (uint64_t)st.st_size > KBTF_MAX) {
+		close(fd);
+		mb_err(EINVAL, "kernel BTF %s: unusable size", path);
+		return NULL;
+	}
+	k->map_len = (size_t)st.st_size;
+	k->map = mmap(NULL, k->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (k->map == MAP_FAILED) {
+		/* sysfs refuses mmap before 6.16: one read of the whole blob */
+		k->map = malloc(k->map_len);
+		k->malloced = 1;
+		if (!k->map) {
+			close(fd);
+			mb_err(ENOMEM, "out of memory reading %s", path);
+			return NULL;
+		}
+		r = read_all(fd, k->map, k->map_len);
+		if (r) {
+			close(fd);
+			mb_err(-r, "kernel BTF %s: read failed: %s", path, strerror(-r));
+			return NULL;
+		}
+	}
+	close(fd);
+	k->kbtf = mb_kbtf_open(k->map, k->map_len, err, sizeof(err));
+	if (!k->kbtf) {
+		mb_err(errno ? errno : EINVAL, "kernel BTF %s: %s", path, err);
+		return NULL;
+	}
+	return k->kbtf;
+}
+
+/* The source line of byte offset insn_off in section sec, from line_info. */
+static void source_line(const struct mb_object *obj, const struct mb_btf_ext_sec *es,
+			uint32_t insn_off, char *out, size_t len)
+{
+	const struct mb_btf_line_info *best = NULL;
+	uint32_t i;
+
+	*out = '\0';
+	for (i = 0; i < es->nr_line; i++)
+		if (es->line[i].insn_off <= insn_off && (!best || es->line[i].insn_off >= best->insn_off))
+			best = &es->line[i];
+	if (!best)
+		return;
+	const char *file = mb_btf_str(obj->elf->btf, best->file_name_off);
+	const char *base = strrchr(file, '/');
+	const char *src = mb_btf_str(obj->elf->btf, best->line_off);
+
+	while (*src == ' ' || *src == '\t')
+		src++;
+	snprintf(out, len, " at %s:%u: %s", base ? base + 1 : file, best->line_col >> 10, src);
+}
+
+int mb_core_relocate(struct mb_object *obj, struct mb_program *p, struct mb_elf_linked *l)
+{
+	struct mb_kern *k;
+	uint32_t s, i;
+	char err[512];
+
+	if (obj->kern)
+		obj->kern->npoison = 0;
+	if (!obj->ext || !obj->elf->btf)
+		return 0;
+	for (s = 0; s < l->nsegs; s++) {
+		const struct mb_elf_segment *g = &l->segs[s];
+		const struct mb_btf_ext_sec *es = mb_btf_ext_sec(obj->ext, obj->elf->texts[g->text].name);
+
+		for (i = 0; es && i < es->nr_core; i++) {
+			const struct mb_btf_core_relo *rel = &es->core[i];
+			uint32_t at = rel->insn_off / 8, dst;
+			struct mb_core_result res;
+			int r;
+
+			if (rel->insn_off % 8 || at < g->src_off || at - g->src_off >= g->cnt)
+				continue;
+			dst = g->dst_off + at - g->src_off;
+			k = kern_get(obj);
+			if (!k)
+				return mb_err(ENOMEM, "out of memory");
+			if (!k->core) {
+				const void *raw;
+				uint32_t sz;
+
+				if (!mb_kern_btf(obj))
+					return mb_err(errno ? errno : EINVAL, "prog '%s': CO-RE relocations need the kernel's BTF: %s",
+						      p->def->name, mb_last_error());
+				raw = mb_btf_raw(obj->elf->btf, &sz);
+				k->local = mb_kbtf_open(raw, sz, err, sizeof(err));
+				if (k->local)
+					k->core = mb_core_new(k->local, k->kbtf, obj->elf->big_endian);
+				if (!k->core)
+					return mb_err(k->local ? ENOMEM : EINVAL, "prog '%s': object BTF: %s",
+						      p->def->name, k->local ? "out of memory" : err);
+			}
+			r = mb_core_apply(k->core, rel, &l->insns[dst], l->insn_cnt - dst, &res, err, sizeof(err));
+			if (r) {
+				char line[160];
+
+				source_line(obj, es, rel->insn_off, line, sizeof(line));
+				return mb_err(-r, "prog '%s': insn %u: CO-RE relocation #%u (%s): %s%s",
+					      p->def->name, dst, i, mb_core_kind_str(rel->kind), err, line);
+			}
+			if (res.poisoned) {
+				struct poison_rec *pr = realloc(k->poison, (k->npoison + 1) * sizeof(*pr));
+				char line[160];
+
+				if (!pr)
+					return mb_err(ENOMEM, "out of memory");
+				k->poison = pr;
+				source_line(obj, es, rel->insn_off, line, sizeof(line));
+				pr[k->npoison].insn = dst;
+				snprintf(pr[k->npoison].what, sizeof(pr->what), "%s: %s not found in the kernel%s",
+					 mb_core_kind_str(rel->kind), res.desc, line);
+				k->npoison++;
+			}
+		}
+	}
+	return 0;
+}
+
+const char *mb_core_explain(struct mb_object *obj, const char *log, char *out, size_t len)
+{
+	const char *s;
+	uint32_t i;
+
+	/* the verifier: "12: (85) call unknown#195896080" */
+	if (!obj->kern || !log || !(s = strstr(log, "call unknown#195896080")))
+		return NULL;
+	while (s > log && s[-1] != '\n')
+		s--;
+	for (i = 0; i < obj->kern->npoison; i++)
+		if ((uint32_t)strtoul(s, NULL, 10) == obj->kern->poison[i].insn) {
+			snprintf(out, len, "insn %u: CO-RE relocation failed: %s", obj->kern->poison[i].insn,
+				 obj->kern->poison[i].what);
+			return out;
+		}
+	return NULL;
+}
+
+int mb_prog_attach_btf_id(struct mb_object *obj, struct mb_program *p, uint32_t *btf_id)
+{
+	const char *t = p->sec.target, *pfx = "";
+	char name[160];
+	struct mb_kbtf *kb;
+	int kind = MB_BTF_KIND_FUNC, id;
+
+	*btf_id = 0;
+	if (!(p->sec.flags & MB_SEC_ATTACH_BTF) || p->sec.kind == MB_ATTACH_FREPLACE)
+		return 0;
+	if (!t || !*t)
+		return mb_err(EINVAL, "prog '%s': section '%s' does not name its target", p->def->name,
+			      p->def->sec_name);
+	switch (p->sec.kind) {
+	case MB_ATTACH_LSM:
+		pfx = "bpf_lsm_";
+		break;
+	case MB_ATTACH_ITER:
+		pfx = "bpf_iter_";
+		break;
+	default:
+		if (p->sec.expected_attach_type == BPF_TRACE_RAW_TP) {
+			pfx = "btf_trace_";
+			kind = MB_BTF_KIND_TYPEDEF;
+		}
+	}
+	snprintf(name, sizeof(name), "%s%s", pfx, t);
+	kb = mb_kern_btf(obj);
+	if (!kb)
+		return mb_err(errno ? errno : EINVAL, "prog '%s': %s", p->def->name, mb_last_error());
+	id = mb_kbtf_find(kb, name, kind);
+	if (id < 0)
+		return mb_err(ESRCH, "prog '%s': section '%s': the kernel's BTF has no %s '%s'",
+			      p->def->name, p->def->sec_name, mb_btf_kind_str(kind), name);
+	*btf_id = (uint32_t)id;
+	return 0;
+}

@@ -1,0 +1,412 @@
+/* loader/: extern symbols, as libbpf resolves them.
+ *  - .kconfig variables: CONFIG_* from the kernel config, LINUX_KERNEL_VERSION
+ *    and friends, laid out in one read-only array map (libbpf's order);
+ *  - .ksyms variables: typed ones by BTF id (BPF_PSEUDO_BTF_ID), untyped
+ *    ones by their /proc/kallsyms address;
+ *  - kfunc calls: the kernel function's BTF id (BPF_PSEUDO_KFUNC_CALL).
+ * Weak externs that cannot be resolved read as zero. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "loader/internal.h"
+#include "btf/core.h"
+#include "syscall/bpf_sys.h"
+#include "syscall/errmsg.h"
+
+#define POISON_KFUNC 2002000000   /* libbpf's POISON_CALL_KFUNC_BASE */
+
+enum kcfg_kind { K_BOOL, K_TRI, K_CHAR, K_INT, K_STR };
+
+struct kcfg {
+	const char *name;
+	uint32_t size, align, off;
+	enum kcfg_kind kind;
+	int is_signed, weak;
+};
+
+/* The VAR/FUNC named NAME in DATASEC sec of the object BTF: its type id. */
+static int datasec_entry(const struct mb_btf *btf, const char *sec, const char *name)
+{
+	int ds = mb_btf_find(btf, sec, MB_BTF_KIND_DATASEC);
+	const struct mb_btf_type *t = ds > 0 ? mb_btf_type_by_id(btf, (uint32_t)ds) : NULL;
+	const struct mb_btf_var_secinfo *v;
+	uint32_t i;
+
+	if (!t)
+		return -ENOENT;
+	v = mb_btf_extra(t);
+	for (i = 0; i < mb_btf_vlen(t); i++) {
+		const struct mb_btf_type *e = mb_btf_type_by_id(btf, v[i].type);
+
+		if (e && !strcmp(mb_btf_str(btf, e->name_off), name))
+			return (int)v[i].type;
+	}
+	return -ENOENT;
+}
+
+static int kcfg_type(const struct mb_btf *btf, uint32_t var, struct kcfg *k)
+{
+	const struct mb_btf_type *v = mb_btf_type_by_id(btf, var);
+	int id = v ? mb_btf_resolve(btf, v->size_or_type) : -EINVAL;
+	const struct mb_btf_type *t = id > 0 ? mb_btf_type_by_id(btf, (uint32_t)id) : NULL;
+	uint32_t enc;
+
+	if (!t)
+		return -EINVAL;
+	k->size = t->size_or_type;
+	k->align = k->size;
+	switch (mb_btf_kind(t)) {
+	case MB_BTF_KIND_INT:
+		enc = *(const uint32_t *)mb_btf_extra(t) >> 24;
+		k->kind = enc & MB_BTF_INT_BOOL ? K_BOOL : enc & MB_BTF_INT_CHAR ? K_CHAR : K_INT;
+		k->is_signed = enc & MB_BTF_INT_SIGNED;
+		if (k->kind == K_CHAR && k->size != 1)
+			k->kind = K_INT;
+		return k->size && k->size <= 8 && !(k->size & (k->size - 1)) ? 0 : -EINVAL;
+	case MB_BTF_KIND_ENUM:
+		k->kind = strcmp(mb_btf_str(btf, t->name_off), "libbpf_tristate") ? K_INT : K_TRI;
+		return 0;
+	case MB_BTF_KIND_ARRAY: {
+		const struct mb_btf_array *a = mb_btf_extra(t);
+		int e = mb_btf_resolve(btf, a->type);
+		const struct mb_btf_type *et = e > 0 ? mb_btf_type_by_id(btf, (uint32_t)e) : NULL;
+
+		if (!et || mb_btf_kind(et) != MB_BTF_KIND_INT || et->size_or_type != 1 || !a->nelems)
+			return -EINVAL;
+		k->kind = K_STR;
+		k->size = a->nelems;
+		k->align = 1;
+		return 0;
+	}
+	}
+	return -EINVAL;
+}
+
+static int kcfg_cmp(const void *pa, const void *pb)
+{
+	const struct kcfg *a = pa, *b = pb;
+
+	if (a->align != b->align)
+		return a->align > b->align ? -1 : 1;
+	if (a->size != b->size)
+		return a->size < b->size ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static uint32_t kernel_version(void)
+{
+	struct utsname u;
+	unsigned a = 0, b = 0, c = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2)
+		return 0;
+	return a << 16 | b << 8 | (c > 255 ? 255 : c);
+}
+
+/* The kernel's config as text: /boot/config-RELEASE (uncompressed). */
+static char *read_config(void)
+{
+	struct utsname u;
+	char path[128];
+	FILE *f;
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (uname(&u))
+		return NULL;
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* "CONFIG_X=value" in cfg: value string (up to the newline) or NULL. */
+static const char *config_value(const char *cfg, const char *name, size_t *vlen)
+{
+	size_t n = strlen(name);
+	const char *s = cfg;
+
+	while (cfg && (s = strstr(s, name))) {
+		if ((s == cfg || s[-1] == '\n') && s[n] == '=') {
+			s += n + 1;
+			*vlen = strcspn(s, "\n");
+			return s;
+		}
+		s += n;
+	}
+	return NULL;
+}
+
+static void put(uint8_t *dst, uint32_t size, uint64_t num)
+{
+	uint8_t b1 = (uint8_t)num;
+	uint16_t b2 = (uint16_t)num;
+	uint32_t b4 = (uint32_t)num;
+
+	memcpy(dst, size == 1 ? (void *)&b1 : size == 2 ? (void *)&b2 : size == 4 ? (void *)&b4 : (void *)&num,
+	       size < 8 ? size : 8);
+}
+
+static int kcfg_set(const struct kcfg *k, const char *v, size_t vlen, uint8_t *dst)
+{
+	uint64_t num;
+	char tmp[64], *end;
+
+	if (vlen == 1 && (*v == 'y' || *v == 'n' || *v == 'm')) {
+		switch (k->kind) {
+		case K_BOOL:
+			if (*v == 'm')
+				return -EINVAL;
+			*dst = *v == 'y';
+			return 0;
+		case K_TRI:
+			put(dst, k->size, *v == 'y' ? 1 : *v == 'm' ? 2 : 0);
+			return 0;
+		case K_CHAR:
+			*dst = (uint8_t)*v;
+			return 0;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (*v == '"') {
+		if (k->kind != K_STR || vlen < 2 || v[vlen - 1] != '"')
+			return -EINVAL;
+		vlen -= 2;
+		memcpy(dst, v + 1, vlen < k->size - 1 ? vlen : k->size - 1);
+		return 0;
+	}
+	if (k->kind != K_INT || vlen >= sizeof(tmp))
+		return -EINVAL;
+	memcpy(tmp, v, vlen);
+	tmp[vlen] = '\0';
+	errno = 0;
+	num = k->is_signed ? (uint64_t)strtoll(tmp, &end, 0) : strtoull(tmp, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	put(dst, k->size, num);
+	return 0;
+}
+
+/* Lay out every .kconfig extern, fill the values, create the frozen map.
+ * Returns the map fd and the offset of extern `name` in *off. */
+static int kconfig_map(struct mb_object *obj, const char *name, uint32_t *off)
+{
+	const struct mb_btf *btf = obj->elf->btf;
+	int ds = btf ? mb_btf_find(btf, ".kconfig", MB_BTF_KIND_DATASEC) : -ENOENT;
+	const struct mb_btf_type *t = ds > 0 ? mb_btf_type_by_id(btf, (uint32_t)ds) : NULL;
+	struct kcfg *ks;
+	uint32_t n, i, size = 0;
+	uint8_t *val = NULL;
+	char *cfg = NULL;
+	int fd = -1, r = 0;
+
+	if (!t)
+		return mb_err(EINVAL, "extern '%s': .kconfig needs the object's BTF", name);
+	n = mb_btf_vlen(t);
+	ks = calloc(n + 1, sizeof(*ks));
+	if (!ks)
+		return mb_err(ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		const struct mb_btf_var_secinfo *v = (const struct mb_btf_var_secinfo *)mb_btf_extra(t) + i;
+		const struct mb_btf_type *var = mb_btf_type_by_id(btf, v->type);
+		uint32_t x;
+
+		ks[i].name = var ? mb_btf_str(btf, var->name_off) : "";
+		if (kcfg_type(btf, v->type, &ks[i])) {
+			r = mb_err(EINVAL, "extern '%s' (.kconfig): unsupported type (bool, tristate, char, integers, char arrays)",
+				   ks[i].name);
+			goto out;
+		}
+		for (x = 0; x < obj->elf->nexterns; x++)
+			if (!strcmp(obj->elf->externs[x].name, ks[i].name))
+				ks[i].weak = obj->elf->externs[x].weak;
+	}
+	qsort(ks, n, sizeof(*ks), kcfg_cmp);
+	for (i = 0; i < n; i++) {
+		size = (size + ks[i].align - 1) / ks[i].align * ks[i].align;
+		ks[i].off = size;
+		size += ks[i].size;
+		if (!strcmp(ks[i].name, name))
+			*off = ks[i].off;
+	}
+	fd = mb_kern_kconfig_fd(obj, -1);
+	if (fd >= 0)
+		goto out;
+	val = calloc(1, size + 8);
+	if (!val) {
+		r = mb_err(ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct kcfg *k = &ks[i];
+		const char *v;
+		size_t vlen;
+		char num[16];
+
+		if (!strcmp(k->name, "LINUX_KERNEL_VERSION") ||
+		    !strcmp(k->name, "LINUX_HAS_BPF_COOKIE") || !strcmp(k->name, "LINUX_HAS_SYSCALL_WRAPPER")) {
+			/* cookies since 5.15; syscall wrappers on every arch minibpf targets */
+			snprintf(num, sizeof(num), "%u", k->name[6] == 'K' ? kernel_version() :
+				 k->name[10] == 'B' ? kernel_version() >= 0x050f00 : 1);
+			v = num;
+			vlen = strlen(num);
+		} else if (!strncmp(k->name, "CONFIG_", 7)) {
+			if (!cfg)
+				cfg = read_config();
+			v = config_value(cfg, k->name, &vlen);
+			if (!v) {
+				if (k->weak)
+					continue;
+				r = mb_err(ESRCH, "extern '%s' (.kconfig): %s; declare it __weak to read 0 instead",
+					   k->name, cfg ? "not set in the kernel config" :
+					   "no readable kernel config (/boot/config-$(uname -r))");
+				goto out;
+			}
+		} else {
+			if (k->weak)
+				continue;
+			r = mb_err(ESRCH, "extern '%s' (.kconfig): unknown name (CONFIG_*, LINUX_KERNEL_VERSION, LINUX_HAS_*)",
+				   k->name);
+			goto out;
+		}
+		if (kcfg_set(k, v, vlen, val + k->off)) {
+			r = mb_err(EINVAL, "extern '%s' (.kconfig): value '%.*s' does not fit its type",
+				   k->name, (int)vlen, v);
+			goto out;
+		}
+	}
+	{
+		struct mb_map_create_args a;
+		uint32_t key = 0;
+		char kname[16];
+
+		memset(&a, 0, sizeof(a));
+		a.map_type = BPF_MAP_TYPE_ARRAY;
+		a.key_size = 4;
+		a.value_size = size ? size : 1;
+		a.max_entries = 1;
+		a.map_flags = BPF_F_RDONLY_PROG;
+		snprintf(kname, sizeof(kname), "%.7s.kconfig", obj->name);
+		a.name = kname;
+		fd = mb_sys_map_create(&a);
+		if (fd < 0) {
+			r = mb_err(-fd, "creating the .kconfig map: %s", strerror(-fd));
+			goto out;
+		}
+		mb_trace_name_fd(fd, "map", kname);
+		r = mb_sys_map_update(fd, &key, val, 0);
+		if (!r)
+			r = mb_sys_map_freeze(fd);
+		if (r) {
+			mb_trace_forget(fd);
+			close(fd);
+			r = mb_err(-r, "filling the .kconfig map: %s", strerror(-r));
+			goto out;
+		}
+		mb_kern_kconfig_fd(obj, fd);
+	}
+out:
+	free(val);
+	free(cfg);
+	free(ks);
+	return r ? r : fd;
+}
+
+static uint64_t kallsyms_addr(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[256], sym[200];
+	unsigned long long a;
+	uint64_t found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %*c %199s", &a, sym) == 2 && !strcmp(sym, name))
+			found = a;
+	fclose(f);
+	return found;
+}
+
+int mb_extern_patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_linked *l,
+		    const struct mb_elf_patch *pt)
+{
+	const struct mb_elf_extern *x;
+	struct bpf_insn *insn = &l->insns[pt->insn];
+	const struct mb_btf *btf = obj->elf->btf;
+	struct mb_kbtf *kb;
+	int id, fd;
+
+	if (pt->index >= obj->elf->nexterns)
+		return mb_err(EINVAL, "prog '%s': insn %u: bad extern", p->def->name, pt->insn);
+	x = &obj->elf->externs[pt->index];
+	if (x->is_func && insn->code == (BPF_JMP | BPF_CALL)) {
+		kb = mb_kern_btf(obj);
+		id = kb ? mb_kbtf_find(kb, x->name, MB_BTF_KIND_FUNC) : -ENOENT;
+		if (id < 0) {
+			if (!x->weak)
+				return mb_err(ESRCH, "prog '%s': insn %u: kfunc '%s' is not in the kernel's BTF",
+					      p->def->name, pt->insn, x->name);
+			insn->src_reg = 0;
+			insn->imm = POISON_KFUNC + (int32_t)pt->index;
+			return 0;
+		}
+		insn->src_reg = BPF_PSEUDO_KFUNC_CALL;
+		insn->imm = id;
+		insn->off = 0;
+		return 0;
+	}
+	if (insn->code != (BPF_LD | BPF_IMM | BPF_DW) || pt->insn + 1 >= l->insn_cnt)
+		return mb_err(EINVAL, "prog '%s': insn %u: extern '%s' used by an unexpected instruction",
+			      p->def->name, pt->insn, x->name);
+	if (btf && datasec_entry(btf, ".kconfig", x->name) > 0) {
+		uint32_t off = 0;
+
+		fd = kconfig_map(obj, x->name, &off);
+		if (fd < 0)
+			return fd;
+		insn[0].src_reg = BPF_PSEUDO_MAP_VALUE;
+		insn[0].imm = fd;
+		insn[1].imm = (int32_t)off;
+		return 0;
+	}
+	id = btf ? datasec_entry(btf, ".ksyms", x->name) : -ENOENT;
+	if (id > 0) {
+		const struct mb_btf_type *v = mb_btf_type_by_id(btf, (uint32_t)id);
+
+		if (v && mb_btf_kind(v) == MB_BTF_KIND_VAR && mb_btf_resolve(btf, v->size_or_type) > 0) {
+			kb = mb_kern_btf(obj);
+			id = kb ? mb_kbtf_find(kb, x->name, MB_BTF_KIND_VAR) : -ENOENT;
+			if (id > 0) {
+				insn[0].src_reg = BPF_PSEUDO_BTF_ID;
+				insn[0].imm = id;
+				insn[1].imm = 0;   /* vmlinux, not a module */
+				return 0;
+			}
+			if (!x->weak)
+				return mb_err(ESRCH, "prog '%s': insn %u: typed ksym '%s' is not a variable in the kernel's BTF",
+					      p->def->name, pt->insn, x->name);
+		}
+	}
+	{
+		uint64_t a = kallsyms_addr(x->name);
+
+		if (!a && !x->weak)
+			return mb_err(ESRCH, "prog '%s': insn %u: extern '%s' is not in /proc/kallsyms",
+				      p->def->name, pt->insn, x->name);
+		insn[0].imm = (int32_t)(uint32_t)a;
+		insn[1].imm = (int32_t)(uint32_t)(a >> 32);
+	}
+	return 0;
+}
