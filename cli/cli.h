@@ -18,8 +18,11 @@ struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 };
-int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *what);
+/* Runs the matching command; no argument (or "help") prints HELP. */
+int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *what,
+	       const char *help);
 int is_prefix(const char *arg, const char *keyword);
+/* "Error: ..." on stderr, or {"error":"..."} on stdout with -j, as bpftool. */
 int cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_err(const char *obj);  /* "Error: ...; try minibpf OBJ help" */
 
@@ -30,21 +33,46 @@ enum { KIND_PROG, KIND_MAP, KIND_LINK, KIND_BTF };
 int parse_fds(int kind, int *argc, char ***argv, int *fds, int max);
 /* Exactly one object. */
 int parse_fd(int kind, int *argc, char ***argv);
+/* parse_fd, then no argument may follow. */
+int parse_only_fd(int kind, int argc, char **argv, const char *obj);
 void close_fds(int *fds, int n);
 int next_arg(int *argc, char ***argv, const char **out, const char *what);
+/* strtoul of a whole token; -1 with an error naming WHAT if it is not one. */
+int parse_u32(const char *s, uint32_t *out, const char *what);
+
+/* `OBJ show [HANDLE]`: one object, those matching, or all of KIND. */
+int show_objs(int kind, int argc, char **argv, void (*one)(int fd), const char *obj);
+/* `OBJ pin HANDLE FILE`. */
+int pin_obj(int kind, int argc, char **argv, const char *obj);
+/* The object's info (memset first); an error printed on failure. */
+int obj_info(int fd, void *info, uint32_t len);
+
+/* The BTF object by id, fetched and parsed; NULL if that fails. */
+struct mb_btf;
+struct mb_btf *btf_by_id(uint32_t id);
 
 /* fdinfo "key:\tvalue" as a number; -1 if absent. */
 long long fdinfo_num(int fd, const char *key);
-/* Print a file's bytes as "xx xx ..." (up to n). */
+/* Print bytes as "xx xx ...". */
 void print_hex(const void *p, uint32_t n);
+/* Whole file (or stdin for "-") into a malloc'd buffer; NULL + error printed. */
+void *read_file(const char *path, uint32_t *size);
 
-/* Name tables (NULL if unknown). */
-const char *prog_type_name(uint32_t t);
-const char *map_type_name(uint32_t t);
-const char *link_type_name(uint32_t t);
-const char *attach_type_name(uint32_t t);
-int name_lookup(const char *(*fn)(uint32_t), uint32_t max, const char *name);
-const char *helper_name(int32_t id);
+/* Enum names lowercased, as bpftool prints them (NULL if unknown); the
+ * reverse is case-insensitive, -1 if unknown. */
+const char *type_name(enum mb_enum_kind k, uint32_t v);
+#define prog_type_name(t) type_name(MB_ENUM_PROG_TYPE, t)
+#define map_type_name(t) type_name(MB_ENUM_MAP_TYPE, t)
+#define link_type_name(t) type_name(MB_ENUM_LINK_TYPE, t)
+#define attach_type_name(t) type_name(MB_ENUM_ATTACH_TYPE, t)
+#define name_lookup(k, name) ((int)mb_enum_value(k, name))
+const char *helper_name(int32_t id);   /* "bpf_map_lookup_elem" */
+
+/* A field of a `show` line: JSON "key": value, or printf(fmt, value) in text
+ * (nothing when fmt is NULL). kv_type prints an enum's name, or its number. */
+void kv_u(const char *key, const char *fmt, uint64_t v);
+void kv_s(const char *key, const char *fmt, const char *s);
+void kv_type(const char *key, const char *fmt, enum mb_enum_kind k, uint32_t v);
 
 /* JSON writer: writes to stdout; pretty with opt.pretty. */
 void jw_obj(void);
@@ -64,6 +92,7 @@ void jw_kb(const char *k, int v);
 void jw_hexbytes(const void *p, uint32_t n);   /* ["0x01","0x00"] */
 void jw_raw(void);                            /* caller prints one JSON value */
 void jw_done(void);                           /* trailing newline at top level */
+int jw_depth(void);                           /* 0: nothing open */
 
 /* Disassembler (pure): one instruction into buf, kernel verifier syntax
  * without the "(code) " prefix and index. Returns the number of slots (1 or 2).

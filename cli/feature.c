@@ -164,7 +164,7 @@ static int do_probe(int argc, char **argv)
 		helper_type = BPF_PROG_TYPE_TRACEPOINT;
 		argc--, argv++;
 		if (argc) {
-			helper_type = name_lookup(prog_type_name, 64, argv[0]);
+			helper_type = name_lookup(MB_ENUM_PROG_TYPE, argv[0]);
 			if (helper_type < 0)
 				return cli_err("unknown program type '%s'", argv[0]);
 			argc--, argv++;
@@ -228,27 +228,20 @@ static int do_probe(int argc, char **argv)
 	return 0;
 }
 
-static int do_help(int argc, char **argv)
-{
-	(void)argc; (void)argv;
-	fprintf(stderr,
-		"Usage: minibpf feature probe [kernel] [helpers [PROG_TYPE]]\n"
-		"       minibpf feature help\n"
-		"  Program and map types are always probed (no probe program is ever\n"
-		"  accepted by the verifier, so nothing is JIT-compiled); helpers only when\n"
-		"  asked, for one program type (default tracepoint), one load per helper.\n");
-	return 0;
-}
+static const char help[] =
+	"Usage: minibpf feature probe [kernel] [helpers [PROG_TYPE]]\n"
+	"       minibpf feature help\n"
+	"  Program and map types are always probed (no probe program is ever\n"
+	"  accepted by the verifier, so nothing is JIT-compiled); helpers only when\n"
+	"  asked, for one program type (default tracepoint), one load per helper.\n";
 
 static const struct cmd cmds[] = {
+	{ "help", NULL },
 	{ "probe", do_probe },
-	{ "help", do_help },
 	{ 0 }
 };
 
 int do_feature(int argc, char **argv)
 {
-	if (argc < 1)
-		return do_help(0, NULL);
-	return cmd_select(cmds, argc, argv, "feature");
+	return cmd_select(cmds, argc, argv, "feature", help);
 }

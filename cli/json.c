@@ -105,6 +105,11 @@ void jw_hexbytes(const void *p, uint32_t n)
 	jw_end_arr();
 }
 
+int jw_depth(void)
+{
+	return depth;
+}
+
 void jw_done(void)
 {
 	putchar('\n');

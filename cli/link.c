@@ -50,7 +50,7 @@ static int get_info(int fd, struct link_info *li, char *name, uint32_t nlen)
 }
 
 /* Detail fields: json key or plain "key value  ". */
-static void kv_u(const char *k, uint64_t v)
+static void field_u(const char *k, uint64_t v)
 {
 	if (opt.json)
 		jw_ku(k, v);
@@ -58,7 +58,7 @@ static void kv_u(const char *k, uint64_t v)
 		printf("%s %llu  ", k, (unsigned long long)v);
 }
 
-static void kv_s(const char *k, const char *s)
+static void field_s(const char *k, const char *s)
 {
 	if (opt.json)
 		jw_ks(k, s);
@@ -68,18 +68,7 @@ static void kv_s(const char *k, const char *s)
 
 static void kv_attach(uint32_t at)
 {
-	const char *n = attach_type_name(at);
-
-	if (opt.json) {
-		if (n)
-			jw_ks("attach_type", n);
-		else
-			jw_ku("attach_type", at);
-	} else if (n) {
-		printf("attach_type %s  ", n);
-	} else {
-		printf("attach_type %u  ", at);
-	}
+	kv_type("attach_type", "attach_type %s  ", MB_ENUM_ATTACH_TYPE, at);
 }
 
 static void show_one(int fd)
@@ -88,7 +77,6 @@ static void show_one(int fd)
 						"kretprobe", "tracepoint", "event" };
 	struct link_info li;
 	char name[256];
-	const char *type;
 	uint32_t *w;
 
 	if (get_info(fd, &li, name, sizeof(name))) {
@@ -96,83 +84,71 @@ static void show_one(int fd)
 		return;
 	}
 	w = li.u.w;
-	type = link_type_name(li.type);
-	if (opt.json) {
+	if (opt.json)
 		jw_obj();
-		jw_ku("id", li.id);
-		if (type)
-			jw_ks("type", type);
-		else
-			jw_ku("type", li.type);
-		jw_ku("prog_id", li.prog_id);
-	} else {
-		printf("%u: ", li.id);
-		if (type)
-			printf("%s  ", type);
-		else
-			printf("type %u  ", li.type);
-		printf("prog %u\n\t", li.prog_id);
-	}
+	kv_u("id", "%llu: ", li.id);
+	kv_type("type", "%s  ", MB_ENUM_LINK_TYPE, li.type);
+	kv_u("prog_id", "prog %llu\n\t", li.prog_id);
 	switch (li.type) {
 	case BPF_LINK_TYPE_RAW_TRACEPOINT:
-		kv_s("tp", name);
+		field_s("tp", name);
 		break;
 	case BPF_LINK_TYPE_ITER:
-		kv_s("target_name", name);
+		field_s("target_name", name);
 		break;
 	case BPF_LINK_TYPE_TRACING:
 		kv_attach(w[0]);
-		kv_u("target_obj_id", w[1]);
-		kv_u("target_btf_id", w[2]);
+		field_u("target_obj_id", w[1]);
+		field_u("target_btf_id", w[2]);
 		break;
 	case BPF_LINK_TYPE_CGROUP:
-		kv_u("cgroup_id", li.u.q[0]);
+		field_u("cgroup_id", li.u.q[0]);
 		kv_attach(w[2]);
 		break;
 	case BPF_LINK_TYPE_NETNS:
-		kv_u("netns_ino", w[0]);
+		field_u("netns_ino", w[0]);
 		kv_attach(w[1]);
 		break;
 	case BPF_LINK_TYPE_XDP:
-		kv_u("ifindex", w[0]);
+		field_u("ifindex", w[0]);
 		break;
 	case 11: /* tcx */
 	case 13: /* netkit */
-		kv_u("ifindex", w[0]);
+		field_u("ifindex", w[0]);
 		kv_attach(w[1]);
 		break;
 	case 14: /* sockmap */
-		kv_u("map_id", w[0]);
+		field_u("map_id", w[0]);
 		kv_attach(w[1]);
 		break;
 	case 10: /* netfilter */
-		kv_u("pf", w[0]);
-		kv_u("hook", w[1]);
-		kv_u("prio", (int32_t)w[2]);
-		kv_u("flags", w[3]);
+		field_u("pf", w[0]);
+		field_u("hook", w[1]);
+		field_u("prio", (int32_t)w[2]);
+		field_u("flags", w[3]);
 		break;
 	case BPF_LINK_TYPE_KPROBE_MULTI:
-		kv_u("func_cnt", w[2]);
+		field_u("func_cnt", w[2]);
 		break;
 	case 12: /* uprobe_multi */
-		kv_u("func_cnt", w[9]);
-		kv_u("pid", w[11]);
+		field_u("func_cnt", w[9]);
+		field_u("pid", w[11]);
 		break;
 	case BPF_LINK_TYPE_PERF_EVENT:
 		if (w[0] < 7)
-			kv_s("event_type", pe_names[w[0]]);
+			field_s("event_type", pe_names[w[0]]);
 		if (w[0] == PE_TRACEPOINT) {
-			kv_s("tracepoint", name);
+			field_s("tracepoint", name);
 		} else if (w[0] == PE_UPROBE || w[0] == PE_URETPROBE) {
-			kv_s("file", name);
-			kv_u("offset", w[5]);
+			field_s("file", name);
+			field_u("offset", w[5]);
 		} else if (w[0] == PE_KPROBE || w[0] == PE_KRETPROBE) {
-			kv_s("func", name);
-			kv_u("offset", w[5]);
-			kv_u("missed", li.u.q[4]);
+			field_s("func", name);
+			field_u("offset", w[5]);
+			field_u("missed", li.u.q[4]);
 		} else if (w[0] == PE_EVENT) {
-			kv_u("event_config", li.u.q[1]);
-			kv_u("event_type_id", w[4]);
+			field_u("event_config", li.u.q[1]);
+			field_u("event_type_id", w[4]);
 		}
 		break;
 	}
@@ -184,71 +160,33 @@ static void show_one(int fd)
 
 static int do_show(int argc, char **argv)
 {
-	uint32_t id = 0;
-	int fd;
-
-	if (argc) {
-		fd = parse_fd(KIND_LINK, &argc, &argv);
-		if (fd < 0)
-			return -1;
-		if (argc) {
-			mb_close(fd);
-			return usage_err("link");
-		}
-		show_one(fd);
-		mb_close(fd);
-	} else {
-		if (opt.json)
-			jw_arr();
-		while (!mb_sys_get_next_id(BPF_LINK_GET_NEXT_ID, id, &id)) {
-			fd = mb_sys_get_fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
-			if (fd < 0)
-				continue;
-			show_one(fd);
-			mb_close(fd);
-		}
-		if (opt.json)
-			jw_end_arr();
-	}
-	if (opt.json)
-		jw_done();
-	return 0;
+	return show_objs(KIND_LINK, argc, argv, show_one, "link");
 }
 
-int cmd_pin(int kind, int argc, char **argv, const char *obj);
-static int do_pin(int argc, char **argv) { return cmd_pin(KIND_LINK, argc, argv, "link"); }
+static int do_pin(int argc, char **argv) { return pin_obj(KIND_LINK, argc, argv, "link"); }
 
 static int do_detach(int argc, char **argv)
 {
-	int fd = parse_fd(KIND_LINK, &argc, &argv), err;
+	int fd = parse_only_fd(KIND_LINK, argc, argv, "link"), err;
 
 	if (fd < 0)
 		return -1;
-	if (argc) {
-		mb_close(fd);
-		return usage_err("link");
-	}
 	err = mb_sys_link_detach(fd);
 	mb_close(fd);
 	return err ? cli_err("detach: %s", strerror(-err)) : 0;
 }
 
-static int do_help(int argc, char **argv)
-{
-	(void)argc; (void)argv;
-	fprintf(stderr,
-		"Usage: minibpf link { show | list } [LINK]\n"
-		"       minibpf link pin LINK FILE\n"
-		"       minibpf link detach LINK\n"
-		"       minibpf link help\n"
-		"  LINK := { id LINK_ID | pinned FILE }\n");
-	return 0;
-}
+static const char help[] =
+	"Usage: minibpf link { show | list } [LINK]\n"
+	"       minibpf link pin LINK FILE\n"
+	"       minibpf link detach LINK\n"
+	"       minibpf link help\n"
+	"  LINK := { id LINK_ID | pinned FILE }\n";
 
 static const struct cmd cmds[] = {
 	{ "show", do_show },
 	{ "list", do_show },
-	{ "help", do_help },
+	{ "help", NULL },
 	{ "pin", do_pin },
 	{ "detach", do_detach },
 	{ 0 }
@@ -256,5 +194,5 @@ static const struct cmd cmds[] = {
 
 int do_link(int argc, char **argv)
 {
-	return cmd_select(cmds, argc, argv, "link");
+	return cmd_select(cmds, argc, argv, "link", help);
 }

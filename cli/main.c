@@ -1,16 +1,15 @@
 /* minibpf: command dispatch, global options, shared helpers. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "btf/btf.h"
 
 struct cli_opts opt;
-static const char *obj_name = "";
 
 int is_prefix(const char *arg, const char *keyword)
 {
@@ -19,13 +18,22 @@ int is_prefix(const char *arg, const char *keyword)
 
 int cli_err(const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fputs("Error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (!opt.json) {
+		fprintf(stderr, "Error: %s\n", msg);
+		return -1;
+	}
+	/* Inside an array already started this stays valid JSON, as an element. */
+	jw_obj();
+	jw_ks("error", msg);
+	jw_end_obj();
+	if (!jw_depth())
+		jw_done();
 	return -1;
 }
 
@@ -34,16 +42,22 @@ int usage_err(const char *obj)
 	return cli_err("bad arguments; see 'minibpf %s help'", obj);
 }
 
-int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *what)
+int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *what,
+	       const char *help)
 {
-	obj_name = what;
-	if (argc < 1)
-		return cmds[0].fn(0, argv);   /* the default (show / help) */
-	for (const struct cmd *c = cmds; c->name; c++)
-		if (is_prefix(argv[0], c->name))
-			return c->fn(argc - 1, argv + 1);
-	return cli_err("unknown %s command '%s'; see 'minibpf %s help'",
-		       what, argv[0], *what ? what : "");
+	const struct cmd *c = cmds;
+
+	if (argc >= 1)
+		for (c = cmds; c->name && !is_prefix(argv[0], c->name); c++)
+			;
+	if (!c->name)
+		return cli_err("unknown %s%scommand '%s'; see 'minibpf %s%shelp'", what,
+			       *what ? " " : "", argv[0], what, *what ? " " : "");
+	if (!c->fn) {
+		fputs(help, stderr);
+		return 0;
+	}
+	return c->fn(argc ? argc - 1 : 0, argv + !!argc);
 }
 
 int next_arg(int *argc, char ***argv, const char **out, const char *what)
@@ -54,6 +68,19 @@ int next_arg(int *argc, char ***argv, const char **out, const char *what)
 	*out = **argv;
 	(*argc)--;
 	(*argv)++;
+	return 0;
+}
+
+int parse_u32(const char *s, uint32_t *out, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*end || !*s || errno || v > UINT32_MAX || *s == '-')
+		return cli_err("can't parse %s '%s'", what, s);
+	*out = v;
 	return 0;
 }
 
@@ -69,16 +96,32 @@ static const int byid_cmd[] = { BPF_PROG_GET_FD_BY_ID, BPF_MAP_GET_FD_BY_ID,
 				BPF_LINK_GET_FD_BY_ID, BPF_BTF_GET_FD_BY_ID };
 static const char *const kind_name[] = { "program", "map", "link", "BTF" };
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ?
+	       (c | 0x20) - 'a' + 10 : -1;
+}
+
 static int parse_tag(const char *s, unsigned char tag[8])
 {
+	if (strlen(s) != 16)
+		return -1;
 	for (int i = 0; i < 8; i++) {
-		unsigned v;
+		int h = hexval(s[2 * i]), l = hexval(s[2 * i + 1]);
 
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+		if (h < 0 || l < 0)
 			return -1;
-		tag[i] = v;
+		tag[i] = h << 4 | l;
 	}
-	return strlen(s) == 16 ? 0 : -1;
+	return 0;
+}
+
+int obj_info(int fd, void *info, uint32_t len)
+{
+	memset(info, 0, len);
+	if (mb_sys_obj_get_info_by_fd(fd, info, &len))
+		return cli_err("can't get info of fd %d: %s", fd, strerror(errno));
+	return 0;
 }
 
 /* Walk every object of KIND and keep those whose name (or tag) matches. */
@@ -122,14 +165,13 @@ int parse_fds(int kind, int *argc, char ***argv, int *fds, int max)
 	    next_arg(argc, argv, &val, how))
 		return -1;
 	if (is_prefix(how, "id")) {
-		char *end;
-		unsigned long id = strtoul(val, &end, 0);
+		uint32_t id;
 
-		if (*end || !*val)
-			return cli_err("can't parse %s id '%s'", kind_name[kind], val);
+		if (parse_u32(val, &id, "id"))
+			return -1;
 		fd = mb_sys_get_fd_by_id(byid_cmd[kind], id);
 		if (fd < 0)
-			return cli_err("get %s by id %lu: %s", kind_name[kind], id, strerror(-fd));
+			return cli_err("get %s by id %u: %s", kind_name[kind], id, strerror(-fd));
 	} else if (is_prefix(how, "pinned")) {
 		fd = mb_sys_obj_get(val, 0);
 		if (fd < 0)
@@ -164,6 +206,96 @@ int parse_fd(int kind, int *argc, char ***argv)
 	return fds[0];
 }
 
+int parse_only_fd(int kind, int argc, char **argv, const char *obj)
+{
+	int fd = parse_fd(kind, &argc, &argv);
+
+	if (fd >= 0 && argc) {
+		mb_close(fd);
+		return usage_err(obj);
+	}
+	return fd;
+}
+
+int show_objs(int kind, int argc, char **argv, void (*one)(int fd), const char *obj)
+{
+	int fds[64], n = 0, all = !argc;
+	uint32_t id = 0;
+
+	if (!all) {
+		n = parse_fds(kind, &argc, &argv, fds, 64);
+		if (n < 0)
+			return -1;
+		if (argc) {
+			close_fds(fds, n);
+			return usage_err(obj);
+		}
+	}
+	/* bpftool: an array for a listing, a bare object for one handle */
+	if (opt.json && n != 1)
+		jw_arr();
+	for (int i = 0; i < n; i++)
+		one(fds[i]);
+	while (all && !mb_sys_get_next_id(next_cmd[kind], id, &id)) {
+		int fd = mb_sys_get_fd_by_id(byid_cmd[kind], id);
+
+		if (fd < 0)
+			continue;   /* gone meanwhile */
+		one(fd);
+		mb_close(fd);
+	}
+	if (opt.json && n != 1)
+		jw_end_arr();
+	if (opt.json)
+		jw_done();
+	close_fds(fds, n);
+	return 0;
+}
+
+int pin_obj(int kind, int argc, char **argv, const char *obj)
+{
+	const char *path;
+	int fd = parse_fd(kind, &argc, &argv), err;
+
+	if (fd < 0)
+		return -1;
+	if (next_arg(&argc, &argv, &path, "FILE") || argc) {
+		mb_close(fd);
+		return usage_err(obj);
+	}
+	err = mb_sys_obj_pin(fd, path);
+	mb_close(fd);
+	if (err)
+		return cli_err("pin at '%s': %s (is it on a bpf filesystem, and new?)",
+			       path, strerror(-err));
+	return 0;
+}
+
+struct mb_btf *btf_by_id(uint32_t id)
+{
+	struct bpf_btf_info bi;
+	struct mb_btf *btf = NULL;
+	char err[128];
+	void *buf = NULL;
+	uint32_t size;
+	int fd = mb_sys_get_fd_by_id(BPF_BTF_GET_FD_BY_ID, id);
+
+	if (fd < 0)
+		return NULL;
+	if (!obj_info(fd, &bi, sizeof(bi)) && bi.btf_size &&
+	    (buf = calloc(1, size = bi.btf_size))) {
+		memset(&bi, 0, sizeof(bi));
+		bi.btf = mb_ptr(buf);
+		bi.btf_size = size;
+		if (!mb_sys_obj_get_info_by_fd(fd, &bi, &(uint32_t){ sizeof(bi) }) &&
+		    bi.btf_size <= size)
+			btf = mb_btf_parse(buf, bi.btf_size, err, sizeof(err));
+	}
+	free(buf);
+	mb_close(fd);
+	return btf;
+}
+
 long long fdinfo_num(int fd, const char *key)
 {
 	char path[64], line[256];
@@ -192,90 +324,114 @@ void print_hex(const void *p, uint32_t n)
 		printf("%s%02x", i ? " " : "", b[i]);
 }
 
-/* Names as the kernel/libbpf spell them, '\0'-separated, indexed by value. */
-static const char prog_types[] =
-	"unspec\0socket_filter\0kprobe\0sched_cls\0sched_act\0tracepoint\0xdp\0"
-	"perf_event\0cgroup_skb\0cgroup_sock\0lwt_in\0lwt_out\0lwt_xmit\0sock_ops\0"
-	"sk_skb\0cgroup_device\0sk_msg\0raw_tracepoint\0cgroup_sock_addr\0"
-	"lwt_seg6local\0lirc_mode2\0sk_reuseport\0flow_dissector\0cgroup_sysctl\0"
-	"raw_tracepoint_writable\0cgroup_sockopt\0tracing\0struct_ops\0ext\0lsm\0"
-	"sk_lookup\0syscall\0netfilter\0";
-static const char map_types[] =
-	"unspec\0hash\0array\0prog_array\0perf_event_array\0percpu_hash\0"
-	"percpu_array\0stack_trace\0cgroup_array\0lru_hash\0lru_percpu_hash\0"
-	"lpm_trie\0array_of_maps\0hash_of_maps\0devmap\0sockmap\0cpumap\0xskmap\0"
-	"sockhash\0cgroup_storage\0reuseport_sockarray\0percpu_cgroup_storage\0"
-	"queue\0stack\0sk_storage\0devmap_hash\0struct_ops\0ringbuf\0inode_storage\0"
-	"task_storage\0bloom_filter\0user_ringbuf\0cgrp_storage\0arena\0";
-static const char link_types[] =
-	"unspec\0raw_tracepoint\0tracing\0cgroup\0iter\0netns\0xdp\0perf_event\0"
-	"kprobe_multi\0struct_ops\0netfilter\0tcx\0uprobe_multi\0netkit\0sockmap\0";
-static const char attach_types[] =
-	"cgroup_inet_ingress\0cgroup_inet_egress\0cgroup_inet_sock_create\0"
-	"cgroup_sock_ops\0sk_skb_stream_parser\0sk_skb_stream_verdict\0"
-	"cgroup_device\0sk_msg_verdict\0cgroup_inet4_bind\0cgroup_inet6_bind\0"
-	"cgroup_inet4_connect\0cgroup_inet6_connect\0cgroup_inet4_post_bind\0"
-	"cgroup_inet6_post_bind\0cgroup_udp4_sendmsg\0cgroup_udp6_sendmsg\0"
-	"lirc_mode2\0flow_dissector\0cgroup_sysctl\0cgroup_udp4_recvmsg\0"
-	"cgroup_udp6_recvmsg\0cgroup_getsockopt\0cgroup_setsockopt\0trace_raw_tp\0"
-	"trace_fentry\0trace_fexit\0modify_return\0lsm_mac\0trace_iter\0"
-	"cgroup_inet4_getpeername\0cgroup_inet6_getpeername\0"
-	"cgroup_inet4_getsockname\0cgroup_inet6_getsockname\0xdp_devmap\0"
-	"cgroup_inet_sock_release\0xdp_cpumap\0sk_lookup\0xdp\0sk_skb_verdict\0"
-	"sk_reuseport_select\0sk_reuseport_select_or_migrate\0perf_event\0"
-	"trace_kprobe_multi\0lsm_cgroup\0struct_ops\0netfilter\0tcx_ingress\0"
-	"tcx_egress\0trace_uprobe_multi\0cgroup_unix_connect\0cgroup_unix_sendmsg\0"
-	"cgroup_unix_recvmsg\0cgroup_unix_getpeername\0cgroup_unix_getsockname\0"
-	"netkit_primary\0netkit_peer\0trace_kprobe_session\0trace_uprobe_session\0";
-
-static const char *nth(const char *tab, size_t size, uint32_t n)
+void *read_file(const char *path, uint32_t *size)
 {
-	const char *p = tab;
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	size_t cap = 4096, n = 0;
+	char *buf = NULL, *nb;
 
-	while (n-- && p < tab + size - 1)
-		p += strlen(p) + 1;
-	return p < tab + size - 1 ? p : NULL;
-}
-
-const char *prog_type_name(uint32_t t) { return nth(prog_types, sizeof(prog_types), t); }
-const char *map_type_name(uint32_t t) { return nth(map_types, sizeof(map_types), t); }
-const char *link_type_name(uint32_t t) { return nth(link_types, sizeof(link_types), t); }
-const char *attach_type_name(uint32_t t) { return nth(attach_types, sizeof(attach_types), t); }
-
-int name_lookup(const char *(*fn)(uint32_t), uint32_t max, const char *name)
-{
-	for (uint32_t i = 0; i < max; i++) {
-		const char *s = fn(i);
-
-		if (!s)
-			break;
-		if (!strcmp(s, name))
-			return i;
+	if (!f) {
+		cli_err("open '%s': %s", path, strerror(errno));
+		return NULL;
 	}
-	return -1;
+	for (;;) {
+		if (cap > (1u << 30) || !(nb = realloc(buf, cap))) {
+			free(buf);
+			buf = NULL;
+			cli_err("'%s' is too large", path);
+			break;
+		}
+		buf = nb;
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		cap *= 2;
+	}
+	if (f != stdin)
+		fclose(f);
+	*size = n;
+	return buf;
 }
 
-#define HELPER_NAME(x) "bpf_" #x
-static const char *const helpers[] = { __BPF_FUNC_MAPPER(HELPER_NAME) };
+const char *type_name(enum mb_enum_kind k, uint32_t v)
+{
+	static char buf[4][40];
+	static unsigned r;
+	const char *s = mb_enum_name(k, v);
+	char *b = buf[r++ & 3];
+	size_t i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; s[i] && i < sizeof(buf[0]) - 1; i++)
+		b[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
+	b[i] = 0;
+	return b;
+}
+
+void kv_u(const char *key, const char *fmt, uint64_t v)
+{
+	if (opt.json)
+		jw_ku(key, v);
+	else if (fmt)
+		printf(fmt, (unsigned long long)v);
+}
+
+void kv_s(const char *key, const char *fmt, const char *s)
+{
+	if (opt.json)
+		jw_ks(key, s);
+	else if (fmt)
+		printf(fmt, s);
+}
+
+void kv_type(const char *key, const char *fmt, enum mb_enum_kind k, uint32_t v)
+{
+	const char *n = type_name(k, v);
+	char num[48];
+
+	if (n) {
+		kv_s(key, fmt, n);
+	} else if (opt.json) {
+		jw_ku(key, v);
+	} else {
+		/* as bpftool: "type 42" where a bare name would stand */
+		snprintf(num, sizeof(num), *fmt == '%' ? "%s %u" : "%.0s%u", key, v);
+		printf(fmt, num);
+	}
+}
+
+/* The helper names, '\0'-separated: one struct member per helper, so no
+ * table of pointers (and relocations) is needed. The mapper's list ends
+ * with a comma: end_ closes it. */
+#define HELPER_MEMBER(x, ...) x[sizeof(#x)]
+#define HELPER_STR(x, ...) #x
+static const struct { char __BPF_FUNC_MAPPER(HELPER_MEMBER) end_[1]; } helpers = {
+	__BPF_FUNC_MAPPER(HELPER_STR) ""
+};
 
 const char *helper_name(int32_t id)
 {
-	if (id >= 0 && id < (int32_t)(sizeof(helpers) / sizeof(helpers[0])))
-		return helpers[id];
-	return NULL;
+	static char buf[64];
+	const char *p = (const char *)&helpers, *end = p + sizeof(helpers);
+
+	if (id < 0)
+		return NULL;
+	while (id-- && p < end)
+		p += strlen(p) + 1;
+	if (p >= end || !*p)
+		return NULL;
+	snprintf(buf, sizeof(buf), "bpf_%s", p);
+	return buf;
 }
 
-static int do_help(int argc, char **argv)
-{
-	(void)argc; (void)argv;
-	fprintf(stderr,
-		"Usage: minibpf [OPTIONS] OBJECT { COMMAND | help }\n"
-		"       minibpf version\n"
-		"  OBJECT := { prog | map | link | net | cgroup | feature | obj }\n"
-		"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace |\n"
-		"               -V|--version | -h|--help }\n");
-	return 0;
-}
+static const char usage[] =
+	"Usage: minibpf [OPTIONS] OBJECT { COMMAND | help }\n"
+	"       minibpf version\n"
+	"  OBJECT := { prog | map | link | net | cgroup | feature | obj }\n"
+	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace |\n"
+	"               -V|--version | -h|--help }\n"
+	"  'minibpf OBJECT help' lists the commands of OBJECT; see minibpf(8).\n";
 
 static int do_version(int argc, char **argv)
 {
@@ -292,7 +448,7 @@ static int do_version(int argc, char **argv)
 }
 
 static const struct cmd top_cmds[] = {
-	{ "help", do_help },
+	{ "help", NULL },
 	{ "prog", do_prog },
 	{ "map", do_map },
 	{ "link", do_link },
@@ -304,40 +460,52 @@ static const struct cmd top_cmds[] = {
 	{ 0 }
 };
 
+/* Options before the object keyword, as bpftool: -jpdVh, clustered or not,
+ * and their long forms (unambiguous prefixes accepted). */
 int main(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{ "json", no_argument, 0, 'j' },
-		{ "pretty", no_argument, 0, 'p' },
-		{ "debug", no_argument, 0, 'd' },
-		{ "trace", no_argument, 0, 'T' },
-		{ "version", no_argument, 0, 'V' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 }
-	};
-	int c, version = 0;
+	static const char longs[] = "json\0pretty\0debug\0trace\0version\0help\0";
+	static const char shorts[] = "jpdTVh";
+	int i, version = 0;
 
-	/* '+': stop at the first non-option, as the object keyword follows. */
-	while ((c = getopt_long(argc, argv, "+jpdVh", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': opt.json = 1; break;
-		case 'p': opt.json = opt.pretty = 1; break;
-		case 'd': opt.debug = 1; break;
-		case 'T': mb_trace_set(stderr); break;
-		case 'V': version = 1; break;
-		case 'h': return do_help(0, NULL);
-		default:
-			fprintf(stderr, "Error: unknown option; see 'minibpf help'\n");
-			return 1;
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *a = argv[i] + 1, *l = longs;
+		char one[2] = { 0 };
+
+		if (!strcmp(a, "-")) {
+			i++;
+			break;
+		}
+		if (*a == '-') {
+			for (int k = 0; *l; l += strlen(l) + 1, k++)
+				if (is_prefix(a + 1, l)) {
+					one[0] = shorts[k];
+					break;
+				}
+			if (!one[0])
+				one[0] = '?';
+			a = one;
+		}
+		for (; *a; a++) {
+			switch (*a) {
+			case 'j': opt.json = 1; break;
+			case 'p': opt.json = opt.pretty = 1; break;
+			case 'd': opt.debug = 1; break;
+			case 'T': mb_trace_set(stderr); break;
+			case 'V': version = 1; break;
+			case 'h': fputs(usage, stderr); return 0;
+			default:
+				fprintf(stderr, "Error: unknown option '%s'; see 'minibpf help'\n",
+					argv[i]);
+				return 1;
+			}
 		}
 	}
 	if (version)
 		return do_version(0, NULL);
-	argc -= optind;
-	argv += optind;
-	if (argc < 1) {
-		do_help(0, NULL);
+	if (i >= argc) {
+		fputs(usage, stderr);
 		return 1;
 	}
-	return cmd_select(top_cmds, argc, argv, "") ? 1 : 0;
+	return cmd_select(top_cmds, argc - i, argv + i, "", usage) ? 1 : 0;
 }

@@ -12,31 +12,9 @@ static uint32_t key_tid, val_tid;
 
 static void btf_load(const struct bpf_map_info *mi)
 {
-	struct bpf_btf_info bi;
-	uint32_t len = sizeof(bi), size;
-	char err[128];
-	void *buf;
-	int fd;
-
 	if (!mi->btf_id || !mi->btf_value_type_id)
 		return;
-	fd = mb_sys_get_fd_by_id(BPF_BTF_GET_FD_BY_ID, mi->btf_id);
-	if (fd < 0)
-		return;
-	memset(&bi, 0, sizeof(bi));
-	if (mb_sys_obj_get_info_by_fd(fd, &bi, &len) || !bi.btf_size ||
-	    !(buf = calloc(1, size = bi.btf_size))) {
-		mb_close(fd);
-		return;
-	}
-	memset(&bi, 0, sizeof(bi));
-	bi.btf = mb_ptr(buf);
-	bi.btf_size = size;
-	len = sizeof(bi);
-	if (!mb_sys_obj_get_info_by_fd(fd, &bi, &len) && bi.btf_size <= size)
-		btf = mb_btf_parse(buf, bi.btf_size, err, sizeof(err));
-	free(buf);
-	mb_close(fd);
+	btf = btf_by_id(mi->btf_id);
 	key_tid = mi->btf_key_type_id;
 	val_tid = mi->btf_value_type_id;
 }
@@ -62,12 +40,7 @@ static void typed(uint32_t tid, const void *p, uint32_t n)
 
 static int map_info(int fd, struct bpf_map_info *info)
 {
-	uint32_t len = sizeof(*info);
-
-	memset(info, 0, sizeof(*info));
-	if (mb_sys_obj_get_info_by_fd(fd, info, &len))
-		return cli_err("can't get map info: %s", strerror(errno));
-	return 0;
+	return obj_info(fd, info, sizeof(*info));
 }
 
 static int per_cpu(uint32_t t)
@@ -106,90 +79,38 @@ static uint32_t value_bytes(const struct bpf_map_info *i)
 static void show_one(int fd)
 {
 	struct bpf_map_info info;
-	const char *type;
-	long long memlock = fdinfo_num(fd, "memlock"), frozen = fdinfo_num(fd, "frozen");
+	long long memlock = fdinfo_num(fd, "memlock"), frozen = fdinfo_num(fd, "frozen") > 0;
 
 	if (map_info(fd, &info))
 		return;
-	type = map_type_name(info.type);
-	frozen = frozen > 0;
-	if (opt.json) {
+	if (opt.json)
 		jw_obj();
-		jw_ku("id", info.id);
-		if (type)
-			jw_ks("type", type);
-		else
-			jw_ku("type", info.type);
-		if (*info.name)
-			jw_ks("name", info.name);
-		jw_ku("flags", info.map_flags);
-		jw_ku("bytes_key", info.key_size);
-		jw_ku("bytes_value", info.value_size);
-		jw_ku("max_entries", info.max_entries);
-		if (memlock >= 0)
-			jw_ku("bytes_memlock", memlock);
-		jw_ku("frozen", frozen);
-		if (info.btf_id)
-			jw_ku("btf_id", info.btf_id);
-		jw_end_obj();
-		return;
-	}
-	printf("%u: ", info.id);
-	if (type)
-		printf("%s  ", type);
-	else
-		printf("type %u  ", info.type);
+	kv_u("id", "%llu: ", info.id);
+	kv_type("type", "%s  ", MB_ENUM_MAP_TYPE, info.type);
 	if (*info.name)
-		printf("name %s  ", info.name);
-	printf("flags 0x%x\n\tkey %uB  value %uB  max_entries %u", info.map_flags,
-	       info.key_size, info.value_size, info.max_entries);
+		kv_s("name", "name %s  ", info.name);
+	kv_u("flags", "flags 0x%llx", info.map_flags);
+	kv_u("bytes_key", "\n\tkey %lluB", info.key_size);
+	kv_u("bytes_value", "  value %lluB", info.value_size);
+	kv_u("max_entries", "  max_entries %llu", info.max_entries);
 	if (memlock >= 0)
-		printf("  memlock %lldB", memlock);
-	if (info.btf_id || frozen)
-		printf("\n\t");
+		kv_u("bytes_memlock", "  memlock %lluB", memlock);
+	if (!opt.json && (info.btf_id || frozen))
+		fputs("\n\t", stdout);
+	kv_u("frozen", NULL, frozen);
 	if (info.btf_id)
-		printf("btf_id %u", info.btf_id);
-	if (frozen)
+		kv_u("btf_id", "btf_id %llu", info.btf_id);
+	if (frozen && !opt.json)
 		printf("%sfrozen", info.btf_id ? "  " : "");
-	putchar('\n');
+	if (opt.json)
+		jw_end_obj();
+	else
+		putchar('\n');
 }
 
 static int do_show(int argc, char **argv)
 {
-	int fds[64], n;
-
-	if (argc) {
-		n = parse_fds(KIND_MAP, &argc, &argv, fds, 64);
-		if (n < 0)
-			return -1;
-		if (argc)
-			return usage_err("map");
-		if (opt.json && n > 1)
-			jw_arr();
-		for (int i = 0; i < n; i++)
-			show_one(fds[i]);
-		if (opt.json && n > 1)
-			jw_end_arr();
-		close_fds(fds, n);
-	} else {
-		uint32_t id = 0;
-
-		if (opt.json)
-			jw_arr();
-		while (!mb_sys_get_next_id(BPF_MAP_GET_NEXT_ID, id, &id)) {
-			int fd = mb_sys_get_fd_by_id(BPF_MAP_GET_FD_BY_ID, id);
-
-			if (fd < 0)
-				continue;
-			show_one(fd);
-			mb_close(fd);
-		}
-		if (opt.json)
-			jw_end_arr();
-	}
-	if (opt.json)
-		jw_done();
-	return 0;
+	return show_objs(KIND_MAP, argc, argv, show_one, "map");
 }
 
 static void hex_line(const char *label, const void *p, uint32_t n, char sepc)
@@ -198,30 +119,48 @@ static void hex_line(const char *label, const void *p, uint32_t n, char sepc)
 	print_hex(p, n);
 }
 
-/* One entry, in bpftool's layout. value NULL: key only. */
+/* "value": ..., or "values": [{"cpu": N, "value": ...}] for per-CPU maps;
+ * typed through BTF when tid is set. */
+static void json_values(const struct bpf_map_info *i, const void *value, uint32_t tid)
+{
+	uint32_t step = (i->value_size + 7) & ~7u;
+	int pc = per_cpu(i->type);
+
+	jw_key(pc ? "values" : "value");
+	if (pc)
+		jw_arr();
+	for (int c = 0; c < (pc ? ncpus() : 1); c++) {
+		const char *v = (const char *)value + c * step;
+
+		if (pc) {
+			jw_obj();
+			jw_ku("cpu", c);
+			jw_key("value");
+		}
+		if (tid)
+			typed(tid, v, i->value_size);
+		else
+			jw_hexbytes(v, i->value_size);
+		if (pc)
+			jw_end_obj();
+	}
+	if (pc)
+		jw_end_arr();
+}
+
+/* One entry, in bpftool's layout. value NULL: key only; no key for queues. */
 static void print_entry(const struct bpf_map_info *i, const void *key, const void *value)
 {
 	uint32_t step = (i->value_size + 7) & ~7u;
 
 	if (opt.json) {
 		jw_obj();
-		jw_key("key");
-		jw_hexbytes(key, i->key_size);
-		if (per_cpu(i->type)) {
-			jw_key("values");
-			jw_arr();
-			for (int c = 0; c < ncpus(); c++) {
-				jw_obj();
-				jw_ku("cpu", c);
-				jw_key("value");
-				jw_hexbytes((const char *)value + c * step, i->value_size);
-				jw_end_obj();
-			}
-			jw_end_arr();
-		} else if (value) {
-			jw_key("value");
-			jw_hexbytes(value, i->value_size);
+		if (i->key_size) {
+			jw_key("key");
+			jw_hexbytes(key, i->key_size);
 		}
+		if (value)
+			json_values(i, value, 0);
 		if (btf && value) {
 			jw_key("formatted");
 			jw_obj();
@@ -229,20 +168,7 @@ static void print_entry(const struct bpf_map_info *i, const void *key, const voi
 				jw_key("key");
 				typed(key_tid, key, i->key_size);
 			}
-			jw_key(per_cpu(i->type) ? "values" : "value");
-			if (per_cpu(i->type)) {
-				jw_arr();
-				for (int c = 0; c < ncpus(); c++) {
-					jw_obj();
-					jw_ku("cpu", c);
-					jw_key("value");
-					typed(val_tid, (const char *)value + c * step, i->value_size);
-					jw_end_obj();
-				}
-				jw_end_arr();
-			} else {
-				typed(val_tid, value, i->value_size);
-			}
+			json_values(i, value, val_tid);
 			jw_end_obj();
 		}
 		jw_end_obj();
@@ -268,9 +194,11 @@ static void print_entry(const struct bpf_map_info *i, const void *key, const voi
 		int brk = i->key_size > 16 || i->value_size > 16;
 		int one = i->key_size + i->value_size <= 24 && !brk;
 
-		hex_line("key", key, i->key_size, brk ? '\n' : ' ');
+		if (i->key_size)
+			hex_line("key", key, i->key_size, brk ? '\n' : ' ');
 		if (value) {
-			fputs(one ? "  " : "\n", stdout);
+			if (i->key_size)
+				fputs(one ? "  " : "\n", stdout);
 			hex_line("value", value, i->value_size, brk ? '\n' : ' ');
 		}
 		putchar('\n');
@@ -411,6 +339,7 @@ static int elem_op(int argc, char **argv, char op)
 	struct bpf_map_info info;
 	unsigned char *key = NULL, *val = NULL, *next = NULL;
 	int fd = open_map(&argc, &argv, &info), err = -1, has_key = 0, vfd = -1;
+	const void *kp;
 	uint64_t flags = BPF_ANY;
 	uint32_t vb;
 
@@ -461,22 +390,25 @@ static int elem_op(int argc, char **argv, char op)
 		cli_err("'key' expected");
 		goto out;
 	}
+	kp = info.key_size ? key : NULL;   /* queue/stack: no key at all */
 	switch (op) {
 	case 'l':
+	case 'p':
 		btf_load(&info);
-		err = mb_sys_map_lookup(fd, key, val, 0);
+		err = op == 'p' ? mb_sys_map_lookup_and_delete(fd, kp, val) :
+				  mb_sys_map_lookup(fd, kp, val, 0);
 		if (err == -ENOENT) {
-			cli_err("key not found");
+			cli_err(info.key_size ? "key not found" : "the map is empty");
 			goto out;
 		}
 		if (!err)
 			print_entry(&info, key, val);
 		break;
 	case 'u':
-		err = mb_sys_map_update(fd, key, val, flags);
+		err = mb_sys_map_update(fd, kp, val, flags);
 		break;
 	case 'd':
-		err = mb_sys_map_delete(fd, key);
+		err = mb_sys_map_delete(fd, kp);
 		break;
 	case 'n':
 		err = mb_sys_map_get_next_key(fd, has_key ? key : NULL, next);
@@ -508,9 +440,9 @@ static int elem_op(int argc, char **argv, char op)
 	}
 	if (err) {
 		cli_err("%s failed: %s", op == 'l' ? "lookup" : op == 'u' ? "update" :
-			op == 'd' ? "delete" : "get next key", strerror(-err));
+			op == 'd' ? "delete" : op == 'p' ? "pop" : "get next key", strerror(-err));
 		err = -1;
-	} else if (opt.json && (op == 'l' || op == 'n')) {
+	} else if (opt.json && (op == 'l' || op == 'n' || op == 'p')) {
 		jw_done();
 	}
 out:
@@ -527,20 +459,16 @@ static int do_lookup(int argc, char **argv) { return elem_op(argc, argv, 'l'); }
 static int do_update(int argc, char **argv) { return elem_op(argc, argv, 'u'); }
 static int do_delete(int argc, char **argv) { return elem_op(argc, argv, 'd'); }
 static int do_getnext(int argc, char **argv) { return elem_op(argc, argv, 'n'); }
+static int do_pop(int argc, char **argv) { return elem_op(argc, argv, 'p'); }
 
-int cmd_pin(int kind, int argc, char **argv, const char *obj);
-static int do_pin(int argc, char **argv) { return cmd_pin(KIND_MAP, argc, argv, "map"); }
+static int do_pin(int argc, char **argv) { return pin_obj(KIND_MAP, argc, argv, "map"); }
 
 static int do_freeze(int argc, char **argv)
 {
-	int fd = parse_fd(KIND_MAP, &argc, &argv), err;
+	int fd = parse_only_fd(KIND_MAP, argc, argv, "map"), err;
 
 	if (fd < 0)
 		return -1;
-	if (argc) {
-		mb_close(fd);
-		return usage_err("map");
-	}
 	err = mb_sys_map_freeze(fd);
 	mb_close(fd);
 	return err ? cli_err("freeze: %s", strerror(-err)) : 0;
@@ -577,7 +505,7 @@ static int do_create(int argc, char **argv)
 			}
 		}
 		if (is_prefix(k, "type")) {
-			int t = name_lookup(map_type_name, 64, v);
+			int t = name_lookup(MB_ENUM_MAP_TYPE, v);
 
 			if (t < 0) {
 				mb_close(a.inner_map_fd);
@@ -613,32 +541,29 @@ static int do_create(int argc, char **argv)
 	return err ? cli_err("pin at '%s': %s", file, strerror(-err)) : 0;
 }
 
-static int do_help(int argc, char **argv)
-{
-	(void)argc; (void)argv;
-	fprintf(stderr,
-		"Usage: minibpf map { show | list } [MAP]\n"
-		"       minibpf map create FILE type TYPE key KEY_SIZE value VALUE_SIZE \\\n"
-		"                   entries MAX_ENTRIES name NAME [flags FLAGS] [inner_map MAP]\n"
-		"       minibpf map dump MAP\n"
-		"       minibpf map update MAP [key DATA] [value VALUE] [UPDATE_FLAGS]\n"
-		"       minibpf map lookup MAP [key DATA]\n"
-		"       minibpf map getnext MAP [key DATA]\n"
-		"       minibpf map delete MAP key DATA\n"
-		"       minibpf map pin MAP FILE\n"
-		"       minibpf map freeze MAP\n"
-		"       minibpf map help\n"
-		"  MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
-		"  DATA := { [hex] BYTES | {u8|u16|u32|u64|s8|s16|s32|s64} NUMBERS }\n"
-		"  VALUE := { DATA | MAP | PROG }\n"
-		"  UPDATE_FLAGS := { any | exist | noexist }\n");
-	return 0;
-}
+static const char help[] =
+	"Usage: minibpf map { show | list } [MAP]\n"
+	"       minibpf map create FILE type TYPE key KEY_SIZE value VALUE_SIZE \\\n"
+	"                   entries MAX_ENTRIES name NAME [flags FLAGS] [inner_map MAP]\n"
+	"       minibpf map dump MAP\n"
+	"       minibpf map update MAP [key DATA] [value VALUE] [UPDATE_FLAGS]\n"
+	"       minibpf map lookup MAP [key DATA]\n"
+	"       minibpf map getnext MAP [key DATA]\n"
+	"       minibpf map delete MAP key DATA\n"
+	"       minibpf map pin MAP FILE\n"
+	"       minibpf map freeze MAP\n"
+	"       minibpf map { push | enqueue } MAP value VALUE\n"
+	"       minibpf map { pop | dequeue | peek } MAP\n"
+	"       minibpf map help\n"
+	"  MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
+	"  DATA := { [hex] BYTES | {u8|u16|u32|u64|s8|s16|s32|s64} NUMBERS }\n"
+	"  VALUE := { DATA | MAP | PROG }\n"
+	"  UPDATE_FLAGS := { any | exist | noexist }\n";
 
 static const struct cmd cmds[] = {
 	{ "show", do_show },
 	{ "list", do_show },
-	{ "help", do_help },
+	{ "help", NULL },
 	{ "dump", do_dump },
 	{ "update", do_update },
 	{ "lookup", do_lookup },
@@ -647,10 +572,15 @@ static const struct cmd cmds[] = {
 	{ "pin", do_pin },
 	{ "create", do_create },
 	{ "freeze", do_freeze },
+	{ "push", do_update },
+	{ "enqueue", do_update },
+	{ "pop", do_pop },
+	{ "dequeue", do_pop },
+	{ "peek", do_lookup },
 	{ 0 }
 };
 
 int do_map(int argc, char **argv)
 {
-	return cmd_select(cmds, argc, argv, "map");
+	return cmd_select(cmds, argc, argv, "map", help);
 }

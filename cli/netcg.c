@@ -158,22 +158,17 @@ static int net_show(int argc, char **argv)
 	return 0;
 }
 
-static int net_help(int argc, char **argv)
-{
-	(void)argc; (void)argv;
-	fprintf(stderr,
-		"Usage: minibpf net { show | list } [dev NAME]\n"
-		"       minibpf net attach ATTACH_TYPE PROG dev NAME [overwrite]\n"
-		"       minibpf net detach ATTACH_TYPE dev NAME\n"
-		"       minibpf net help\n"
-		"  ATTACH_TYPE := { xdp | xdpgeneric | xdpdrv | xdpoffload | tcx_ingress | tcx_egress }\n");
-	return 0;
-}
+static const char net_help[] =
+	"Usage: minibpf net { show | list } [dev NAME]\n"
+	"       minibpf net attach ATTACH_TYPE PROG dev NAME [overwrite]\n"
+	"       minibpf net detach ATTACH_TYPE dev NAME\n"
+	"       minibpf net help\n"
+	"  ATTACH_TYPE := { xdp | xdpgeneric | xdpdrv | xdpoffload | tcx_ingress | tcx_egress }\n";
 
 static const struct cmd net_cmds[] = {
 	{ "show", net_show },
 	{ "list", net_show },
-	{ "help", net_help },
+	{ "help", NULL },
 	{ "attach", net_attach },
 	{ "detach", net_detach },
 	{ 0 }
@@ -181,7 +176,7 @@ static const struct cmd net_cmds[] = {
 
 int do_net(int argc, char **argv)
 {
-	return cmd_select(net_cmds, argc, argv, "net");
+	return cmd_select(net_cmds, argc, argv, "net", net_help);
 }
 
 /* ---- cgroup --------------------------------------------------------------- */
@@ -190,7 +185,7 @@ static int cg_type(const char *s)
 {
 	char buf[64];
 	size_t n = strlen(s);
-	int t = name_lookup(attach_type_name, 64, s);
+	int t = name_lookup(MB_ENUM_ATTACH_TYPE, s);
 
 	if (t >= 0)
 		return t;
@@ -199,15 +194,15 @@ static int cg_type(const char *s)
 
 		snprintf(buf, sizeof(buf), "cgroup_%s%c_%.*s", udp ? "udp" : "inet", s[n - 1],
 			 (int)n - 1, s);
-		t = name_lookup(attach_type_name, 64, buf);
+		t = name_lookup(MB_ENUM_ATTACH_TYPE, buf);
 	}
 	if (t < 0 && n < 40) {
 		snprintf(buf, sizeof(buf), "cgroup_inet_%s", s);
-		t = name_lookup(attach_type_name, 64, buf);
+		t = name_lookup(MB_ENUM_ATTACH_TYPE, buf);
 	}
 	if (t < 0 && n < 40) {
 		snprintf(buf, sizeof(buf), "cgroup_%s", s);
-		t = name_lookup(attach_type_name, 64, buf);
+		t = name_lookup(MB_ENUM_ATTACH_TYPE, buf);
 	}
 	return t >= 0 ? t : cli_err("unknown cgroup attach type '%s'", s);
 }
@@ -312,23 +307,18 @@ static int cg_show(int argc, char **argv)
 	return 0;
 }
 
-static int cg_help(int argc, char **argv)
-{
-	(void)argc; (void)argv;
-	fprintf(stderr,
-		"Usage: minibpf cgroup { show | list } CGROUP\n"
-		"       minibpf cgroup attach CGROUP ATTACH_TYPE PROG [multi | override]\n"
-		"       minibpf cgroup detach CGROUP ATTACH_TYPE PROG\n"
-		"       minibpf cgroup help\n"
-		"  ATTACH_TYPE := { ingress | egress | sock_create | sock_ops | device | bind4 |\n"
-		"                   connect4 | sendmsg4 | ... | any cgroup_* type name }\n");
-	return 0;
-}
+static const char cg_help[] =
+	"Usage: minibpf cgroup { show | list } CGROUP\n"
+	"       minibpf cgroup attach CGROUP ATTACH_TYPE PROG [multi | override]\n"
+	"       minibpf cgroup detach CGROUP ATTACH_TYPE PROG\n"
+	"       minibpf cgroup help\n"
+	"  ATTACH_TYPE := { ingress | egress | sock_create | sock_ops | device | bind4 |\n"
+	"                   connect4 | sendmsg4 | ... | any cgroup_* type name }\n";
 
 static const struct cmd cg_cmds[] = {
+	{ "help", NULL },
 	{ "show", cg_show },
 	{ "list", cg_show },
-	{ "help", cg_help },
 	{ "attach", cg_attach },
 	{ "detach", cg_detach },
 	{ 0 }
@@ -336,7 +326,5 @@ static const struct cmd cg_cmds[] = {
 
 int do_cgroup(int argc, char **argv)
 {
-	if (argc < 1)
-		return cg_help(0, NULL);
-	return cmd_select(cg_cmds, argc, argv, "cgroup");
+	return cmd_select(cg_cmds, argc, argv, "cgroup", cg_help);
 }

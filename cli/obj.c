@@ -7,25 +7,6 @@
 #include "cli/cli.h"
 #include "elf/object.h"
 
-static void *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET) &&
-	    (buf = malloc(n ? n : 1)) && fread(buf, 1, n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-		errno = EIO;
-	}
-	fclose(f);
-	*size = buf ? (size_t)n : 0;
-	return buf;
-}
-
 static const char *reloc_desc(const struct mb_elf_object *o, const struct mb_elf_reloc *r,
 			      char *buf, size_t len)
 {
@@ -100,14 +81,14 @@ static int do_dump(int argc, char **argv)
 	const char *path;
 	struct mb_elf_object *o;
 	char err[256];
-	size_t size;
+	uint32_t size;
 	void *data;
 
 	if (next_arg(&argc, &argv, &path, "OBJ") || argc)
 		return cli_err("usage: minibpf obj dump OBJ");
-	data = slurp(path, &size);
+	data = read_file(path, &size);
 	if (!data)
-		return cli_err("read '%s': %s", path, strerror(errno));
+		return -1;
 	o = mb_elf_object_parse(data, size, path, err, sizeof(err));
 	free(data);
 	if (!o)
@@ -166,24 +147,19 @@ static int do_dump(int argc, char **argv)
 	return 0;
 }
 
-static int do_help(int argc, char **argv)
-{
-	(void)argc; (void)argv;
-	fprintf(stderr, "Usage: minibpf obj dump OBJ\n"
-		"  Programs (disassembled, with their relocations) and maps of a BPF\n"
-		"  object file, in either byte order. No bpf(2) call is made.\n");
-	return 0;
-}
+static const char help[] =
+	"Usage: minibpf obj dump OBJ\n"
+	"       minibpf obj help\n"
+	"  Programs (disassembled, with their relocations) and maps of a BPF\n"
+	"  object file, in either byte order. No bpf(2) call is made.\n";
 
 static const struct cmd cmds[] = {
+	{ "help", NULL },
 	{ "dump", do_dump },
-	{ "help", do_help },
 	{ 0 }
 };
 
 int do_obj(int argc, char **argv)
 {
-	if (argc < 1)
-		return do_help(0, NULL);
-	return cmd_select(cmds, argc, argv, "obj");
+	return cmd_select(cmds, argc, argv, "obj", help);
 }

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "minibpf.h"
+#include "btf/btf.h"
 
 /* info with map_ids filled (malloc'd into *ids, caller frees). */
 static int prog_info(int fd, struct bpf_prog_info *info, uint32_t **ids)
@@ -50,7 +51,6 @@ static void show_one(int fd)
 {
 	struct bpf_prog_info info;
 	uint32_t *ids;
-	const char *type;
 	char tag[17];
 	long long memlock = fdinfo_num(fd, "memlock");
 
@@ -58,149 +58,75 @@ static void show_one(int fd)
 		cli_err("can't get program info: %s", strerror(errno));
 		return;
 	}
-	type = prog_type_name(info.type);
 	for (int i = 0; i < 8; i++)
 		snprintf(tag + 2 * i, 3, "%02x", info.tag[i]);
-	if (opt.json) {
+	if (opt.json)
 		jw_obj();
-		jw_ku("id", info.id);
-		if (type)
-			jw_ks("type", type);
-		else
-			jw_ku("type", info.type);
-		if (*info.name)
-			jw_ks("name", info.name);
-		jw_ks("tag", tag);
+	kv_u("id", "%llu: ", info.id);
+	kv_type("type", "%s  ", MB_ENUM_PROG_TYPE, info.type);
+	if (*info.name)
+		kv_s("name", "name %s  ", info.name);
+	kv_s("tag", "tag %s", tag);
+	if (opt.json)
 		jw_kb("gpl_compatible", info.gpl_compatible);
-		if (info.run_time_ns) {
-			jw_ku("run_time_ns", info.run_time_ns);
-			jw_ku("run_cnt", info.run_cnt);
-		}
-		if (info.recursion_misses)
-			jw_ku("recursion_misses", info.recursion_misses);
-		if (info.load_time) {
-			jw_ku("loaded_at", boot_to_wall(info.load_time));
-			jw_ku("uid", info.created_by_uid);
-		}
-		jw_ku("bytes_xlated", info.xlated_prog_len);
-		jw_kb("jited", !!info.jited_prog_len);
-		if (info.jited_prog_len)
-			jw_ku("bytes_jited", info.jited_prog_len);
-		if (memlock >= 0)
-			jw_ku("bytes_memlock", memlock);
-		if (info.nr_map_ids) {
-			jw_key("map_ids");
-			jw_arr();
-			for (uint32_t i = 0; i < info.nr_map_ids; i++)
-				jw_u64(ids[i]);
-			jw_end_arr();
-		}
-		if (info.btf_id)
-			jw_ku("btf_id", info.btf_id);
-		jw_end_obj();
-	} else {
-		printf("%u: ", info.id);
-		if (type)
-			printf("%s  ", type);
-		else
-			printf("type %u  ", info.type);
-		if (*info.name)
-			printf("name %s  ", info.name);
-		printf("tag %s%s", tag, info.gpl_compatible ? "  gpl" : "");
-		if (info.run_time_ns)
-			printf(" run_time_ns %llu run_cnt %llu",
-			       (unsigned long long)info.run_time_ns, (unsigned long long)info.run_cnt);
-		if (info.recursion_misses)
-			printf(" recursion_misses %llu", (unsigned long long)info.recursion_misses);
-		if (info.load_time) {
-			time_t t = boot_to_wall(info.load_time);
-			char buf[32];
-
-			strftime(buf, sizeof(buf), "%FT%T%z", localtime(&t));
-			printf("\n\tloaded_at %s  uid %u", buf, info.created_by_uid);
-		}
-		printf("\n\txlated %uB", info.xlated_prog_len);
-		if (info.jited_prog_len)
-			printf("  jited %uB", info.jited_prog_len);
-		else
-			printf("  not jited");
-		if (memlock >= 0)
-			printf("  memlock %lldB", memlock);
-		for (uint32_t i = 0; i < info.nr_map_ids; i++)
-			printf("%s%u", i ? "," : "  map_ids ", ids[i]);
-		if (info.btf_id)
-			printf("\n\tbtf_id %u", info.btf_id);
-		putchar('\n');
+	else if (info.gpl_compatible)
+		fputs("  gpl", stdout);
+	if (info.run_time_ns) {
+		kv_u("run_time_ns", " run_time_ns %llu", info.run_time_ns);
+		kv_u("run_cnt", " run_cnt %llu", info.run_cnt);
 	}
+	if (info.recursion_misses)
+		kv_u("recursion_misses", " recursion_misses %llu", info.recursion_misses);
+	if (info.load_time) {
+		time_t t = boot_to_wall(info.load_time);
+		struct tm tm;
+
+		/* UTC: localtime() would link musl's whole time zone code */
+		gmtime_r(&t, &tm);
+		if (opt.json)
+			jw_ku("loaded_at", t);
+		else
+			printf("\n\tloaded_at %04d-%02d-%02dT%02d:%02d:%02d+0000", tm.tm_year + 1900,
+			       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		kv_u("uid", "  uid %llu", info.created_by_uid);
+	}
+	kv_u("bytes_xlated", "\n\txlated %lluB", info.xlated_prog_len);
+	if (opt.json)
+		jw_kb("jited", !!info.jited_prog_len);
+	if (info.jited_prog_len)
+		kv_u("bytes_jited", "  jited %lluB", info.jited_prog_len);
+	else if (!opt.json)
+		fputs("  not jited", stdout);
+	if (memlock >= 0)
+		kv_u("bytes_memlock", "  memlock %lluB", memlock);
+	if (info.nr_map_ids && opt.json) {
+		jw_key("map_ids");
+		jw_arr();
+	}
+	for (uint32_t i = 0; i < info.nr_map_ids; i++)
+		if (opt.json)
+			jw_u64(ids[i]);
+		else
+			printf("%s%u", i ? "," : "  map_ids ", ids[i]);
+	if (info.nr_map_ids && opt.json)
+		jw_end_arr();
+	if (info.btf_id)
+		kv_u("btf_id", "\n\tbtf_id %llu", info.btf_id);
+	if (opt.json)
+		jw_end_obj();
+	else
+		putchar('\n');
 	free(ids);
 }
 
 static int do_show(int argc, char **argv)
 {
-	int fds[64], n;
-
-	if (argc) {
-		n = parse_fds(KIND_PROG, &argc, &argv, fds, 64);
-		if (n < 0)
-			return -1;
-		if (argc)
-			return usage_err("prog");
-		if (opt.json && n > 1)
-			jw_arr();
-		for (int i = 0; i < n; i++)
-			show_one(fds[i]);
-		if (opt.json && n > 1)
-			jw_end_arr();
-		close_fds(fds, n);
-	} else {
-		uint32_t id = 0;
-
-		if (opt.json)
-			jw_arr();
-		while (!mb_sys_get_next_id(BPF_PROG_GET_NEXT_ID, id, &id)) {
-			int fd = mb_sys_get_fd_by_id(BPF_PROG_GET_FD_BY_ID, id);
-
-			if (fd < 0)
-				continue;   /* unloaded meanwhile */
-			show_one(fd);
-			mb_close(fd);
-		}
-		if (opt.json)
-			jw_end_arr();
-	}
-	if (opt.json)
-		jw_done();
-	return 0;
-}
-
-static int do_pin_kind(int kind, int argc, char **argv, const char *obj)
-{
-	const char *path;
-	int fd = parse_fd(kind, &argc, &argv), err;
-
-	if (fd < 0)
-		return -1;
-	if (next_arg(&argc, &argv, &path, "FILE") || argc) {
-		mb_close(fd);
-		return usage_err(obj);
-	}
-	err = mb_sys_obj_pin(fd, path);
-	mb_close(fd);
-	if (err)
-		return cli_err("pin at '%s': %s (is it on a bpf filesystem, and new?)",
-			       path, strerror(-err));
-	return 0;
-}
-
-int cmd_pin(int kind, int argc, char **argv, const char *obj);
-int cmd_pin(int kind, int argc, char **argv, const char *obj)
-{
-	return do_pin_kind(kind, argc, argv, obj);
+	return show_objs(KIND_PROG, argc, argv, show_one, "prog");
 }
 
 static int do_pin(int argc, char **argv)
 {
-	return do_pin_kind(KIND_PROG, argc, argv, "prog");
+	return pin_obj(KIND_PROG, argc, argv, "prog");
 }
 
 /* Call target names from /proc/kallsyms, as bpftool resolves them. */
@@ -223,15 +149,19 @@ static uint64_t call_addr(struct syms *s, const struct bpf_insn *in)
 
 static int kallsyms_scan(struct syms *s, int want_base)
 {
-	char line[256], nm[128], t;
+	char line[256], *p, *nm;
 	unsigned long long a;
 	FILE *f = fopen("/proc/kallsyms", "re");
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %127s", &a, &t, nm) != 3)
+		/* "ffffffff81000000 T name\t[module]"; sscanf would link float parsing */
+		a = strtoull(line, &p, 16);
+		if (p[0] != ' ' || !p[1] || p[2] != ' ')
 			continue;
+		nm = p + 3;
+		nm[strcspn(nm, " \t\n")] = 0;
 		if (want_base) {
 			if (!strcmp(nm, "__bpf_call_base")) {
 				s->base = a;
@@ -271,7 +201,8 @@ static const char *call_name(void *ctx, const struct bpf_insn *in)
 	return s->tmp;
 }
 
-static void json_opcodes(const struct bpf_insn *in)
+/* A 16-byte ld_imm64 shows imm and the whole second slot, as bpftool. */
+static void json_opcodes(const struct bpf_insn *in, int wide)
 {
 	char tmp[8];
 
@@ -286,18 +217,119 @@ static void json_opcodes(const struct bpf_insn *in)
 	jw_key("off");
 	jw_hexbytes(&in->off, 2);
 	jw_key("imm");
-	jw_hexbytes(&in->imm, 4);
+	jw_hexbytes(&in->imm, wide ? 12 : 4);
 	jw_end_obj();
+}
+
+/* A type as bpftool prints it in a function prototype ("struct foo * "). */
+static int type_str(const struct mb_btf *btf, uint32_t id, char *b, int pos, int size, int depth);
+
+static int func_str(const struct mb_btf *btf, const struct mb_btf_type *proto, const char *name,
+		    char *b, int pos, int size, int depth)
+{
+	const struct mb_btf_param *pa = mb_btf_extra(proto);
+
+	pos = type_str(btf, proto->size_or_type, b, pos, size, depth);
+	pos += snprintf(b + pos, size - pos, "%s(", name);
+	for (unsigned i = 0; i < mb_btf_vlen(proto) && pos < size; i++) {
+		if (i)
+			pos += snprintf(b + pos, size - pos, ", ");
+		if (!pa[i].type) {
+			pos += snprintf(b + pos, size - pos, "...");
+			continue;
+		}
+		pos = type_str(btf, pa[i].type, b, pos, size, depth);
+		if (pa[i].name_off)
+			pos += snprintf(b + pos, size - pos, "%s", mb_btf_str(btf, pa[i].name_off));
+		else if (pos && b[pos - 1] == ' ')
+			b[--pos] = 0;
+	}
+	if (pos < size)
+		pos += snprintf(b + pos, size - pos, ")");
+	return pos < size ? pos : size - 1;
+}
+
+static int type_str(const struct mb_btf *btf, uint32_t id, char *b, int pos, int size, int depth)
+{
+	static const char pre[][10] = {
+		[MB_BTF_KIND_STRUCT] = "struct ", [MB_BTF_KIND_UNION] = "union ",
+		[MB_BTF_KIND_ENUM] = "enum ", [MB_BTF_KIND_ENUM64] = "enum ",
+		[MB_BTF_KIND_VOLATILE] = "volatile ", [MB_BTF_KIND_CONST] = "const ",
+		[MB_BTF_KIND_RESTRICT] = "restrict ",
+	};
+	const struct mb_btf_type *t = mb_btf_type_by_id(btf, id);
+	unsigned k = t ? mb_btf_kind(t) : 0;
+
+	if (pos >= size - 1 || depth > 16)
+		return pos;
+	if (!t) {
+		pos += snprintf(b + pos, size - pos, "void ");
+	} else if (k == MB_BTF_KIND_PTR) {
+		pos = type_str(btf, t->size_or_type, b, pos, size, depth + 1);
+		pos += snprintf(b + pos, size - pos, "* ");
+	} else if (k >= MB_BTF_KIND_VOLATILE && k <= MB_BTF_KIND_RESTRICT) {
+		pos += snprintf(b + pos, size - pos, "%s", pre[k]);
+		pos = type_str(btf, t->size_or_type, b, pos, size, depth + 1);
+	} else if (k == MB_BTF_KIND_FUNC_PROTO) {
+		pos = func_str(btf, t, "", b, pos, size, depth + 1);
+	} else if (k == MB_BTF_KIND_ARRAY) {
+		const struct mb_btf_array *a = mb_btf_extra(t);
+
+		pos = type_str(btf, a->type, b, pos, size, depth + 1);
+		pos += snprintf(b + pos, size - pos, "[%u]", a->nelems);
+	} else {
+		pos += snprintf(b + pos, size - pos, "%s%s ", k < sizeof(pre) / sizeof(pre[0]) ?
+				pre[k] : "", mb_btf_str(btf, t->name_off));
+	}
+	return pos < size ? pos : size - 1;
+}
+
+/* "int handle(void * ctx)" for a FUNC, "" if it is not one. */
+static void proto_str(const struct mb_btf *btf, uint32_t id, char *b, int size)
+{
+	const struct mb_btf_type *f = mb_btf_type_by_id(btf, id);
+	const struct mb_btf_type *p = f ? mb_btf_type_by_id(btf, f->size_or_type) : NULL;
+
+	b[0] = 0;
+	if (f && p && mb_btf_kind(f) == MB_BTF_KIND_FUNC && mb_btf_kind(p) == MB_BTF_KIND_FUNC_PROTO)
+		func_str(btf, p, mb_btf_str(btf, f->name_off), b, 0, size, 0);
+}
+
+/* "; source line" before an instruction, as bpftool prints line_info. */
+static void print_src(const struct mb_btf *btf, const struct bpf_line_info *l, int linum)
+{
+	const char *line = mb_btf_str(btf, l->line_off), *file = mb_btf_str(btf, l->file_name_off);
+
+	while (*line == ' ' || *line == '\t' || *line == '\n')
+		line++;
+	if (opt.json) {
+		jw_ks("src", line);
+		if (linum) {
+			jw_ks("file", file);
+			if (l->line_col >> 10)
+				jw_ku("line_num", l->line_col >> 10);
+			if (l->line_col & 0x3ff)
+				jw_ku("line_col", l->line_col & 0x3ff);
+		}
+	} else if (linum) {
+		printf("; %s [file:%s line_num:%u line_col:%u]\n", line, file, l->line_col >> 10,
+		       l->line_col & 0x3ff);
+	} else {
+		printf("; %s\n", line);
+	}
 }
 
 static int do_dump(int argc, char **argv)
 {
 	struct bpf_prog_info info;
 	struct bpf_insn *insns = NULL;
+	struct bpf_func_info *fi = NULL;
+	struct bpf_line_info *li = NULL;
+	struct mb_btf *btf = NULL;
 	struct syms s = { 0 };
-	uint32_t len = sizeof(info), cnt, nks;
+	uint32_t cnt, nks, nfi, nli, fk = 0, lk = 0;
 	const char *what;
-	int fd, opcodes = 0, ret = -1;
+	int fd, opcodes = 0, linum = 0, ret = -1;
 
 	if (next_arg(&argc, &argv, &what, "'xlated'"))
 		return -1;
@@ -306,29 +338,33 @@ static int do_dump(int argc, char **argv)
 	fd = parse_fd(KIND_PROG, &argc, &argv);
 	if (fd < 0)
 		return -1;
-	while (argc) {
+	for (; argc; argc--, argv++) {
 		if (is_prefix(argv[0], "opcodes"))
 			opcodes = 1;
-		else if (!is_prefix(argv[0], "linum") && !is_prefix(argv[0], "visual")) {
+		else if (is_prefix(argv[0], "linum"))
+			linum = 1;
+		else if (!is_prefix(argv[0], "visual")) {
 			mb_close(fd);
 			return usage_err("prog");
 		}
-		argc--, argv++;
 	}
-	memset(&info, 0, sizeof(info));
-	if (mb_sys_obj_get_info_by_fd(fd, &info, &len))
-		goto out_info;
+	if (obj_info(fd, &info, sizeof(info)))
+		goto out;
 	if (!info.xlated_prog_len) {
 		cli_err("no xlated instructions (not permitted to dump them?)");
 		goto out;
 	}
 	cnt = info.xlated_prog_len / sizeof(*insns);
 	nks = info.nr_jited_ksyms;
+	nfi = info.func_info_rec_size == sizeof(*fi) ? info.nr_func_info : 0;
+	nli = info.line_info_rec_size == sizeof(*li) ? info.nr_line_info : 0;
 	insns = calloc(cnt, sizeof(*insns));
 	s.ksyms = calloc(nks + 1, sizeof(uint64_t));
 	s.addr = calloc(cnt, sizeof(uint64_t));
 	s.name = calloc(cnt, sizeof(*s.name));
-	if (!insns || !s.ksyms || !s.addr || !s.name) {
+	fi = calloc(nfi + 1, sizeof(*fi));
+	li = calloc(nli + 1, sizeof(*li));
+	if (!insns || !s.ksyms || !s.addr || !s.name || !fi || !li) {
 		cli_err("out of memory");
 		goto out;
 	}
@@ -337,12 +373,25 @@ static int do_dump(int argc, char **argv)
 	info.xlated_prog_insns = mb_ptr(insns);
 	info.nr_jited_ksyms = nks;
 	info.jited_ksyms = mb_ptr(s.ksyms);
-	len = sizeof(info);
-	if (mb_sys_obj_get_info_by_fd(fd, &info, &len))
-		goto out_info;
+	info.nr_func_info = nfi;
+	info.func_info_rec_size = sizeof(*fi);
+	info.func_info = mb_ptr(fi);
+	info.nr_line_info = nli;
+	info.line_info_rec_size = sizeof(*li);
+	info.line_info = mb_ptr(li);
+	if (mb_sys_obj_get_info_by_fd(fd, &info, &(uint32_t){ sizeof(info) })) {
+		cli_err("can't get program info: %s", strerror(errno));
+		goto out;
+	}
 	if (info.xlated_prog_len / sizeof(*insns) < cnt)
 		cnt = info.xlated_prog_len / sizeof(*insns);
 	s.nr_ksyms = info.nr_jited_ksyms < nks ? info.nr_jited_ksyms : nks;
+	nfi = info.nr_func_info < nfi ? info.nr_func_info : nfi;
+	nli = info.nr_line_info < nli ? info.nr_line_info : nli;
+	if (info.btf_id && (nfi || nli))
+		btf = btf_by_id(info.btf_id);
+	if (!btf)
+		nfi = nli = 0;
 
 	kallsyms_scan(&s, 1);
 	for (uint32_t i = 0; i < cnt; i++)
@@ -357,11 +406,23 @@ static int do_dump(int argc, char **argv)
 		char buf[256];
 		int k = disasm_insn(&insns[i], cnt - i, buf, sizeof(buf), call_name, &s);
 
-		if (opt.json) {
+		if (opt.json)
 			jw_obj();
+		if (fk < nfi && fi[fk].insn_off == i) {
+			char proto[256];
+
+			proto_str(btf, fi[fk++].type_id, proto, sizeof(proto));
+			if (*proto)
+				kv_s("proto", "%s:\n", proto);
+		}
+		while (lk < nli && li[lk].insn_off < i)
+			lk++;
+		if (lk < nli && li[lk].insn_off == i)
+			print_src(btf, &li[lk++], linum);
+		if (opt.json) {
 			jw_ks("disasm", buf);
 			if (opcodes)
-				json_opcodes(&insns[i]);
+				json_opcodes(&insns[i], k > 1 && i + 1 < cnt);
 			jw_end_obj();
 		} else {
 			printf("%4u: %s\n", i, buf);
@@ -378,53 +439,16 @@ static int do_dump(int argc, char **argv)
 		jw_done();
 	}
 	ret = 0;
-	goto out;
-out_info:
-	cli_err("can't get program info: %s", strerror(errno));
 out:
+	mb_btf_free(btf);
 	free(insns);
+	free(fi);
+	free(li);
 	free(s.ksyms);
 	free(s.addr);
 	free(s.name);
 	mb_close(fd);
 	return ret;
-}
-
-/* Whole file (or stdin for "-") into a malloc'd buffer. */
-static void *read_all(const char *path, uint32_t *size)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-	size_t cap = 4096, n = 0, r;
-	char *buf = NULL, *nb;
-
-	if (!f) {
-		cli_err("open '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (!(nb = realloc(buf, cap))) {
-			free(buf);
-			buf = NULL;
-			cli_err("out of memory reading '%s'", path);
-			break;
-		}
-		buf = nb;
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (n < cap)
-			break;
-		if (cap >= (1u << 30)) {
-			free(buf);
-			buf = NULL;
-			cli_err("'%s' is too large", path);
-			break;
-		}
-		cap *= 2;
-	}
-	if (f != stdin)
-		fclose(f);
-	*size = n;
-	return buf;
 }
 
 static int write_out(const char *path, const void *p, uint32_t n)
@@ -473,9 +497,9 @@ static int do_run(int argc, char **argv)
 		usage_err("prog");
 		goto out;
 	}
-	if (din && !(dbuf = read_all(din, &dsz_in)))
+	if (din && !(dbuf = read_file(din, &dsz_in)))
 		goto out;
-	if (cin && !(cbuf = read_all(cin, &csz_in)))
+	if (cin && !(cbuf = read_file(cin, &csz_in)))
 		goto out;
 	if (dout) {
 		if (!dsz_out)
@@ -546,8 +570,9 @@ static int do_tracelog(int argc, char **argv)
 static int load_common(int argc, char **argv, int all)
 {
 	const char *file, *path, *pinmaps = NULL;
-	struct mb_object *obj;
-	int type = -1, autoattach = 0, ret = -1, err;
+	struct mb_object *obj = NULL;
+	struct { const char *name; uint32_t idx; int fd; } reuse[16];
+	int type = -1, autoattach = 0, ret = -1, err, nr = 0, np;
 	char p[4096];
 
 	if (next_arg(&argc, &argv, &file, "OBJ") ||
@@ -561,29 +586,69 @@ static int load_common(int argc, char **argv, int all)
 			argc--, argv++;
 			continue;
 		}
-		if (argc < 2)
-			return usage_err("prog");
+		if (argc < 2) {
+			usage_err("prog");
+			goto out;
+		}
 		if (is_prefix(k, "type")) {
-			type = name_lookup(prog_type_name, 64, argv[1]);
-			if (type < 0)
-				return cli_err("unknown program type '%s'", argv[1]);
+			type = name_lookup(MB_ENUM_PROG_TYPE, argv[1]);
+			if (type < 0) {
+				cli_err("unknown program type '%s'", argv[1]);
+				goto out;
+			}
 		} else if (is_prefix(k, "pinmaps")) {
 			pinmaps = argv[1];
-		} else if (is_prefix(k, "map")) {
-			return cli_err("'map idx|name' (reusing a map) is not supported yet");
+		} else if (is_prefix(k, "map") && argc >= 3 && nr < 16) {
+			/* map { idx N | name NAME } MAP: reuse an existing map */
+			reuse[nr].name = NULL;
+			if (is_prefix(argv[1], "idx")) {
+				if (parse_u32(argv[2], &reuse[nr].idx, "map index"))
+					goto out;
+			} else if (is_prefix(argv[1], "name")) {
+				reuse[nr].name = argv[2];
+			} else {
+				usage_err("prog");
+				goto out;
+			}
+			argc -= 3, argv += 3;
+			reuse[nr].fd = parse_fd(KIND_MAP, &argc, &argv);
+			if (reuse[nr].fd < 0)
+				goto out;
+			nr++;
+			continue;
 		} else {
-			return usage_err("prog");
+			usage_err("prog");
+			goto out;
 		}
 		argc -= 2, argv += 2;
 	}
 	struct mb_open_opts oo = { .sz = sizeof(oo), .log_level = opt.debug ? 1 : 0 };
 	obj = mb_object_open(file, &oo);
-	if (!obj)
-		return cli_err("open '%s': %s", file, mb_last_error());
-	int np = mb_object_prog_count(obj);
+	if (!obj) {
+		cli_err("open '%s': %s", file, mb_last_error());
+		goto out;
+	}
+	np = mb_object_prog_count(obj);
 	if (np <= 0) {
 		cli_err("'%s' has no programs", file);
 		goto out;
+	}
+	for (int i = 0; i < nr; i++) {
+		struct mb_map *m = reuse[i].name ? mb_object_map_by_name(obj, reuse[i].name) :
+				   reuse[i].idx < (uint32_t)mb_object_map_count(obj) ?
+				   mb_object_map(obj, reuse[i].idx) : NULL;
+
+		if (!m) {
+			if (reuse[i].name)
+				cli_err("'%s' has no map '%s'", file, reuse[i].name);
+			else
+				cli_err("'%s' has no map with index %u", file, reuse[i].idx);
+			goto out;
+		}
+		if (mb_map_reuse_fd(m, reuse[i].fd)) {
+			cli_err("%s", mb_last_error());
+			goto out;
+		}
 	}
 	for (int i = 0; i < np && type >= 0; i++)
 		mb_prog_set_type(mb_object_prog(obj, i), type, 0);
@@ -660,31 +725,30 @@ static int load_common(int argc, char **argv, int all)
 	ret = 0;
 out:
 	mb_object_close(obj);
+	while (nr--)
+		mb_close(reuse[nr].fd);
 	return ret;
 }
 
 static int do_load(int argc, char **argv) { return load_common(argc, argv, 0); }
 static int do_loadall(int argc, char **argv) { return load_common(argc, argv, 1); }
 
-static int do_help(int argc, char **argv)
-{
-	(void)argc; (void)argv;
-	fprintf(stderr,
-		"Usage: minibpf prog { show | list } [PROG]\n"
-		"       minibpf prog dump xlated PROG [opcodes]\n"
-		"       minibpf prog pin PROG FILE\n"
-		"       minibpf prog { load | loadall } OBJ PATH [type TYPE] [pinmaps DIR] [autoattach]\n"
-		"       minibpf prog run PROG [data_in FILE [data_out FILE [data_size_out L]]]\n"
-		"                            [ctx_in FILE [ctx_out FILE [ctx_size_out M]]] [repeat N]\n"
-		"       minibpf prog attach PROG ATTACH_TYPE MAP\n"
-		"       minibpf prog detach PROG ATTACH_TYPE MAP\n"
-		"       minibpf prog tracelog\n"
-		"       minibpf prog help\n"
-		"  PROG := { id PROG_ID | pinned FILE | tag PROG_TAG | name PROG_NAME }\n"
-		"  ATTACH_TYPE := { sk_msg_verdict | sk_skb_verdict | sk_skb_stream_verdict |\n"
-		"                   sk_skb_stream_parser | flow_dissector }\n");
-	return 0;
-}
+static const char help[] =
+	"Usage: minibpf prog { show | list } [PROG]\n"
+	"       minibpf prog dump xlated PROG [opcodes] [linum]\n"
+	"       minibpf prog pin PROG FILE\n"
+	"       minibpf prog { load | loadall } OBJ PATH [type TYPE] [pinmaps DIR] [autoattach]\n"
+	"                    [map { idx IDX | name NAME } MAP]...\n"
+	"       minibpf prog run PROG [data_in FILE [data_out FILE [data_size_out L]]]\n"
+	"                            [ctx_in FILE [ctx_out FILE [ctx_size_out M]]] [repeat N]\n"
+	"       minibpf prog attach PROG ATTACH_TYPE MAP\n"
+	"       minibpf prog detach PROG ATTACH_TYPE MAP\n"
+	"       minibpf prog tracelog\n"
+	"       minibpf prog help\n"
+	"  PROG := { id PROG_ID | pinned FILE | tag PROG_TAG | name PROG_NAME }\n"
+	"  MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
+	"  ATTACH_TYPE := { sk_msg_verdict | sk_skb_verdict | sk_skb_stream_verdict |\n"
+	"                   sk_skb_stream_parser | flow_dissector }\n";
 
 /* prog attach/detach PROG TYPE MAP: BPF_PROG_ATTACH to a sockmap (or netns
  * for flow_dissector, where MAP is ignored). */
@@ -698,7 +762,7 @@ static int attach_detach(int argc, char **argv, int detach)
 		return -1;
 	if (next_arg(&argc, &argv, &tname, "ATTACH_TYPE"))
 		goto fail;
-	at = name_lookup(attach_type_name, 64, tname);
+	at = name_lookup(MB_ENUM_ATTACH_TYPE, tname);
 	if (at < 0 && !strcmp(tname, "stream_verdict"))
 		at = BPF_SK_SKB_STREAM_VERDICT;
 	if (at < 0 && !strcmp(tname, "stream_parser"))
@@ -732,7 +796,7 @@ static int do_detach(int argc, char **argv) { return attach_detach(argc, argv, 1
 static const struct cmd cmds[] = {
 	{ "show", do_show },
 	{ "list", do_show },
-	{ "help", do_help },
+	{ "help", NULL },
 	{ "dump", do_dump },
 	{ "pin", do_pin },
 	{ "load", do_load },
@@ -746,5 +810,5 @@ static const struct cmd cmds[] = {
 
 int do_prog(int argc, char **argv)
 {
-	return cmd_select(cmds, argc, argv, "prog");
+	return cmd_select(cmds, argc, argv, "prog", help);
 }

@@ -74,6 +74,9 @@ uint32_t mb_map_key_size(const struct mb_map *map);
 uint32_t mb_map_value_size(const struct mb_map *map);
 uint32_t mb_map_max_entries(const struct mb_map *map);
 int mb_map_pin(struct mb_map *map, const char *path);
+/* Before mb_object_load: use the existing map FD (duplicated; the caller
+ * keeps FD) instead of creating this one. Its type and sizes must match. */
+int mb_map_reuse_fd(struct mb_map *map, int fd);
 /* Before load: replace the initial contents of a global data map (.data,
  * .rodata, .bss, ...): how `const volatile` settings reach a program. size
  * must be the section's size. */

@@ -185,6 +185,12 @@ int mb_sys_map_lookup(int map_fd, const void *key, void *value, uint64_t flags)
 	return map_elem(BPF_MAP_LOOKUP_ELEM, map_fd, key, value, flags);
 }
 
+/* Queue/stack pop (key NULL); hash maps since 5.14. */
+int mb_sys_map_lookup_and_delete(int map_fd, const void *key, void *value)
+{
+	return map_elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, map_fd, key, value, 0);
+}
+
 int mb_sys_map_update(int map_fd, const void *key, const void *value, uint64_t flags)
 {
 	return map_elem(BPF_MAP_UPDATE_ELEM, map_fd, key, (void *)value, flags);

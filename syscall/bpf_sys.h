@@ -35,6 +35,7 @@ int mb_sys_map_create(const struct mb_map_create_args *a);
 int mb_sys_map_lookup(int map_fd, const void *key, void *value, uint64_t flags);
 int mb_sys_map_update(int map_fd, const void *key, const void *value, uint64_t flags);
 int mb_sys_map_delete(int map_fd, const void *key);
+int mb_sys_map_lookup_and_delete(int map_fd, const void *key, void *value);
 /* key == NULL asks for the first key. Returns -ENOENT after the last one. */
 int mb_sys_map_get_next_key(int map_fd, const void *key, void *next_key);
 int mb_sys_map_freeze(int map_fd);

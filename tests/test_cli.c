@@ -203,7 +203,7 @@ TEST_F(cli, dump_xlated_matches_bpftool)
 		SKIP(return, "bpftool not installed");
 	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog dump xlated id %u opcodes", self->prog_id));
 	ASSERT_EQ(0, run(b, sizeof(b), NULL, 0,
-			 "bpftool prog dump xlated id %u opcodes | grep -v '^;'", self->prog_id));
+			 "bpftool prog dump xlated id %u opcodes", self->prog_id));
 	ASSERT_STREQ(b, a);
 	ASSERT_NE(NULL, strstr(a, "map[id:"));
 	ASSERT_NE(NULL, strstr(a, "lock *(u64 *)(r0 +0) += r1"));
@@ -365,10 +365,19 @@ TEST_F(cli, loadall_autoattach_and_dump)
 			 self->dir));
 	ASSERT_NE(NULL, strstr(a, "\"formatted\":{\"key\":5,\"value\":9}"));
 	if (have_bpftool()) {
-		/* subprogram calls, bpf_loop callback, map values: same text as bpftool */
+		/* subprogram calls, bpf_loop callback, map values, source lines and
+		 * function prototypes from the BTF: same text as bpftool */
 		ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog dump xlated id %u", pid_prog));
-		ASSERT_EQ(0, run(b, sizeof(b), NULL, 0,
-				 "bpftool prog dump xlated id %u | grep -v '^;\\|^[^ ].*):$\\|^$'", pid_prog));
+		ASSERT_EQ(0, run(b, sizeof(b), NULL, 0, "bpftool prog dump xlated id %u", pid_prog));
+		ASSERT_STREQ(b, a);
+		ASSERT_NE(NULL, strstr(a, "\n; "));
+		ASSERT_NE(NULL, strstr(a, "):\n"));
+		ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog dump xlated id %u linum", pid_prog));
+		ASSERT_EQ(0, run(b, sizeof(b), NULL, 0, "bpftool prog dump xlated id %u linum", pid_prog));
+		ASSERT_STREQ(b, a);
+		ASSERT_NE(NULL, strstr(a, "loader_counts.bpf.c line_num:"));
+		ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j prog dump xlated id %u opcodes", pid_prog));
+		ASSERT_EQ(0, run(b, sizeof(b), NULL, 0, "bpftool -j prog dump xlated id %u opcodes", pid_prog));
 		ASSERT_STREQ(b, a);
 	}
 	/* removing the pins detaches */
