@@ -33,6 +33,7 @@ struct mb_kern {
 	struct poison_rec *poison;   /* of the program being loaded */
 	uint32_t npoison;
 	int kconfig_fd;
+	unsigned char *ext_kind;     /* by extern index (loader/extern.c) */
 };
 
 static struct mb_kern *kern_get(struct mb_object *obj)
@@ -63,6 +64,7 @@ void mb_kern_free(struct mb_object *obj)
 		close(k->kconfig_fd);
 	}
 	free(k->poison);
+	free(k->ext_kind);
 	free(k);
 	obj->kern = NULL;
 }
@@ -76,6 +78,15 @@ int mb_kern_kconfig_fd(struct mb_object *obj, int fd)
 	if (fd >= 0)
 		k->kconfig_fd = fd;
 	return k->kconfig_fd;
+}
+
+unsigned char *mb_kern_ext_kinds(struct mb_object *obj)
+{
+	struct mb_kern *k = kern_get(obj);
+
+	if (k && !k->ext_kind)
+		k->ext_kind = calloc(obj->elf->nexterns + 1, 1);
+	return k ? k->ext_kind : NULL;
 }
 
 static int read_all(int fd, void *buf, size_t len)

@@ -198,21 +198,19 @@ static int kcfg_set(const struct kcfg *k, const char *v, size_t vlen, uint8_t *d
 	return 0;
 }
 
-/* Lay out every .kconfig extern, fill the values, create the frozen map.
- * Returns the map fd and the offset of extern `name` in *off. */
-static int kconfig_map(struct mb_object *obj, const char *name, uint32_t *off)
+/* Every .kconfig extern with its place in the map, libbpf's order. */
+static int kcfg_layout(struct mb_object *obj, struct kcfg **out, uint32_t *cnt, uint32_t *total)
 {
 	const struct mb_btf *btf = obj->elf->btf;
 	int ds = btf ? mb_btf_find(btf, ".kconfig", MB_BTF_KIND_DATASEC) : -ENOENT;
 	const struct mb_btf_type *t = ds > 0 ? mb_btf_type_by_id(btf, (uint32_t)ds) : NULL;
 	struct kcfg *ks;
-	uint32_t n, i, size = 0;
-	uint8_t *val = NULL;
-	char *cfg = NULL;
-	int fd = -1, r = 0;
+	uint32_t n, i, x, size = 0;
 
+	*out = NULL;
+	*cnt = *total = 0;
 	if (!t)
-		return mb_err(EINVAL, "extern '%s': .kconfig needs the object's BTF", name);
+		return 0;
 	n = mb_btf_vlen(t);
 	ks = calloc(n + 1, sizeof(*ks));
 	if (!ks)
@@ -220,13 +218,12 @@ static int kconfig_map(struct mb_object *obj, const char *name, uint32_t *off)
 	for (i = 0; i < n; i++) {
 		const struct mb_btf_var_secinfo *v = (const struct mb_btf_var_secinfo *)mb_btf_extra(t) + i;
 		const struct mb_btf_type *var = mb_btf_type_by_id(btf, v->type);
-		uint32_t x;
 
 		ks[i].name = var ? mb_btf_str(btf, var->name_off) : "";
 		if (kcfg_type(btf, v->type, &ks[i])) {
-			r = mb_err(EINVAL, "extern '%s' (.kconfig): unsupported type (bool, tristate, char, integers, char arrays)",
-				   ks[i].name);
-			goto out;
+			free(ks);
+			return mb_err(EINVAL, "extern '%s' (.kconfig): unsupported type (bool, tristate, char, integers, char arrays)",
+				      ks[i].name);
 		}
 		for (x = 0; x < obj->elf->nexterns; x++)
 			if (!strcmp(obj->elf->externs[x].name, ks[i].name))
@@ -237,12 +234,28 @@ static int kconfig_map(struct mb_object *obj, const char *name, uint32_t *off)
 		size = (size + ks[i].align - 1) / ks[i].align * ks[i].align;
 		ks[i].off = size;
 		size += ks[i].size;
-		if (!strcmp(ks[i].name, name))
-			*off = ks[i].off;
 	}
+	*out = ks;
+	*cnt = n;
+	*total = size;
+	return 0;
+}
+
+/* Fill the values, create the frozen map (once per load); its fd. */
+static int kconfig_map(struct mb_object *obj)
+{
+	struct kcfg *ks;
+	uint32_t n, i, size;
+	uint8_t *val = NULL;
+	char *cfg = NULL;
+	int fd, r;
+
 	fd = mb_kern_kconfig_fd(obj, -1);
 	if (fd >= 0)
-		goto out;
+		return fd;
+	r = kcfg_layout(obj, &ks, &n, &size);
+	if (r)
+		return r;
 	val = calloc(1, size + 8);
 	if (!val) {
 		r = mb_err(ENOMEM, "out of memory");
@@ -270,7 +283,7 @@ static int kconfig_map(struct mb_object *obj, const char *name, uint32_t *off)
 					continue;
 				r = mb_err(ESRCH, "extern '%s' (.kconfig): %s; declare it __weak to read 0 instead",
 					   k->name, cfg ? "not set in the kernel config" :
-					   "no readable kernel config (/boot/config-$(uname -r))");
+					   "no readable kernel config (/boot/config-$(uname -r), /proc/config.gz)");
 				goto out;
 			}
 		} else {
@@ -323,6 +336,152 @@ out:
 	return r ? r : fd;
 }
 
+static uint32_t kcfg_offset(struct mb_object *obj, const char *name)
+{
+	struct kcfg *ks;
+	uint32_t n, i, size, off = 0;
+
+	if (kcfg_layout(obj, &ks, &n, &size))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strcmp(ks[i].name, name))
+			off = ks[i].off;
+	free(ks);
+	return off;
+}
+
+static int kcfg_var_off(void *ctx, const char *name, uint32_t *off)
+{
+	*off = kcfg_offset(ctx, name);
+	return 0;
+}
+
+enum { X_ADDR, X_KFUNC, X_KCFG, X_TYPED };
+
+/* libbpf's sanitizing of extern sections: the kernel takes no extern
+ * linkage. .kconfig vars become allocated at their map offsets; .ksyms
+ * entries become 4-byte int vars (a FUNC is swapped for a dummy var). */
+static int sanitize(struct mb_object *obj)
+{
+	struct mb_btf *btf = obj->elf->btf;
+	int ks = mb_btf_find(btf, ".ksyms", MB_BTF_KIND_DATASEC);
+	int kc = mb_btf_find(btf, ".kconfig", MB_BTF_KIND_DATASEC);
+	int int_id = -1, dummy = -1, name;
+	uint32_t i, n, id, total;
+	struct kcfg *l;
+	char err[256];
+
+	if (kc > 0) {
+		const struct mb_btf_type *t = mb_btf_type_by_id(btf, (uint32_t)kc);
+		const struct mb_btf_var_secinfo *v = mb_btf_extra(t);
+
+		for (i = 0; i < mb_btf_vlen(t); i++) {
+			struct mb_btf_type *var = mb_btf_type_by_id(btf, v[i].type);
+
+			if (var && mb_btf_kind(var) == MB_BTF_KIND_VAR)
+				((struct mb_btf_var *)mb_btf_extra(var))->linkage = 1;
+		}
+		if (kcfg_layout(obj, &l, &n, &total))
+			return -EINVAL;
+		free(l);
+		if (mb_btf_fixup_datasec(btf, ".kconfig", total, kcfg_var_off, obj, err, sizeof(err)))
+			return -EINVAL;
+	}
+	if (ks <= 0)
+		return 0;
+	for (id = 1; id < mb_btf_type_cnt(btf) && int_id < 0; id++) {
+		const struct mb_btf_type *t = mb_btf_type_by_id(btf, id);
+
+		if (mb_btf_kind(t) == MB_BTF_KIND_INT && t->size_or_type == 4)
+			int_id = (int)id;
+	}
+	if (int_id < 0) {
+		uint32_t rec[4] = { 0, MB_BTF_KIND_INT << 24, 4, 32 };
+
+		if ((name = mb_btf_add_str(btf, "int")) < 0)
+			return name;
+		rec[0] = (uint32_t)name;
+		int_id = mb_btf_add_type(btf, rec, sizeof(rec), err, sizeof(err));
+		if (int_id < 0)
+			return int_id;
+	}
+	{
+		uint32_t rec[4] = { 0, MB_BTF_KIND_VAR << 24, (uint32_t)int_id, 1 };
+
+		if ((name = mb_btf_add_str(btf, "dummy_ksym")) < 0)
+			return name;
+		rec[0] = (uint32_t)name;
+		dummy = mb_btf_add_type(btf, rec, sizeof(rec), err, sizeof(err));
+		if (dummy < 0)
+			return dummy;
+	}
+	{
+		struct mb_btf_type *sec = mb_btf_type_by_id(btf, (uint32_t)ks);
+		struct mb_btf_var_secinfo *v = mb_btf_extra(sec);
+
+		n = mb_btf_vlen(sec);
+		for (i = 0; i < n; i++) {
+			struct mb_btf_type *e = mb_btf_type_by_id(btf, v[i].type);
+
+			if (e && mb_btf_kind(e) == MB_BTF_KIND_FUNC) {
+				struct mb_btf_type *proto = mb_btf_type_by_id(btf, e->size_or_type);
+				uint32_t j;
+
+				for (j = 0; proto && mb_btf_kind(proto) == MB_BTF_KIND_FUNC_PROTO &&
+					    j < mb_btf_vlen(proto); j++) {
+					struct mb_btf_param *pa = (struct mb_btf_param *)mb_btf_extra(proto) + j;
+
+					if (pa->type && !pa->name_off)
+						pa->name_off = (uint32_t)name;
+				}
+				e->info = (e->info & ~0xffffu) | 1;   /* BTF_FUNC_GLOBAL */
+				v[i].type = (uint32_t)dummy;
+			} else if (e && mb_btf_kind(e) == MB_BTF_KIND_VAR) {
+				((struct mb_btf_var *)mb_btf_extra(e))->linkage = 1;
+				e->size_or_type = (uint32_t)int_id;
+			}
+			v[i].offset = i * 4;
+			v[i].size = 4;
+		}
+		sec->size_or_type = n * 4;
+	}
+	return 0;
+}
+
+int mb_extern_prepare(struct mb_object *obj)
+{
+	const struct mb_btf *btf = obj->elf->btf;
+	unsigned char *kind;
+	uint32_t i;
+
+	if (!obj->elf->nexterns)
+		return 0;
+	kind = mb_kern_ext_kinds(obj);
+	if (!kind)
+		return mb_err(ENOMEM, "out of memory");
+	for (i = 0; i < obj->elf->nexterns; i++) {
+		const struct mb_elf_extern *x = &obj->elf->externs[i];
+		int id;
+
+		if (x->is_func) {
+			kind[i] = X_KFUNC;
+		} else if (btf && datasec_entry(btf, ".kconfig", x->name) > 0) {
+			kind[i] = X_KCFG;
+		} else if (btf && (id = datasec_entry(btf, ".ksyms", x->name)) > 0) {
+			const struct mb_btf_type *v = mb_btf_type_by_id(btf, (uint32_t)id);
+
+			kind[i] = v && mb_btf_kind(v) == MB_BTF_KIND_VAR &&
+				  mb_btf_resolve(btf, v->size_or_type) > 0 ? X_TYPED : X_ADDR;
+		} else {
+			kind[i] = X_ADDR;
+		}
+	}
+	if (btf && sanitize(obj))
+		fprintf(stderr, "minibpf: warning: %s: could not rewrite the extern sections of the object's BTF\n",
+			obj->name);
+	return 0;
+}
+
 static uint64_t kallsyms_addr(const char *name)
 {
 	FILE *f = fopen("/proc/kallsyms", "re");
@@ -344,14 +503,17 @@ int mb_extern_patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_l
 {
 	const struct mb_elf_extern *x;
 	struct bpf_insn *insn = &l->insns[pt->insn];
-	const struct mb_btf *btf = obj->elf->btf;
+	unsigned char *kinds = mb_kern_ext_kinds(obj);
 	struct mb_kbtf *kb;
 	int id, fd;
 
-	if (pt->index >= obj->elf->nexterns)
+	if (pt->index >= obj->elf->nexterns || !kinds)
 		return mb_err(EINVAL, "prog '%s': insn %u: bad extern", p->def->name, pt->insn);
 	x = &obj->elf->externs[pt->index];
-	if (x->is_func && insn->code == (BPF_JMP | BPF_CALL)) {
+	if (kinds[pt->index] == X_KFUNC) {
+		if (insn->code != (BPF_JMP | BPF_CALL))
+			return mb_err(EINVAL, "prog '%s': insn %u: kfunc '%s' used other than by a call",
+				      p->def->name, pt->insn, x->name);
 		kb = mb_kern_btf(obj);
 		id = kb ? mb_kbtf_find(kb, x->name, MB_BTF_KIND_FUNC) : -ENOENT;
 		if (id < 0) {
@@ -364,40 +526,33 @@ int mb_extern_patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_l
 		}
 		insn->src_reg = BPF_PSEUDO_KFUNC_CALL;
 		insn->imm = id;
-		insn->off = 0;
+		insn->off = 0;   /* vmlinux, not a module (fd_array slot) */
 		return 0;
 	}
 	if (insn->code != (BPF_LD | BPF_IMM | BPF_DW) || pt->insn + 1 >= l->insn_cnt)
 		return mb_err(EINVAL, "prog '%s': insn %u: extern '%s' used by an unexpected instruction",
 			      p->def->name, pt->insn, x->name);
-	if (btf && datasec_entry(btf, ".kconfig", x->name) > 0) {
-		uint32_t off = 0;
-
-		fd = kconfig_map(obj, x->name, &off);
+	if (kinds[pt->index] == X_KCFG) {
+		fd = kconfig_map(obj);
 		if (fd < 0)
 			return fd;
 		insn[0].src_reg = BPF_PSEUDO_MAP_VALUE;
 		insn[0].imm = fd;
-		insn[1].imm = (int32_t)off;
+		insn[1].imm = (int32_t)kcfg_offset(obj, x->name);
 		return 0;
 	}
-	id = btf ? datasec_entry(btf, ".ksyms", x->name) : -ENOENT;
-	if (id > 0) {
-		const struct mb_btf_type *v = mb_btf_type_by_id(btf, (uint32_t)id);
-
-		if (v && mb_btf_kind(v) == MB_BTF_KIND_VAR && mb_btf_resolve(btf, v->size_or_type) > 0) {
-			kb = mb_kern_btf(obj);
-			id = kb ? mb_kbtf_find(kb, x->name, MB_BTF_KIND_VAR) : -ENOENT;
-			if (id > 0) {
-				insn[0].src_reg = BPF_PSEUDO_BTF_ID;
-				insn[0].imm = id;
-				insn[1].imm = 0;   /* vmlinux, not a module */
-				return 0;
-			}
-			if (!x->weak)
-				return mb_err(ESRCH, "prog '%s': insn %u: typed ksym '%s' is not a variable in the kernel's BTF",
-					      p->def->name, pt->insn, x->name);
+	if (kinds[pt->index] == X_TYPED) {
+		kb = mb_kern_btf(obj);
+		id = kb ? mb_kbtf_find(kb, x->name, MB_BTF_KIND_VAR) : -ENOENT;
+		if (id > 0) {
+			insn[0].src_reg = BPF_PSEUDO_BTF_ID;
+			insn[0].imm = id;
+			insn[1].imm = 0;   /* vmlinux, not a module */
+			return 0;
 		}
+		if (!x->weak)
+			return mb_err(ESRCH, "prog '%s': insn %u: typed ksym '%s' is not a variable in the kernel's BTF",
+				      p->def->name, pt->insn, x->name);
 	}
 	{
 		uint64_t a = kallsyms_addr(x->name);

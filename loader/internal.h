@@ -64,6 +64,10 @@ int mb_core_relocate(struct mb_object *obj, struct mb_program *p, struct mb_elf_
 /* A message naming the relocation behind a poisoned insn the verifier hit. */
 const char *mb_core_explain(struct mb_object *obj, const char *log, char *out, size_t len);
 int mb_prog_attach_btf_id(struct mb_object *obj, struct mb_program *p, uint32_t *btf_id);
+unsigned char *mb_kern_ext_kinds(struct mb_object *obj);
+/* Classify the externs and make the object's BTF loadable (extern VAR/FUNC
+ * linkage in .kconfig/.ksyms), before BPF_BTF_LOAD. */
+int mb_extern_prepare(struct mb_object *obj);
 int mb_extern_patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_linked *l,
 		    const struct mb_elf_patch *pt);
 

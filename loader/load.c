@@ -20,6 +20,9 @@ int mb_load_btf(struct mb_object *obj)
 	char *log = NULL;
 	int fd;
 
+	fd = mb_extern_prepare(obj);
+	if (fd)
+		return fd;
 	if (!obj->elf->btf)
 		return 0;
 	raw = mb_btf_raw(obj->elf->btf, &size);
