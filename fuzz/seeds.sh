@@ -1,7 +1,7 @@
 #!/bin/sh
 # Seed corpora for the fuzz targets: the fixture objects built from progs/
 # and the BPF objects a Debian system ships. For btf and btf_ext the sections
-# are cut out with llvm-objcopy.  Usage: fuzz/seeds.sh BUILD_DIR OUT_DIR
+# are cut out with llvm-objcopy (core takes the btf_ext format).  Usage: fuzz/seeds.sh BUILD_DIR OUT_DIR
 set -e
 B=$1 OUT=$2
 mkdir -p "$OUT/elf" "$OUT/open" "$OUT/btf" "$OUT/btf_ext" "$OUT/core"
@@ -23,5 +23,5 @@ for o in "$B"/progs/*.bpf.o /usr/lib/*/bpf/*.o; do
 	printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((len & 255)) $((len >> 8 & 255)) \
 		$((len >> 16 & 255)) $((len >> 24 & 255)))" > "$OUT/btf_ext/$n"
 	cat "$tmp/btf" "$tmp/ext" >> "$OUT/btf_ext/$n"
-	cat "$tmp/btf" > "$OUT/core/$n"
+	cp "$OUT/btf_ext/$n" "$OUT/core/$n"      # same input format
 done
