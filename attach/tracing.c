@@ -67,8 +67,8 @@ int mb_attach_tracepoint(int prog_fd, const char *category, const char *name,
 		 name ? name : "?");
 	id = mb_tracepoint_id(category, name);
 	if (id == -ENOENT)
-		return mb_err(ENOENT, "%s: no such tracepoint (see %s/events)", what,
-			      mb_tracefs_path() ? mb_tracefs_path() : "tracefs");
+		return mb_err(ENOENT, "%s: no such tracepoint (see %s/events/%s/)", what,
+			      mb_tracefs_path() ? mb_tracefs_path() : "tracefs", category ? category : "");
 	if (id < 0)
 		return mb_err(-id, "%s: reading its id from tracefs: %s", what, strerror(-id));
 	memset(&attr, 0, sizeof(attr));

@@ -53,6 +53,11 @@ int mb_maps_create(struct mb_object *obj);
 int mb_maps_init_slots(struct mb_object *obj);
 void mb_maps_close(struct mb_object *obj, int unpin);
 
+/* Appended to EPERM messages: what an unprivileged user lacks (5.8+ split
+ * CAP_SYS_ADMIN into these). */
+#define MB_CAP_HINT "needs root, or CAP_BPF plus CAP_PERFMON for tracing or CAP_NET_ADMIN " \
+	"for networking programs"
+
 /* loader/core.c, loader/extern.c: kernel BTF (mmap'd once per load), CO-RE,
  * attach BTF ids, externs. mb_kern_free() at the end of every load. */
 struct mb_kern;

@@ -46,6 +46,12 @@ struct mb_link *mb_prog_attach_opts(struct mb_program *p, const struct mb_attach
 	if (n < 0) {
 		free(l);
 		mb_err_prefix("prog '%s' (section '%s'): ", p->def->name, p->def->sec_name);
+		if (n == -EPERM) {
+			char m[512];
+
+			snprintf(m, sizeof(m), "%s", mb_last_error());
+			mb_err(EPERM, "%s (%s)", m, MB_CAP_HINT);
+		}
 		errno = -n;
 		return NULL;
 	}

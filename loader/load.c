@@ -229,8 +229,9 @@ int mb_load_prog(struct mb_object *obj, struct mb_program *p)
 	if (fd < 0) {
 		const char *why = mb_core_explain(obj, p->log, err, sizeof(err));
 
-		r = mb_err(-fd, "prog '%s' (section '%s'): BPF_PROG_LOAD failed: %s%s%s%s%s", p->def->name,
-			   p->def->sec_name, strerror(-fd), why ? "\n" : "", why ? why : "",
+		r = mb_err(-fd, "prog '%s' (section '%s'): BPF_PROG_LOAD failed: %s%s%s%s%s%s",
+			   p->def->name, p->def->sec_name, strerror(-fd),
+			   fd == -EPERM ? " (" MB_CAP_HINT ")" : "", why ? "\n" : "", why ? why : "",
 			   p->log && *p->log ? "\nverifier log (end):\n" : "", log_tail(p->log));
 		goto out;
 	}

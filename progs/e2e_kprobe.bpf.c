@@ -1,5 +1,6 @@
-// End-to-end fixture: kprobes load everywhere but attach only on kernels
-// with CONFIG_KPROBES.
+// End-to-end fixture: programs that load but whose attachment fails here:
+// kprobes (only on kernels with CONFIG_KPROBES) and a tracepoint that no
+// kernel has, for the error messages.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -29,6 +30,13 @@ SEC("kretprobe/do_sys_openat2")
 int kretp_open(void *ctx)
 {
 	hit(1);
+	return 0;
+}
+
+SEC("tracepoint/mb_nosuch/mb_event")
+int tp_missing(void *ctx)
+{
+	hit(0);
 	return 0;
 }
 

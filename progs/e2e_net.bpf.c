@@ -25,7 +25,7 @@ struct {
 	__type(value, __u64);
 } reuse_socks SEC(".maps");
 
-const volatile __u16 drop_port = 0;     /* host order, set before load */
+const volatile __u16 drop_port = 0;     /* host order, set before load; 0: any */
 
 static __always_inline void hit(__u32 k)
 {
@@ -35,7 +35,8 @@ static __always_inline void hit(__u32 k)
 		__sync_fetch_and_add(v, 1);
 }
 
-/* 1 if [data, end) is an Ethernet IPv4 UDP datagram to drop_port. */
+/* 1 if [data, end) is an Ethernet IPv4 UDP datagram to drop_port (to any
+ * port when drop_port is 0, as the CLI loads it). */
 static __always_inline int ours(void *data, void *end)
 {
 	struct ethhdr *eth = data;
@@ -46,7 +47,7 @@ static __always_inline int ours(void *data, void *end)
 		return 0;
 	if (eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl != 5 || ip->protocol != IPPROTO_UDP)
 		return 0;
-	return udp->dest == bpf_htons(drop_port);
+	return !drop_port || udp->dest == bpf_htons(drop_port);
 }
 
 SEC("xdp")

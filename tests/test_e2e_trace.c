@@ -2,6 +2,7 @@
 // loaded and attached through the public API (include/minibpf.h) only. Each
 // test checks what the program wrote while attached, and that it stops after.
 #include <sys/stat.h>
+#include <linux/capability.h>
 #include <sys/syscall.h>
 
 #include "kselftest_harness.h"
@@ -223,6 +224,34 @@ TEST_F(tr, kprobe_needs_kprobes)
 	close(open("/", O_RDONLY | O_CLOEXEC));
 	EXPECT_LE(1, e2e_count(self->obj, "kp_hits", 0));
 	EXPECT_LE(1, e2e_count(self->obj, "kp_hits", 1));
+}
+
+TEST_F(tr, unknown_tracepoint_says_where_to_look)
+{
+	ASSERT_EQ(0, open_load(self, E2E_OBJ("e2e_kprobe"), "tp_missing")) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(NULL, attach(self, "tp_missing"));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_NE(NULL, strstr(mb_last_error(), "no such tracepoint")) TH_LOG("%s", mb_last_error());
+	EXPECT_NE(NULL, strstr(mb_last_error(), "/events/mb_nosuch/")) TH_LOG("%s", mb_last_error());
+	EXPECT_NE(NULL, strstr(mb_last_error(), "tp_missing")) TH_LOG("%s", mb_last_error());
+}
+
+/* Without CAP_PERFMON (and CAP_SYS_ADMIN) a tracing program cannot load:
+ * the error names what is missing. The harness runs each test in its own
+ * process, so dropping capabilities here affects nothing else. */
+TEST_F(tr, eperm_names_capability)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	ASSERT_EQ(0, syscall(SYS_capget, &h, d));
+	d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+	d[38 / 32].effective &= ~(1u << (38 % 32));     /* CAP_PERFMON (5.8) */
+	ASSERT_EQ(0, syscall(SYS_capset, &h, d));
+	self->obj = e2e_open(E2E_OBJ("e2e_trace"), "tp_getppid");
+	ASSERT_NE(NULL, self->obj);
+	EXPECT_EQ(-EPERM, mb_object_load(self->obj));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "CAP_PERFMON")) TH_LOG("%s", mb_last_error());
 }
 
 TEST_HARNESS_MAIN
