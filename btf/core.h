@@ -11,7 +11,7 @@
 /* ---- a BTF blob used in place (kernel BTF, mmap'd) ----------------------
  * Nothing is copied: data must stay mapped until mb_kbtf_free(). Opening
  * checks the header only; the first by-id or by-name access makes one pass
- * over the type records to note their offsets (4 bytes per type), checking
+ * over the type records noting every 64th offset (8 KB for vmlinux), checking
  * each record's extent. Ids inside records are checked when followed
  * (mb_kbtf_type() returns NULL for a bad id), strings when read. Host byte
  * order only (the running kernel's). */

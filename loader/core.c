@@ -209,9 +209,11 @@ int mb_core_relocate(struct mb_object *obj, struct mb_program *p, struct mb_elf_
 				const void *raw;
 				uint32_t sz;
 
-				if (!mb_kern_btf(obj))
+				if (!mb_kern_btf(obj)) {
+					snprintf(err, sizeof(err), "%s", mb_last_error());
 					return mb_err(errno ? errno : EINVAL, "prog '%s': CO-RE relocations need the kernel's BTF: %s",
-						      p->def->name, mb_last_error());
+						      p->def->name, err);
+				}
 				raw = mb_btf_raw(obj->elf->btf, &sz);
 				k->local = mb_kbtf_open(raw, sz, err, sizeof(err));
 				if (k->local)
@@ -293,8 +295,10 @@ int mb_prog_attach_btf_id(struct mb_object *obj, struct mb_program *p, uint32_t 
 	}
 	snprintf(name, sizeof(name), "%s%s", pfx, t);
 	kb = mb_kern_btf(obj);
-	if (!kb)
-		return mb_err(errno ? errno : EINVAL, "prog '%s': %s", p->def->name, mb_last_error());
+	if (!kb) {
+		snprintf(name, sizeof(name), "%s", mb_last_error());
+		return mb_err(errno ? errno : EINVAL, "prog '%s': %s", p->def->name, name);
+	}
 	id = mb_kbtf_find(kb, name, kind);
 	if (id < 0)
 		return mb_err(ESRCH, "prog '%s': section '%s': the kernel's BTF has no %s '%s'",

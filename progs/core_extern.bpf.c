@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Extern fixture for tests/test_core.c: .kconfig values, an untyped ksym
- * (kallsyms address), kfunc calls, a typed per-CPU ksym (BTF id). */
+ * (kallsyms address) and kfunc calls. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -10,7 +10,6 @@ extern int CONFIG_HZ __kconfig __weak;
 extern _Bool CONFIG_BPF_SYSCALL __kconfig __weak;
 extern char CONFIG_MB_NOT_A_CONFIG __kconfig __weak;
 extern const void schedule __ksym;
-extern const struct rq runqueues __ksym;
 extern void bpf_rcu_read_lock(void) __ksym;
 extern void bpf_rcu_read_unlock(void) __ksym;
 
@@ -20,8 +19,7 @@ struct {
 	unsigned int kver;
 	int hz;
 	int bpf_syscall, missing;
-	unsigned long long prog_active;
-	int rq_cpu;
+	unsigned long long sched_addr;
 	unsigned int runs;
 } ext;
 
@@ -36,22 +34,8 @@ int BPF_PROG(core_extern, struct pt_regs *regs, long id)
 	ext.hz = CONFIG_HZ;
 	ext.bpf_syscall = CONFIG_BPF_SYSCALL;
 	ext.missing = CONFIG_MB_NOT_A_CONFIG;
-	ext.prog_active = (unsigned long long)&schedule;
+	ext.sched_addr = (unsigned long long)&schedule;
 	bpf_rcu_read_unlock();
-	return 0;
-}
-
-/* Typed ksym: the kernel looks the address up in kallsyms, which holds
- * per-CPU variables only with CONFIG_KALLSYMS_ALL. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(core_ksym, struct pt_regs *regs, long id)
-{
-	struct rq *rq;
-
-	if ((bpf_get_current_pid_tgid() >> 32) != target_tgid)
-		return 0;
-	rq = bpf_this_cpu_ptr(&runqueues);
-	ext.rq_cpu = rq->cpu == bpf_get_smp_processor_id();
 	return 0;
 }
 
