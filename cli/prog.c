@@ -1,5 +1,6 @@
 /* minibpf prog: show, pin, dump xlated, run, tracelog, load, loadall, attach. */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include "cli/cli.h"
 #include "minibpf.h"
 #include "btf/btf.h"
+#include "attach/attach.h"
 
 /* info with map_ids filled (malloc'd into *ids, caller frees). */
 static int prog_info(int fd, struct bpf_prog_info *info, uint32_t **ids)
@@ -543,26 +545,25 @@ out:
 	return ret;
 }
 
+static volatile int tracelog_stop;
+
+static void tracelog_sig(int sig)
+{
+	(void)sig;
+	tracelog_stop = 1;
+}
+
+/* Until SIGINT/SIGTERM, then exit 0. read(2), not stdio: each line must
+ * appear as the kernel prints it, not once 4 KB have piled up. */
 static int do_tracelog(int argc, char **argv)
 {
-	const char *tfs = mb_tracefs_path();
-	char path[512], buf[4096];
-	size_t n;
-	FILE *f;
-
 	(void)argv;
 	if (argc)
 		return usage_err("prog");
-	if (!tfs)
-		return cli_err("tracefs not found and could not be mounted: %s", strerror(errno));
-	snprintf(path, sizeof(path), "%s/trace_pipe", tfs);
-	f = fopen(path, "re");
-	if (!f)
-		return cli_err("open %s: %s", path, strerror(errno));
-	setvbuf(stdout, NULL, _IONBF, 0);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 || (!feof(f) && errno == EINTR))
-		fwrite(buf, 1, n, stdout);
-	fclose(f);
+	signal(SIGINT, tracelog_sig);
+	signal(SIGTERM, tracelog_sig);
+	if (mb_tracelog_stream(stdout, &tracelog_stop))
+		return cli_err("%s", mb_last_error());
 	return 0;
 }
 
@@ -572,7 +573,7 @@ static int load_common(int argc, char **argv, int all)
 	const char *file, *path, *pinmaps = NULL;
 	struct mb_object *obj = NULL;
 	struct { const char *name; uint32_t idx; int fd; } reuse[16];
-	int type = -1, autoattach = 0, ret = -1, err, nr = 0, np;
+	int type = -1, autoattach = 0, ret = -1, err, nr = 0, np, pinned = 0, made_dir = 0;
 	char p[4096];
 
 	if (next_arg(&argc, &argv, &file, "OBJ") ||
@@ -663,9 +664,13 @@ static int load_common(int argc, char **argv, int all)
 		cli_err("load '%s': %s", file, mb_last_error());
 		goto out;
 	}
-	if (all && mkdir(path, 0700) && errno != EEXIST) {
-		cli_err("mkdir '%s': %s", path, strerror(errno));
-		goto out;
+	if (all && mkdir(path, 0700)) {
+		if (errno != EEXIST) {
+			cli_err("mkdir '%s': %s", path, strerror(errno));
+			goto out;
+		}
+	} else if (all) {
+		made_dir = 1;
 	}
 	for (int i = 0; i < (all ? np : 1); i++) {
 		struct mb_program *pr = mb_object_prog(obj, i);
@@ -677,7 +682,14 @@ static int load_common(int argc, char **argv, int all)
 		if (autoattach) {
 			struct mb_link *l = mb_prog_attach(pr);
 
-			if (l) {
+			if (l && mb_link_count(l) > 1) {
+				/* perf_event: one link per CPU, no single path to pin them at */
+				fprintf(stderr, "Note: prog '%s': %d attachments (one per CPU) cannot "
+					"be pinned at one path; pinning the program instead\n",
+					mb_prog_name(pr), mb_link_count(l));
+				mb_link_destroy(l);
+				err = mb_prog_pin(pr, p);
+			} else if (l) {
 				err = mb_link_pin(l, p);
 				mb_link_destroy(l);
 			} else if (errno == EOPNOTSUPP || errno == EINVAL) {
@@ -695,6 +707,7 @@ static int load_common(int argc, char **argv, int all)
 			cli_err("pin '%s' at '%s': %s", mb_prog_name(pr), p, mb_last_error());
 			goto out;
 		}
+		pinned++;
 	}
 	if (pinmaps) {
 		if (mkdir(pinmaps, 0700) && errno != EEXIST) {
@@ -724,6 +737,14 @@ static int load_common(int argc, char **argv, int all)
 	}
 	ret = 0;
 out:
+	/* a failed load leaves nothing: unpin what this command pinned */
+	for (int i = 0; ret && i < pinned; i++) {
+		if (all)
+			snprintf(p, sizeof(p), "%s/%s", path, mb_prog_name(mb_object_prog(obj, i)));
+		unlink(all ? p : path);
+	}
+	if (ret && made_dir)
+		rmdir(path);
 	mb_object_close(obj);
 	while (nr--)
 		mb_close(reuse[nr].fd);
