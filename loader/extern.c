@@ -18,6 +18,7 @@
 #include "syscall/errmsg.h"
 
 #define POISON_KFUNC 2002000000   /* libbpf's POISON_CALL_KFUNC_BASE */
+#define MAX_KCONFIG  (1u << 20)   /* bytes of .kconfig values: far above any real object */
 
 enum kcfg_kind { K_BOOL, K_TRI, K_CHAR, K_INT, K_STR };
 
@@ -69,7 +70,8 @@ static int kcfg_type(const struct mb_btf *btf, uint32_t var, struct kcfg *k)
 		return k->size && k->size <= 8 && !(k->size & (k->size - 1)) ? 0 : -EINVAL;
 	case MB_BTF_KIND_ENUM:
 		k->kind = strcmp(mb_btf_str(btf, t->name_off), "libbpf_tristate") ? K_INT : K_TRI;
-		return 0;
+		/* the size is the alignment too: 0 would divide by zero */
+		return k->size && k->size <= 8 && !(k->size & (k->size - 1)) ? 0 : -EINVAL;
 	case MB_BTF_KIND_ARRAY: {
 		const struct mb_btf_array *a = mb_btf_extra(t);
 		int e = mb_btf_resolve(btf, a->type);
@@ -221,9 +223,11 @@ static int kcfg_layout(struct mb_object *obj, struct kcfg **out, uint32_t *cnt, 
 
 		ks[i].name = var ? mb_btf_str(btf, var->name_off) : "";
 		if (kcfg_type(btf, v->type, &ks[i])) {
+			const char *name = ks[i].name;     /* in the BTF: outlives ks */
+
 			free(ks);
 			return mb_err(EINVAL, "extern '%s' (.kconfig): unsupported type (bool, tristate, char, integers, char arrays)",
-				      ks[i].name);
+				      name);
 		}
 		for (x = 0; x < obj->elf->nexterns; x++)
 			if (!strcmp(obj->elf->externs[x].name, ks[i].name))
@@ -232,6 +236,14 @@ static int kcfg_layout(struct mb_object *obj, struct kcfg **out, uint32_t *cnt, 
 	qsort(ks, n, sizeof(*ks), kcfg_cmp);
 	for (i = 0; i < n; i++) {
 		size = (size + ks[i].align - 1) / ks[i].align * ks[i].align;
+		/* char arrays come from the file: their sum must not wrap */
+		if (ks[i].size > MAX_KCONFIG || size > MAX_KCONFIG - ks[i].size) {
+			const char *name = ks[i].name;
+
+			free(ks);
+			return mb_err(E2BIG, "extern '%s' (.kconfig): the .kconfig values exceed %u bytes",
+				      name, MAX_KCONFIG);
+		}
 		ks[i].off = size;
 		size += ks[i].size;
 	}

@@ -825,6 +825,78 @@ TEST(dump_of_zero_sized_elements_is_bounded)
 	fclose(null);
 }
 
+/* .kconfig externs laid out from hostile BTF (load path): an enum of size 0
+ * (its alignment divided by zero) and char arrays whose sizes add up past
+ * 2^32 (the value buffer wrapped small, then was written past its end). */
+static void kconfig_object(struct xobj *o, struct btf_blob *b, const uint32_t *t, size_t nw,
+			   const char *s, size_t slen, int nsyms)
+{
+	static uint8_t rel[16];
+	int r;
+
+	make_btf(b, t, nw, s, slen);
+	base(o);
+	/* the program loads CONFIG_HZ's address: the load must lay them out */
+	o->sec[1].data = map_insns;
+	o->sec[1].len = sizeof(map_insns);
+	o->sym[0].size = sizeof(map_insns);
+	r = add_sec(o, ".relsocket", SHT_REL, 0, rel, sizeof(rel));
+	o->sec[r].link = LINK_SYMTAB;
+	o->sec[r].info = 1;
+	o->sec[r].entsize = 16;
+	w64(rel + 8, (uint64_t)3 << 32 | 1);    /* symbol 3 (CONFIG_HZ), R_BPF_64_64 */
+	add_sec(o, ".BTF", SHT_PROGBITS, 0, b->b, b->len);
+	add_sym(o, "CONFIG_HZ", GLOBAL_OBJECT & 0xf0, 0, 0, 0);        /* STB_GLOBAL, NOTYPE, UNDEF */
+	if (nsyms > 1)
+		add_sym(o, "CONFIG_DEFAULT_HOSTNAME", GLOBAL_OBJECT & 0xf0, 0, 0, 0);
+	build(o);
+}
+
+static void expect_load_refused(struct __test_metadata *_metadata, struct xobj *o,
+				const char *what)
+{
+	struct mb_object *obj = mb_object_open_mem(o->buf, o->size, NULL);
+	int err;
+
+	ASSERT_TRUE(obj != NULL) TH_LOG("%s", mb_last_error());
+	err = mb_object_load(obj);
+	TH_LOG("load: %d %s", err, mb_last_error());
+	EXPECT_GT(0, err);
+	EXPECT_TRUE(strstr(mb_last_error(), what) != NULL) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
+TEST(kconfig_layout_hostile)
+{
+	/* "\0e\0CONFIG_HZ\0.kconfig\0char\0CONFIG_DEFAULT_HOSTNAME" */
+	static const char s[] = "\0e\0CONFIG_HZ\0.kconfig\0char\0CONFIG_DEFAULT_HOSTNAME";
+	/* [1] enum e (size 0), [2] VAR CONFIG_HZ -> 1 (extern), [3] DATASEC .kconfig { 2 } */
+	const uint32_t t1[] = {
+		1, INFO(6, 0), 0,
+		3, INFO(14, 0), 1, 2,
+		13, INFO(15, 1), 0, 2, 0, 0,
+	};
+	/* [1] char, [2] char[0xfffffff0], [3] char[0x20],
+	 * [4] VAR CONFIG_HZ -> 3, [5] VAR CONFIG_DEFAULT_HOSTNAME -> 2, [6] DATASEC */
+	const uint32_t t2[] = {
+		22, INFO(1, 0), 1, 2u << 24 | 8,
+		0, INFO(3, 0), 0, 1, 1, 0xfffffff0u,
+		0, INFO(3, 0), 0, 1, 1, 0x20,
+		3, INFO(14, 0), 3, 2,
+		27, INFO(14, 0), 2, 2,
+		13, INFO(15, 2), 0, 4, 0, 0, 5, 0, 0,
+	};
+	struct btf_blob b;
+	struct xobj o;
+
+	kconfig_object(&o, &b, t1, sizeof(t1) / 4, s, sizeof(s), 1);
+	expect_load_refused(_metadata, &o, "CONFIG_HZ");
+	free(o.buf);
+	kconfig_object(&o, &b, t2, sizeof(t2) / 4, s, sizeof(s), 2);
+	expect_load_refused(_metadata, &o, ".kconfig values exceed");
+	free(o.buf);
+}
+
 /* Every prefix of a real object with BTF and .BTF.ext, through the whole open
  * path: an object or a message, nothing else. */
 TEST(every_prefix_of_a_real_object)
