@@ -910,6 +910,76 @@ oom:
 	return NULL;
 }
 
+static int push_cand(struct cands *cs, uint32_t id)
+{
+	if (!(cs->n & (cs->n + 1)) || !cs->ids) {
+		/* grow at 0, 1, 3, 7, ...: capacity is the next power of two */
+		uint32_t *ids = realloc(cs->ids, (size_t)(cs->n + 1) * 2 * sizeof(*ids));
+
+		if (!ids)
+			return -ENOMEM;
+		cs->ids = ids;
+	}
+	cs->ids[cs->n++] = id;
+	return 0;
+}
+
+int mb_core_prepare(struct mb_core *c, const struct mb_btf_core_relo *r, uint32_t n)
+{
+	struct want { const struct mb_btf_type *t; const char *name; size_t len; uint32_t slot; } *w;
+	uint32_t i, j, nw = 0, cnt, id;
+	struct cands *nc;
+
+	w = calloc(n + 1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct mb_btf_type *lt = type_at(c->local, r[i].type_id);
+
+		if (r[i].kind == MB_CORE_TYPE_ID_LOCAL || !lt || !lt->name_off)
+			continue;
+		for (j = 0; j < c->ncache && c->cache[j].local_id != r[i].type_id; j++)
+			;
+		if (j < c->ncache)
+			continue;
+		for (j = 0; j < nw && c->cache[w[j].slot].local_id != r[i].type_id; j++)
+			;
+		if (j < nw)
+			continue;
+		nc = realloc(c->cache, (c->ncache + 1) * sizeof(*c->cache));
+		if (!nc) {
+			free(w);
+			return -ENOMEM;
+		}
+		c->cache = nc;
+		memset(&c->cache[c->ncache], 0, sizeof(*c->cache));
+		c->cache[c->ncache].local_id = r[i].type_id;
+		w[nw].t = lt;
+		w[nw].name = name_of(c->local, lt->name_off);
+		w[nw].len = mb_core_essential_len(w[nw].name);
+		w[nw++].slot = c->ncache++;
+	}
+	cnt = nw ? mb_kbtf_type_cnt(c->target) : 0;
+	/* one pass over the target for every root type at once */
+	for (id = 1; id < cnt; id++) {
+		const struct mb_btf_type *t = mb_kbtf_type(c->target, id);
+		const char *tn;
+
+		if (!t->name_off)
+			continue;
+		tn = name_of(c->target, t->name_off);
+		for (j = 0; j < nw; j++)
+			if (tn[0] == w[j].name[0] && kinds_compat(t, w[j].t) &&
+			    !strncmp(tn, w[j].name, w[j].len) && mb_core_essential_len(tn) == w[j].len &&
+			    push_cand(&c->cache[w[j].slot], id)) {
+				free(w);
+				return -ENOMEM;
+			}
+	}
+	free(w);
+	return 0;
+}
+
 static uint32_t mem_size_bytes(uint8_t code)
 {
 	switch (code & 0x18) {

@@ -59,6 +59,9 @@ struct mb_core_result {
  * message in err. */
 int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *r, struct bpf_insn *insn,
 		  uint32_t avail, struct mb_core_result *res, char *err, size_t errlen);
+/* Optional: find the target candidates of every record's root type in one
+ * pass over the target BTF (else one pass per root type). 0 or -ENOMEM. */
+int mb_core_prepare(struct mb_core *c, const struct mb_btf_core_relo *r, uint32_t n);
 const char *mb_core_kind_str(uint32_t kind);
 /* Length of NAME without a "___flavor" suffix. */
 size_t mb_core_essential_len(const char *name);

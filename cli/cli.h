@@ -10,6 +10,7 @@
 
 struct cli_opts {
 	int json, pretty, debug;
+	const char *btf_path;    /* --btf: kernel BTF for CO-RE and BTF ids */
 };
 extern struct cli_opts opt;
 

@@ -429,7 +429,7 @@ static const char usage[] =
 	"Usage: minibpf [OPTIONS] OBJECT { COMMAND | help }\n"
 	"       minibpf version\n"
 	"  OBJECT := { prog | map | link | net | cgroup | feature | obj }\n"
-	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace |\n"
+	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace | --btf FILE |\n"
 	"               -V|--version | -h|--help }\n"
 	"  'minibpf OBJECT help' lists the commands of OBJECT; see minibpf(8).\n";
 
@@ -475,6 +475,15 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "-")) {
 			i++;
 			break;
+		}
+		if (!strcmp(a, "-btf") || !strncmp(a, "-btf=", 5)) {
+			/* kernel BTF for kernels without /sys/kernel/btf/vmlinux */
+			opt.btf_path = a[4] ? a + 5 : argv[++i];
+			if (!opt.btf_path || !*opt.btf_path) {
+				fprintf(stderr, "Error: --btf needs a file\n");
+				return 1;
+			}
+			continue;
 		}
 		if (*a == '-') {
 			for (int k = 0; *l; l += strlen(l) + 1, k++)

@@ -623,7 +623,8 @@ static int load_common(int argc, char **argv, int all)
 		}
 		argc -= 2, argv += 2;
 	}
-	struct mb_open_opts oo = { .sz = sizeof(oo), .log_level = opt.debug ? 1 : 0 };
+	struct mb_open_opts oo = { .sz = sizeof(oo), .log_level = opt.debug ? 1 : 0,
+				   .btf_path = opt.btf_path };
 	obj = mb_object_open(file, &oo);
 	if (!obj) {
 		cli_err("open '%s': %s", file, mb_last_error());

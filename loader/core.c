@@ -192,6 +192,7 @@ int mb_core_relocate(struct mb_object *obj, struct mb_program *p, struct mb_elf_
 	for (s = 0; s < l->nsegs; s++) {
 		const struct mb_elf_segment *g = &l->segs[s];
 		const struct mb_btf_ext_sec *es = mb_btf_ext_sec(obj->ext, obj->elf->texts[g->text].name);
+		int prepared = 0;
 
 		for (i = 0; es && i < es->nr_core; i++) {
 			const struct mb_btf_core_relo *rel = &es->core[i];
@@ -222,6 +223,8 @@ int mb_core_relocate(struct mb_object *obj, struct mb_program *p, struct mb_elf_
 					return mb_err(k->local ? ENOMEM : EINVAL, "prog '%s': object BTF: %s",
 						      p->def->name, k->local ? "out of memory" : err);
 			}
+			if (!prepared++ && mb_core_prepare(k->core, es->core, es->nr_core))
+				return mb_err(ENOMEM, "out of memory");
 			r = mb_core_apply(k->core, rel, &l->insns[dst], l->insn_cnt - dst, &res, err, sizeof(err));
 			if (r) {
 				char line[160];
