@@ -513,4 +513,116 @@ TEST_F(cli, net_xdp_tcx)
 	mb_close(tfd);
 }
 
+TEST_F(cli, queue_push_pop_peek)
+{
+	char a[4096], b[4096], q[128];
+
+	snprintf(q, sizeof(q), "%s/q", self->dir);
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map create %s type queue key 0 value 4 entries 4 name cli_q", q));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map push pinned %s value u32 7", q));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map enqueue pinned %s value 1 2 3 4", q));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " map peek pinned %s", q));
+	ASSERT_STREQ("value: 07 00 00 00\n", a);
+	if (have_bpftool()) {
+		ASSERT_EQ(0, run(b, sizeof(b), NULL, 0, "bpftool map peek pinned %s", q));
+		ASSERT_STREQ(b, a);
+	}
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j map pop pinned %s", q));
+	ASSERT_STREQ("{\"value\":[\"0x07\",\"0x00\",\"0x00\",\"0x00\"]}\n", a);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " map dequeue pinned %s", q));
+	ASSERT_STREQ("value: 01 02 03 04\n", a);
+	/* empty now: the kernel says ENOENT, we say so */
+	ASSERT_EQ(1, run(a, sizeof(a), NULL, 0, MB " -j map pop pinned %s", q));
+	ASSERT_STREQ("{\"error\":\"the map is empty\"}\n", a);
+}
+
+TEST_F(cli, json_errors)
+{
+	char a[4096], e[4096];
+
+	/* with -j the error is JSON on stdout, nothing on stderr */
+	ASSERT_EQ(1, run(a, sizeof(a), e, sizeof(e), MB " -j prog show id 4000000000"));
+	ASSERT_STREQ("", e);
+	ASSERT_NE(NULL, strstr(a, "{\"error\":\"get program by id 4000000000: "));
+	ASSERT_EQ(1, run(a, sizeof(a), e, sizeof(e), MB " -j map frobnicate"));
+	ASSERT_STREQ("{\"error\":\"unknown map command 'frobnicate'; see 'minibpf map help'\"}\n", a);
+	if (have_jq()) {
+		ASSERT_EQ(0, system(MB " -p link show id 4000000000 | jq -e .error >/dev/null"));
+	}
+	/* and without -j, one line on stderr */
+	ASSERT_EQ(1, run(a, sizeof(a), e, sizeof(e), MB " prog show id 4000000000"));
+	ASSERT_STREQ("", a);
+	ASSERT_EQ(0, strncmp(e, "Error: get program by id", 24));
+}
+
+/* prog load ... map name|idx MAP: the programs use the given maps. */
+TEST_F(cli, load_reuses_maps)
+{
+	char a[4096], m[128], s[128];
+	uint32_t mid, sid;
+
+	snprintf(m, sizeof(m), "%s/m", self->dir);
+	snprintf(s, sizeof(s), "%s/s", self->dir);
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map create %s type hash key 4 value 8 entries 64 name cli_reuse", m));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map create %s type array key 4 value 8 entries 4 name cli_stats", s));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j map show pinned %s | jq .id", m));
+	mid = strtoul(a, NULL, 0);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j map show pinned %s | jq .id", s));
+	sid = strtoul(a, NULL, 0);
+	ASSERT_LT(0, mid);
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " prog loadall " MB_BUILD_DIR "/progs/loader_counts.bpf.o %s/p"
+			 " map name counts pinned %s map idx 0 pinned %s", self->dir, m, s));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j prog show pinned %s/p/count_getpid"
+			 " | jq -c '[.map_ids[] | select(. == %u or . == %u)] | length'", self->dir, mid, sid));
+	ASSERT_STREQ("2\n", a);
+	/* a map of another shape is refused, and nothing is left pinned */
+	ASSERT_EQ(1, run(NULL, 0, a, sizeof(a), MB " prog loadall " MB_BUILD_DIR "/progs/loader_counts.bpf.o %s/p2"
+			 " map name counts pinned %s", self->dir, s));
+	ASSERT_NE(NULL, strstr(a, "map 'counts'"));
+	ASSERT_NE(0, run(NULL, 0, NULL, 0, "ls %s/p2/count_getpid 2>/dev/null", self->dir));
+	ASSERT_EQ(1, run(NULL, 0, a, sizeof(a), MB " prog load " MB_BUILD_DIR "/progs/loader_counts.bpf.o %s/p3"
+			 " map name nosuch pinned %s", self->dir, s));
+	ASSERT_NE(NULL, strstr(a, "no map 'nosuch'"));
+}
+
+/* The man page (generated from docs/minibpf.8.md) is current and covers
+ * every command `help` lists. */
+TEST(man_page_covers_help)
+{
+	static const char *const objs[] = { "prog", "map", "link", "net", "cgroup", "feature", "obj" };
+	char a[8192], src[65536], cmd[512];
+	FILE *f = fopen(MB_SRC_DIR "/docs/minibpf.8.md", "re");
+	size_t n;
+
+	ASSERT_NE(0, f != NULL);
+	n = fread(src, 1, sizeof(src) - 1, f);
+	src[n] = 0;
+	fclose(f);
+	ASSERT_EQ(0, system("cd " MB_SRC_DIR " && scripts/md2man.sh docs/minibpf.8.md | cmp -s - docs/minibpf.8"));
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		char *p, *save;
+
+		ASSERT_EQ(0, run(NULL, 0, a, sizeof(a), MB " %s help", objs[i]));
+		/* each "minibpf OBJ WORD" or "minibpf OBJ { W1 | W2 }" */
+		for (p = strtok_r(a, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+			char *c = strstr(p, "minibpf ");
+			const char *w;
+
+			if (!c)
+				continue;
+			c += 8 + strlen(objs[i]);
+			for (w = strtok(c, " {|}"); w && *w != '['; w = strtok(NULL, " {|}")) {
+				if (!strcmp(w, "xlated") || (w[0] >= 'A' && w[0] <= 'Z'))
+					break;
+				/* "**prog dump xlated**", or "**show**" in "**prog** { **show** | ..." */
+				snprintf(cmd, sizeof(cmd), "**%s**", w);
+				snprintf(cmd + 256, 256, "%s %s", objs[i], w);
+				if (!strstr(src, cmd) && !strstr(src, cmd + 256))
+					TH_LOG("%s %s: not in the man page", objs[i], w);
+				EXPECT_NE(NULL, strstr(src, cmd) ? strstr(src, cmd) : strstr(src, cmd + 256));
+			}
+		}
+	}
+}
+
 TEST_HARNESS_MAIN
