@@ -1,6 +1,6 @@
 #!/bin/bash
 # Turn $B/bench/results/raw.txt into a Markdown table (stdout) and plot.svg.
-# raw.txt: object tool median_us min_us max_us rss_kb runs status cpu_us calls bpf
+# raw.txt: object tool median_us min_us max_us ru_maxrss_kb runs status cpu_us calls bpf vmhwm_kb
 set -u
 B=${1:-build}
 BB=$B/bench
@@ -8,12 +8,42 @@ OUT=$BB/results
 RAW=$OUT/raw.txt
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-echo "Machine: $cpu, $(nproc) CPUs, Linux $(uname -r), $(date -u +%Y-%m-%d)."
+echo "Machine: $cpu, $(nproc) CPUs, Linux $(uname -r), $(date -u +%Y-%m-%d);"
+echo "load average (1/5/15 min) at the start: $(sed -n 1p "$OUT/loadavg" 2>/dev/null), at the end: $(sed -n 2p "$OUT/loadavg" 2>/dev/null)."
+echo
+
+# The issue's targets, from the medians below.
+awk '
+{ med[$1, $2] = $3; calls[$1, $2] = $10; hwm[$1, $2] = $12; obj[$1] = 1 }
+function r(o) { return (med[o, "minibpf-musl"] == "-" || med[o, "floor"] == "-" || med[o, "floor"] == "") ? "" : med[o, "minibpf-musl"] / med[o, "floor"] }
+function mark(ok) { return ok ? "met" : "**missed**" }
+END {
+	print "| target (minibpf = the musl static binary) | measured | |"
+	print "|---|---|---|"
+	n = split("hello tiny maps globals subprogs xdp sockfilter progs1", small, " ")
+	worst = 0; list = ""
+	for (i = 1; i <= n; i++) {
+		x = r(small[i])
+		if (x == "") continue
+		list = list sprintf("%s %.2f, ", small[i], x)
+		if (x > worst) worst = x
+	}
+	printf "| small objects within 15%% of the floor | %s | %s |\n", substr(list, 1, length(list) - 2), mark(worst <= 1.15)
+	x = r("progs256")
+	if (x != "") printf "| 256 programs within 5%% of the floor | %.2f | %s |\n", x, mark(x <= 1.05)
+	m = med["core", "minibpf-musl"]
+	if (m != "" && m != "-") printf "| CO-RE object under 2 ms | %.2f ms (bpftool %.2f ms) | %s |\n", m / 1000, med["core", "bpftool"] / 1000, mark(m < 2000)
+	c = calls["tiny", "minibpf-musl"]
+	if (c != "") printf "| at most 20 syscalls for the tiny object | %s (floor %s) | %s |\n", c, calls["tiny", "floor"], mark(c <= 20)
+	worst = 0
+	for (o in obj) if (hwm[o, "minibpf-musl"] != "-" && hwm[o, "minibpf-musl"] + 0 > worst) { worst = hwm[o, "minibpf-musl"] + 0; wo = o }
+	if (worst) printf "| peak RSS at most 0.6 MB | %d KB (%s) | %s |\n", worst, wo, mark(worst <= 600)
+}' "$RAW"
 echo
 echo "Whole processes (fork to exit), tools interleaved after a warm-up: median"
 echo "wall time with min–max, median CPU time (user + system of the child, which"
 echo "load from other processes disturbs less), ratio = minibpf (musl static) ÷"
-echo "tool, peak RSS (wait4), syscalls and bpf() calls (\`strace -f -c\`, execve"
+echo "tool, peak RSS (VmHWM at exit), syscalls and bpf() calls (\`strace -f -c\`, execve"
 echo "included). \"wrong\": minibpf loaded instructions that differ from bpftool's."
 echo
 echo "| object | tool | wall ms | min–max | CPU ms | musl ÷ wall | musl ÷ CPU | RSS KB | syscalls | bpf() |"
@@ -32,7 +62,7 @@ END {
 		printf "| %s | %s%s | %s | %s–%s | %s | %s | %s | %s | %s | %s |\n", name, t, st,
 		       ms(f[3]), ms(f[4]), ms(f[5]), ms(f[9]),
 		       ratio(med[o, "minibpf-musl"], f[3]), ratio(cpu[o, "minibpf-musl"], f[9]),
-		       f[6], f[10], f[11]
+		       f[12], f[10], f[11]
 	}
 }' "$RAW"
 

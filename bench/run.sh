@@ -14,13 +14,16 @@ mkdir -p "$OUT" "$BB/tape"
 RAW=$OUT/raw.txt LOG=$OUT/stderr.log
 : > "$RAW"
 : > "$LOG"
+cut -d' ' -f1-3 /proc/loadavg > "$OUT/loadavg"
 
 grep -q " /sys/fs/bpf bpf " /proc/mounts || mount -t bpf bpf /sys/fs/bpf || exit 1
 mkdir -p "$PIN"
 trap 'rm -rf "$PIN"' EXIT
 
-# object reps pause_ms
-OBJECTS="hello 15 20
+# object reps pause_ms; "startup": each tool started with nothing to load
+# (version, or usage), the cost of a process that every row below includes.
+OBJECTS="startup 21 0
+hello 15 20
 tiny 15 20
 maps 15 20
 globals 15 20
@@ -36,12 +39,23 @@ progs256 3 2000"
 [ "${QUICK:-0}" = 1 ] && OBJECTS=$(echo "$OBJECTS" | awk '{ print $1, ($2 > 5 ? 5 : $2), $3 }')
 
 objfile() {
-	if [ "$1" = hello ]; then echo "$B/progs/hello.bpf.o"; else echo "$BB/obj/$1.bpf.o"; fi
+	if [ "$1" = startup ]; then echo /dev/null; elif [ "$1" = hello ]; then echo "$B/progs/hello.bpf.o"; else echo "$BB/obj/$1.bpf.o"; fi
 }
 
 # tool command line for OBJ into DIR
 cmdline() {
 	local tool=$1 obj=$2 dir=$3 tape=$4
+	if [ "$obj" = /dev/null ]; then
+		case $tool in
+		minibpf)      echo "$MB version" ;;
+		minibpf-musl) echo "$BB/musl/minibpf version" ;;
+		bpftool)      echo "bpftool version" ;;
+		libbpf)       echo "$BB/libbpf_load" ;;
+		libbpf-musl)  echo "$BB/libbpf_load_static" ;;
+		floor)        echo "$BB/floor" ;;
+		esac
+		return
+	fi
 	case $tool in
 	minibpf)      echo "$MB prog loadall $obj $dir" ;;
 	minibpf-musl) echo "$BB/musl/minibpf prog loadall $obj $dir" ;;
@@ -64,26 +78,29 @@ xlated() {
 
 while read -r name reps pause; do
 	obj=$(objfile "$name")
-	[ -f "$obj" ] || { echo "bench: $obj missing (make bench-build)" >&2; continue; }
+	[ -e "$obj" ] || { echo "bench: $obj missing (make bench-build)" >&2; continue; }
 	tape=$BB/tape/$name.tape
 	printf 'bench: %-10s' "$name" >&2
-	# The reference: what bpftool loads, and how many programs it pins.
-	bpftool prog loadall "$obj" "$PIN/ref" 2>>"$LOG"
-	npins=$(ls "$PIN/ref" 2>/dev/null | wc -l)
-	# minibpf once through the recorder: the floor's tape, and a check that
-	# minibpf loads the same instructions as bpftool (CO-RE, relocations).
-	status=ok
-	if ! MB_TAPE=$tape "$BB/minibpf-rec" prog loadall "$obj" "$PIN/rec" 2>>"$LOG"; then
-		status=unsupported
-	elif [ "$npins" = 0 ]; then
-		npins=$(ls "$PIN/rec" | wc -l)
-	elif ! cmp -s <(xlated "$PIN/ref") <(xlated "$PIN/rec"); then
-		status=wrong
-		diff <(xlated "$PIN/ref") <(xlated "$PIN/rec") | head -20 >> "$LOG"
+	status=ok npins=-1 hopts=-a
+	if [ "$name" != startup ]; then
+		# The reference: what bpftool loads, and how many programs it pins.
+		bpftool prog loadall "$obj" "$PIN/ref" 2>>"$LOG"
+		npins=$(ls "$PIN/ref" 2>/dev/null | wc -l)
+		# minibpf once through the recorder: the floor's tape, and a check that
+		# minibpf loads the same instructions as bpftool (CO-RE, relocations).
+		status=ok hopts=
+		if ! MB_TAPE=$tape "$BB/minibpf-rec" prog loadall "$obj" "$PIN/rec" 2>>"$LOG"; then
+			status=unsupported
+		elif [ "$npins" = 0 ]; then
+			npins=$(ls "$PIN/rec" | wc -l)
+		elif ! cmp -s <(xlated "$PIN/ref") <(xlated "$PIN/rec"); then
+			status=wrong
+			diff <(xlated "$PIN/ref") <(xlated "$PIN/rec") | head -20 >> "$LOG"
+		fi
+		rm -rf "$PIN/ref" "$PIN/rec"
+		[ "$status" = ok ] || echo "bench: $name: minibpf $status (see $LOG)" >> "$LOG"
+		sleep "$(awk -v p="$pause" 'BEGIN { print p / 1000 }')"
 	fi
-	rm -rf "$PIN/ref" "$PIN/rec"
-	[ "$status" = ok ] || echo "bench: $name: minibpf $status (see $LOG)" >> "$LOG"
-	sleep "$(awk -v p="$pause" 'BEGIN { print p / 1000 }')"
 
 	args=()
 	for t in $TOOLS; do
@@ -92,14 +109,16 @@ while read -r name reps pause; do
 		# shellcheck disable=SC2207
 		args+=("$t" $(cmdline "$t" "$obj" "$PIN/run" "$tape"))
 	done
-	"$BB/harness" -w 1 -n "$reps" -p "$pause" -e "$npins" -l "$LOG" -d "$PIN/run" -- "${args[@]}" \
+	"$BB/harness" $hopts -w 1 -n "$reps" -p "$pause" -e "$npins" -l "$LOG" -d "$PIN/run" -- "${args[@]}" \
 		> "$OUT/time.$name"
+	# Peak RSS: one run per tool, read from /proc at its exit (harness -m).
+	"$BB/harness" $hopts -m -p "$pause" -l "$LOG" -d "$PIN/run" -- "${args[@]}" > "$OUT/mem.$name"
 
 	# Syscall counts: one run per tool under strace -f -c.
 	for t in $TOOLS; do
 		line=$(grep "^$t " "$OUT/time.$name")
 		if [ -z "$line" ]; then
-			echo "$name $t - - - - 0 $status - - -" >> "$RAW"
+			echo "$name $t - - - - 0 $status - - - -" >> "$RAW"
 			continue
 		fi
 		# shellcheck disable=SC2046
@@ -108,11 +127,13 @@ while read -r name reps pause; do
 		rm -rf "$PIN/st"
 		calls=$(awk '$NF == "total" { print $4 }' "$OUT/strace.$name.$t")
 		bpfc=$(awk '$NF == "bpf" { print $4 }' "$OUT/strace.$name.$t")
-		echo "$name $line ${calls:--} ${bpfc:-0}" >> "$RAW"
+		hwm=$(awk -v t="$t" '$1 == t { print $2 }' "$OUT/mem.$name")
+		echo "$name $line ${calls:--} ${bpfc:-0} ${hwm:--}" >> "$RAW"
 		sleep "$(awk -v p="$pause" 'BEGIN { print p / 1000 }')"
 	done
-	echo " $npins progs, minibpf $status" >&2
+	echo " $npins programs, minibpf $status" >&2
 done <<< "$OBJECTS"
 
+cut -d' ' -f1-3 /proc/loadavg >> "$OUT/loadavg"
 bench/report.sh "$B" > "$OUT/table.md"
 cat "$OUT/table.md"

@@ -27,8 +27,7 @@ struct tape_buf {
 #define TAPE_ALIGN(n) (((size_t)(n) + 7) & ~(size_t)7)
 #define TAPE_OFF(field) ((uint32_t)offsetof(union bpf_attr, field))
 
-/* Offsets of the fd fields the tape rewrites, per command (0-terminated;
- * offset 0 is map_fd/bpf_fd for MAP_* and OBJ_PIN, listed first). */
+/* Offsets of the fd fields the tape rewrites, per command; returns how many. */
 static inline int tape_fd_fields(uint32_t cmd, uint32_t out[3])
 {
 	switch (cmd) {
@@ -46,6 +45,10 @@ static inline int tape_fd_fields(uint32_t cmd, uint32_t out[3])
 	case BPF_OBJ_PIN:
 		out[0] = TAPE_OFF(bpf_fd);
 		return 1;
+	case BPF_PROG_BIND_MAP:
+		out[0] = TAPE_OFF(prog_bind_map.prog_fd);
+		out[1] = TAPE_OFF(prog_bind_map.map_fd);
+		return 2;
 	}
 	return 0;
 }

@@ -119,6 +119,7 @@ static void record(int cmd, const union bpf_attr *in, unsigned int size, long re
 		src[r.nbuf++] = (const void *)(uintptr_t)a.value;
 		break;
 	case BPF_MAP_FREEZE:
+	case BPF_PROG_BIND_MAP:
 		break;
 	case BPF_PROG_LOAD:
 		if (a.attach_prog_fd || a.attach_btf_obj_fd || a.fd_array || a.core_relo_cnt) {
@@ -174,7 +175,9 @@ static void record(int cmd, const union bpf_attr *in, unsigned int size, long re
 		break;
 	}
 	default:
-		/* Queries (OBJ_GET_INFO_BY_FD, ...) load nothing: not replayed. */
+		/* Queries (OBJ_GET_INFO_BY_FD, ...) load nothing: not replayed,
+		 * but say so, so the floor's omissions are visible. */
+		fprintf(stderr, "tape_rec: bpf command %d not replayed by the floor\n", cmd);
 		return;
 	}
 	for (i = 0; i < r.nbuf; i++)
