@@ -848,6 +848,33 @@ void mb_core_free(struct mb_core *c)
 	free(c);
 }
 
+static int push_cand(struct cands *cs, uint32_t id);
+
+struct cand_ctx {
+	struct mb_core *c;
+	const struct mb_btf_type *lt;
+	const char *name;
+	size_t len;
+	struct cands *cs;
+};
+
+static int cand_cb(void *ctx, uint32_t id, const struct mb_btf_type *t)
+{
+	struct cand_ctx *cc = ctx;
+	const char *tn = name_of(cc->c->target, t->name_off);
+
+	if (!kinds_compat(t, cc->lt) || strncmp(tn, cc->name, cc->len) ||
+	    mb_core_essential_len(tn) != cc->len)
+		return 0;
+	return push_cand(cc->cs, id) ? -ENOMEM : 0;
+}
+
+static int nop_cb(void *ctx, uint32_t id, const struct mb_btf_type *t)
+{
+	(void)ctx; (void)id; (void)t;
+	return 0;
+}
+
 /* Target types whose kind fits and whose essential name equals the local
  * root type's (bpf_core_add_cands), cached per local type. */
 static const struct cands *find_cands(struct mb_core *c, uint32_t local_id, char *err, size_t errlen)
@@ -855,7 +882,7 @@ static const struct cands *find_cands(struct mb_core *c, uint32_t local_id, char
 	const struct mb_btf_type *lt = type_at(c->local, local_id);
 	struct cands *cs, *n;
 	const char *lname;
-	uint32_t i, cnt, cap = 0;
+	uint32_t i, cnt;
 	size_t llen;
 
 	for (i = 0; i < c->ncache; i++)
@@ -882,6 +909,17 @@ static const struct cands *find_cands(struct mb_core *c, uint32_t local_id, char
 	c->cache = n;
 	cs = &c->cache[c->ncache];
 	memset(cs, 0, sizeof(*cs));
+	{
+		struct cand_ctx cc = { c, lt, lname, llen, cs };
+		int r = mb_kbtf_by_name(c->target, lname, llen, cand_cb, &cc);
+
+		if (r == -ENOMEM) {
+			free(cs->ids);
+			goto oom;
+		}
+		if (r != -ENOSYS)
+			cnt = 0;   /* the index answered */
+	}
 	for (i = 1; i < cnt; i++) {
 		const struct mb_btf_type *t = mb_kbtf_type(c->target, i);
 		const char *tn;
@@ -891,16 +929,10 @@ static const struct cands *find_cands(struct mb_core *c, uint32_t local_id, char
 		tn = name_of(c->target, t->name_off);
 		if (tn[0] != lname[0] || strncmp(tn, lname, llen) || mb_core_essential_len(tn) != llen)
 			continue;
-		if (cs->n == cap) {
-			uint32_t *ids = realloc(cs->ids, (cap = cap ? cap * 2 : 4) * sizeof(*ids));
-
-			if (!ids) {
-				free(cs->ids);
-				goto oom;
-			}
-			cs->ids = ids;
+		if (push_cand(cs, i)) {
+			free(cs->ids);
+			goto oom;
 		}
-		cs->ids[cs->n++] = i;
 	}
 	cs->local_id = local_id;
 	c->ncache++;
@@ -930,6 +962,8 @@ int mb_core_prepare(struct mb_core *c, const struct mb_btf_core_relo *r, uint32_
 	uint32_t i, j, nw = 0, cnt, id;
 	struct cands *nc;
 
+	if (mb_kbtf_by_name(c->target, "", 0, nop_cb, NULL) != -ENOSYS)
+		return 0;   /* an index: lookups are cheap one by one */
 	w = calloc(n + 1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;

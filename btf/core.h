@@ -29,6 +29,18 @@ void mb_kbtf_set_ptr_size(struct mb_kbtf *k, uint32_t sz);
 /* Skip typedefs and modifiers: the id reached (0 = void) or -errno. */
 int mb_kbtf_skip(struct mb_kbtf *k, uint32_t id);
 int64_t mb_kbtf_size(struct mb_kbtf *k, uint32_t id);
+/* A name index (offsets of every 64th type, sorted name hashes) that can be
+ * kept between runs: built after a full pass, used instead of one. A later
+ * load then touches only the pages it needs. The index is not trusted:
+ * records are bounds-checked on every access, names compared after lookup;
+ * a wrong index gives wrong answers, never a bad read. idx must stay valid. */
+int mb_kbtf_index_build(struct mb_kbtf *k, void **out, size_t *len);
+int mb_kbtf_index_use(struct mb_kbtf *k, const void *idx, size_t len);
+/* With an index: cb for each type whose name (essential or full) hashes like
+ * name[0..len), in id order, until cb returns non-zero (returned). -ENOSYS
+ * without an index. */
+int mb_kbtf_by_name(struct mb_kbtf *k, const char *name, size_t len,
+		    int (*cb)(void *ctx, uint32_t id, const struct mb_btf_type *t), void *ctx);
 /* Message of the last failed check (malformed records). */
 const char *mb_kbtf_error(const struct mb_kbtf *k);
 

@@ -17,7 +17,10 @@ struct mb_kbtf {
 	uint32_t types_len;
 	const char *strs;
 	uint32_t strs_len;
-	uint32_t *off;          /* offset of every 64th id; NULL until indexed */
+	const uint32_t *off;    /* offset of every 64th id; NULL until indexed */
+	uint32_t *own;          /* off when we built it (else it is in idx) */
+	const uint32_t *ent;    /* name index: (hash, id) pairs sorted, or NULL */
+	uint32_t nent;
 	uint32_t cur_id, cur_pos;   /* the last lookup */
 	uint32_t cnt;           /* ids including void, once indexed */
 	uint32_t ptr_size;
@@ -75,7 +78,7 @@ void mb_kbtf_free(struct mb_kbtf *k)
 {
 	if (!k)
 		return;
-	free(k->off);
+	free(k->own);
 	free(k);
 }
 
@@ -152,7 +155,7 @@ static int index_types(struct mb_kbtf *k)
 		n++;
 		pos += sizeof(*t) + (uint32_t)x;
 	}
-	k->off = ck;
+	k->off = k->own = ck;
 	k->cnt = n;
 	k->cur_id = 1;
 	k->cur_pos = 0;
@@ -164,8 +167,24 @@ uint32_t mb_kbtf_type_cnt(struct mb_kbtf *k)
 	return index_types(k) ? 0 : k->cnt;
 }
 
+/* A record at pos, if its whole extent is inside the section (an index
+ * read from a file is not trusted to point at record boundaries). */
+static const struct mb_btf_type *rec_at(const struct mb_kbtf *k, uint32_t pos)
+{
+	const struct mb_btf_type *t = (const void *)(k->types + pos);
+	int64_t x;
+
+	if (pos % 4 || k->types_len < sizeof(*t) || pos > k->types_len - sizeof(*t))
+		return NULL;
+	x = rec_extra(t);
+	if (x < 0 || (uint64_t)x > k->types_len - pos - sizeof(*t))
+		return NULL;
+	return t;
+}
+
 const struct mb_btf_type *mb_kbtf_type(struct mb_kbtf *k, uint32_t id)
 {
+	const struct mb_btf_type *t;
 	uint32_t cur, pos;
 
 	if (!id || index_types(k) || id >= k->cnt)
@@ -180,11 +199,18 @@ const struct mb_btf_type *mb_kbtf_type(struct mb_kbtf *k, uint32_t id)
 		cur = 1;
 		pos = 0;
 	}
-	for (; cur < id; cur++)
-		pos += rec_len((const void *)(k->types + pos));
-	k->cur_id = id;
-	k->cur_pos = pos;
-	return (const void *)(k->types + pos);
+	for (; cur < id; cur++) {
+		t = rec_at(k, pos);
+		if (!t)
+			return NULL;
+		pos += rec_len(t);
+	}
+	t = rec_at(k, pos);
+	if (t) {
+		k->cur_id = id;
+		k->cur_pos = pos;
+	}
+	return t;
 }
 
 const char *mb_kbtf_str(const struct mb_kbtf *k, uint32_t off)
@@ -192,12 +218,71 @@ const char *mb_kbtf_str(const struct mb_kbtf *k, uint32_t off)
 	return off < k->strs_len ? k->strs + off : "";
 }
 
+static uint32_t name_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;   /* FNV-1a */
+
+	while (len--)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+/* Types whose name hashes like name[0..len) (index only): calls cb in id
+ * order until it returns non-zero. -ENOSYS without an index. */
+int mb_kbtf_by_name(struct mb_kbtf *k, const char *name, size_t len,
+		    int (*cb)(void *ctx, uint32_t id, const struct mb_btf_type *t), void *ctx)
+{
+	uint32_t h = name_hash(name, len), lo = 0, hi, i;
+	int r;
+
+	if (!k->ent)
+		return -ENOSYS;
+	hi = k->nent;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (k->ent[mid * 2] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < k->nent && k->ent[i * 2] == h; i++) {
+		const struct mb_btf_type *t = mb_kbtf_type(k, k->ent[i * 2 + 1]);
+
+		if (t && (r = cb(ctx, k->ent[i * 2 + 1], t)))
+			return r;
+	}
+	return 0;
+}
+
+struct find_ctx {
+	struct mb_kbtf *k;
+	const char *name;
+	int kind;
+};
+
+static int find_cb(void *ctx, uint32_t id, const struct mb_btf_type *t)
+{
+	struct find_ctx *f = ctx;
+
+	if ((f->kind < 0 || mb_btf_kind(t) == (unsigned)f->kind) &&
+	    !strcmp(mb_kbtf_str(f->k, t->name_off), f->name))
+		return (int)id;
+	return 0;
+}
+
 int mb_kbtf_find(struct mb_kbtf *k, const char *name, int kind)
 {
+	struct find_ctx f = { k, name, kind };
 	uint32_t id;
+	int r;
 
 	if (index_types(k))
 		return -EINVAL;
+	if (k->ent) {
+		r = mb_kbtf_by_name(k, name, strlen(name), find_cb, &f);
+		return r > 0 ? r : -ENOENT;
+	}
 	for (id = 1; id < k->cnt; id++) {
 		const struct mb_btf_type *t = mb_kbtf_type(k, id);
 
@@ -270,4 +355,91 @@ int64_t mb_kbtf_size(struct mb_kbtf *k, uint32_t id)
 		}
 	}
 	return -ELOOP;
+}
+
+/* ---- a name index to keep between runs ---------------------------------- */
+#define IDX_MAGIC 0x4958424du   /* "MBXI" */
+#define IDX_HDR   7
+
+static size_t ess_len(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	for (i = n >= 5 ? n - 4 : 0; i-- > 0;)
+		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
+		    name[i + 3] == '_' && name[i + 4] != '_')
+			return i + 1;
+	return n;
+}
+
+static int ent_cmp(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+int mb_kbtf_index_build(struct mb_kbtf *k, void **out, size_t *len)
+{
+	uint32_t nck, id, n = 0, *b, *e;
+
+	if (index_types(k))
+		return -EINVAL;
+	nck = ((k->cnt - 1) >> CK_SHIFT) + 1;
+	/* at most two entries per type: the essential name and the full one */
+	b = malloc(((size_t)IDX_HDR + nck + (size_t)k->cnt * 4) * 4);
+	if (!b)
+		return -ENOMEM;
+	memcpy(b + IDX_HDR, k->off, (size_t)nck * 4);
+	e = b + IDX_HDR + nck;
+	for (id = 1; id < k->cnt; id++) {
+		const struct mb_btf_type *t = mb_kbtf_type(k, id);
+		const char *nm;
+		size_t el;
+
+		if (!t || !t->name_off)
+			continue;
+		nm = mb_kbtf_str(k, t->name_off);
+		el = ess_len(nm);
+		e[n * 2] = name_hash(nm, el);
+		e[n++ * 2 + 1] = id;
+		if (el != strlen(nm)) {
+			e[n * 2] = name_hash(nm, strlen(nm));
+			e[n++ * 2 + 1] = id;
+		}
+	}
+	qsort(e, n, 8, ent_cmp);
+	b[0] = IDX_MAGIC;
+	b[1] = 1;
+	b[2] = k->types_len;
+	b[3] = k->strs_len;
+	b[4] = k->cnt;
+	b[5] = nck;
+	b[6] = n;
+	*out = b;
+	*len = ((size_t)IDX_HDR + nck + (size_t)n * 2) * 4;
+	return 0;
+}
+
+int mb_kbtf_index_use(struct mb_kbtf *k, const void *idx, size_t len)
+{
+	const uint32_t *b = idx;
+	uint32_t nck;
+
+	if (k->off || len < IDX_HDR * 4 || (uintptr_t)idx % 4 || b[0] != IDX_MAGIC || b[1] != 1 ||
+	    b[2] != k->types_len || b[3] != k->strs_len || !b[4] || b[4] > BTF_MAX_TYPES + 1 ||
+	    b[4] > k->types_len / sizeof(struct mb_btf_type) + 1)
+		return -EINVAL;
+	nck = ((b[4] - 1) >> CK_SHIFT) + 1;
+	if (b[5] != nck || b[6] > b[4] * 2 || len != ((size_t)IDX_HDR + nck + (size_t)b[6] * 2) * 4)
+		return -EINVAL;
+	k->cnt = b[4];
+	k->off = b + IDX_HDR;
+	k->ent = b + IDX_HDR + nck;
+	k->nent = b[6];
+	k->cur_id = 1;
+	k->cur_pos = 0;
+	return 0;
 }

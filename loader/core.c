@@ -33,6 +33,9 @@ struct mb_kern {
 	struct poison_rec *poison;   /* of the program being loaded */
 	uint32_t npoison;
 	int kconfig_fd;
+	void *idx;                  /* the name index file, mmap'd */
+	size_t idx_len;
+	char *idx_save;             /* where to store one after this load */
 	unsigned char *ext_kind;     /* by extern index (loader/extern.c) */
 };
 
@@ -46,6 +49,100 @@ static struct mb_kern *kern_get(struct mb_object *obj)
 	return obj->kern;
 }
 
+/* The kernel's BTF is read-only until reboot, so its name index is kept in
+ * /run (tmpfs, emptied at boot) under a key of the file and the boot. A load
+ * then touches a few pages of the BTF instead of all 1,300: on VMs with
+ * shadow page tables each first touch costs ~10 us. */
+#define IDX_DIR "/run/minibpf"
+
+static char *idx_path(int fd, const char *path)
+{
+	char boot[64] = "", *out;
+	uint32_t h = 2166136261u;
+	struct stat st;
+	uint64_t v[4];
+	size_t i;
+	int b;
+
+	if (fstat(fd, &st))
+		return NULL;
+	b = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (b >= 0) {
+		if (read(b, boot, sizeof(boot) - 1) < 0)
+			boot[0] = '\0';
+		close(b);
+	}
+	v[0] = (uint64_t)st.st_size;
+	v[1] = (uint64_t)st.st_mtime;
+	v[2] = (uint64_t)st.st_ino;
+	v[3] = (uint64_t)st.st_dev;
+	for (i = 0; i < sizeof(v); i++)
+		h = (h ^ ((const uint8_t *)v)[i]) * 16777619u;
+	for (i = 0; path[i]; i++)
+		h = (h ^ (uint8_t)path[i]) * 16777619u;
+	for (i = 0; boot[i]; i++)
+		h = (h ^ (uint8_t)boot[i]) * 16777619u;
+	out = malloc(sizeof(IDX_DIR) + 24);
+	if (out)
+		snprintf(out, sizeof(IDX_DIR) + 24, IDX_DIR "/btf-%08x.idx", h);
+	return out;
+}
+
+static void idx_load(struct mb_kern *k, int btf_fd, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	k->idx_save = idx_path(btf_fd, path);
+	if (!k->idx_save)
+		return;
+	fd = open(k->idx_save, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	/* only an index this user wrote and nobody else could change */
+	if (fstat(fd, &st) || st.st_uid != geteuid() || (st.st_mode & 022) || st.st_size <= 0) {
+		close(fd);
+		return;
+	}
+	k->idx = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (k->idx == MAP_FAILED) {
+		k->idx = NULL;
+		return;
+	}
+	k->idx_len = (size_t)st.st_size;
+	if (mb_kbtf_index_use(k->kbtf, k->idx, k->idx_len)) {
+		munmap(k->idx, k->idx_len);
+		k->idx = NULL;
+		return;
+	}
+	free(k->idx_save);   /* in use: nothing to store */
+	k->idx_save = NULL;
+}
+
+/* After a load that indexed the BTF the long way. Best effort. */
+static void idx_store(struct mb_kern *k)
+{
+	char tmp[sizeof(IDX_DIR) + 40];
+	void *b;
+	size_t len;
+	int fd;
+
+	if (mb_kbtf_index_build(k->kbtf, &b, &len))
+		return;
+	mkdir(IDX_DIR, 0700);
+	snprintf(tmp, sizeof(tmp), IDX_DIR "/tmp.%d", (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		int ok = write(fd, b, len) == (ssize_t)len;
+
+		close(fd);
+		if (!ok || rename(tmp, k->idx_save))
+			unlink(tmp);
+	}
+	free(b);
+}
+
 void mb_kern_free(struct mb_object *obj)
 {
 	struct mb_kern *k = obj->kern;
@@ -54,6 +151,11 @@ void mb_kern_free(struct mb_object *obj)
 		return;
 	mb_core_free(k->core);
 	mb_kbtf_free(k->local);
+	if (k->idx_save && k->kbtf)
+		idx_store(k);
+	free(k->idx_save);
+	if (k->idx)
+		munmap(k->idx, k->idx_len);
 	mb_kbtf_free(k->kbtf);
 	if (k->malloced)
 		free(k->map);
@@ -148,12 +250,15 @@ struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
 			return NULL;
 		}
 	}
-	close(fd);
 	k->kbtf = mb_kbtf_open(k->map, k->map_len, err, sizeof(err));
 	if (!k->kbtf) {
+		close(fd);
 		mb_err(errno ? errno : EINVAL, "kernel BTF %s: %s", path, err);
 		return NULL;
 	}
+	if (!getenv("MINIBPF_NO_BTF_INDEX"))
+		idx_load(k, fd, path);
+	close(fd);
 	return k->kbtf;
 }
 

@@ -480,6 +480,63 @@ TEST(kbtf_malformed)
 	free(blob);
 }
 
+static int count_cb(void *ctx, uint32_t id, const struct mb_btf_type *t)
+{
+	(void)id; (void)t;
+	++*(int *)ctx;
+	return 0;
+}
+
+/* The kept name index answers like a scan; a damaged one never reads out of
+ * bounds (run under SAN=1 to see it). */
+TEST(kbtf_name_index)
+{
+	char err[256];
+	size_t len, ilen;
+	void *blob = shift_target(&len), *idx;
+	struct mb_kbtf *k = mb_kbtf_open(blob, len, err, sizeof(err)), *k2;
+	uint32_t *w;
+	size_t i;
+	int n = 0;
+
+	ASSERT_TRUE(k != NULL);
+	EXPECT_EQ(-ENOSYS, mb_kbtf_by_name(k, "int", 3, count_cb, &n));
+	ASSERT_EQ(0, mb_kbtf_index_build(k, &idx, &ilen));
+	k2 = mb_kbtf_open(blob, len, err, sizeof(err));
+	ASSERT_EQ(0, mb_kbtf_index_use(k2, idx, ilen));
+	EXPECT_EQ(mb_kbtf_type_cnt(k), mb_kbtf_type_cnt(k2));
+	EXPECT_EQ(mb_kbtf_find(k, "mb_core_s", MB_BTF_KIND_STRUCT), mb_kbtf_find(k2, "mb_core_s", MB_BTF_KIND_STRUCT));
+	EXPECT_EQ(mb_kbtf_find(k, "mb_core_e", -1), mb_kbtf_find(k2, "mb_core_e", -1));
+	EXPECT_EQ(-ENOENT, mb_kbtf_find(k2, "mb_core_s", MB_BTF_KIND_UNION));
+	EXPECT_EQ(0, mb_kbtf_by_name(k2, "short", 5, count_cb, &n));
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(mb_kbtf_size(k, 6), mb_kbtf_size(k2, 6));
+	mb_kbtf_free(k2);
+	/* a different BTF's index is refused */
+	k2 = mb_kbtf_open(blob, len - 1, err, sizeof(err));
+	if (k2)
+		EXPECT_NE(0, mb_kbtf_index_use(k2, idx, ilen));
+	mb_kbtf_free(k2);
+	/* damaged: every word replaced by a wild value */
+	w = idx;
+	for (i = 0; i < ilen / 4; i++) {
+		uint32_t keep = w[i];
+
+		w[i] = i & 1 ? 0xfffffff0u : 3;
+		k2 = mb_kbtf_open(blob, len, err, sizeof(err));
+		if (!mb_kbtf_index_use(k2, idx, ilen)) {
+			mb_kbtf_find(k2, "mb_core_s", MB_BTF_KIND_STRUCT);
+			mb_kbtf_size(k2, 6);
+			mb_kbtf_type(k2, 3);
+		}
+		mb_kbtf_free(k2);
+		w[i] = keep;
+	}
+	free(idx);
+	mb_kbtf_free(k);
+	free(blob);
+}
+
 /* ---- against the running kernel ----------------------------------------- */
 struct core_out {
 	int pid, tgid;
