@@ -173,9 +173,23 @@ int parse_fds(int kind, int *argc, char ***argv, int *fds, int max)
 		if (fd < 0)
 			return cli_err("get %s by id %u: %s", kind_name[kind], id, strerror(-fd));
 	} else if (is_prefix(how, "pinned")) {
+		static const char *const anon[] = { "bpf-prog", "bpf-map", "bpf-link" };
+		char lp[40], t[40];
+		ssize_t n;
+
 		fd = mb_sys_obj_get(val, 0);
 		if (fd < 0)
 			return cli_err("open pinned %s '%s': %s", kind_name[kind], val, strerror(-fd));
+		/* a pin may hold any kind: the fd's inode name says which (as bpftool) */
+		snprintf(lp, sizeof(lp), "/proc/self/fd/%d", fd);
+		n = readlink(lp, t, sizeof(t) - 1);
+		t[n > 0 ? n : 0] = 0;
+		if (n > 15 && t[14] == '_')
+			t[14] = '-';     /* "bpf_link" before Linux 6.x */
+		if (kind < KIND_BTF && n > 11 && strcmp(t + 11, anon[kind])) {
+			mb_close(fd);
+			return cli_err("'%s' is not a %s (it holds a %s)", val, kind_name[kind], t + 11);
+		}
 	} else if (is_prefix(how, "name") && kind <= KIND_MAP) {
 		return match_all(kind, val, NULL, fds, max);
 	} else if (is_prefix(how, "tag") && kind == KIND_PROG) {
