@@ -9,7 +9,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-enum { H_XDP, H_TC, H_CLS, H_TCX_IN, H_TCX_OUT, H_SOCK, H_FLOW, H_REUSE, H_PERF, H_MAX };
+enum { H_XDP, H_TC, H_CLS, H_TCX_IN, H_TCX_OUT, H_SOCK, H_FLOW, H_REUSE, H_PERF, H_FRAGS, H_MAX };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -57,6 +57,15 @@ int xdp_drop(struct xdp_md *ctx)
 		return XDP_PASS;
 	hit(H_XDP);
 	return XDP_DROP;
+}
+
+/* Loaded with BPF_F_XDP_HAS_FRAGS: counts and passes. */
+SEC("xdp.frags")
+int xdp_frags(struct xdp_md *ctx)
+{
+	if (ours((void *)(long)ctx->data, (void *)(long)ctx->data_end))
+		hit(H_FRAGS);
+	return XDP_PASS;
 }
 
 static __always_inline int tc_verdict(struct __sk_buff *skb, __u32 slot)

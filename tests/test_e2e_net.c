@@ -16,7 +16,7 @@
 #include "syscall/bpf_sys.h"
 
 #define OBJ E2E_OBJ("e2e_net")
-enum { H_XDP, H_TC, H_CLS, H_TCX_IN, H_TCX_OUT, H_SOCK, H_FLOW, H_REUSE, H_PERF };
+enum { H_XDP, H_TC, H_CLS, H_TCX_IN, H_TCX_OUT, H_SOCK, H_FLOW, H_REUSE, H_PERF, H_FRAGS };
 
 #define IP_A "10.232.0.1"
 #define IP_B "10.232.0.2"
@@ -142,6 +142,23 @@ TEST_F(net, xdp_drops_on_veth)
 	self->l = NULL;
 	EXPECT_EQ(3, b_to_a(self, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, HITS(H_XDP));
+}
+
+TEST_F(net, xdp_frags_loads_with_flag_and_sees_packets)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+
+	OPEN("xdp_frags");
+	self->l = mb_prog_attach_opts(prog(self, "xdp_frags"),
+				      &(struct mb_attach_opts){ .sz = sizeof(struct mb_attach_opts),
+								.ifindex = self->ifa });
+	ASSERT_NE(NULL, self->l) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(3, b_to_a(self, 3, "ping", NULL, 0));
+	EXPECT_EQ(3, HITS(H_FRAGS));
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_prog_fd(prog(self, "xdp_frags")), &info, &len));
+	EXPECT_EQ(BPF_PROG_TYPE_XDP, info.type);
 }
 
 TEST_F(net, tc_and_classifier_drop_ingress)

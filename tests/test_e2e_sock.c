@@ -259,7 +259,7 @@ TEST_F(cg, connect6_rewrites)
 
 TEST_F(cg, sendmsg4_and_recvmsg4_rewrite)
 {
-	int a[2];
+	int a[2], b[2] = { -1, VIRT_PORT };
 
 	a[0] = bound(SOCK_DGRAM, 0, &a[1]);
 	ASSERT_LE(0, a[0]);
@@ -276,11 +276,8 @@ TEST_F(cg, sendmsg4_and_recvmsg4_rewrite)
 	ASSERT_EQ(0, load_attach(self, "sendmsg4_rewrite,recvmsg4_rewrite"))
 		TH_LOG("%s", mb_last_error());
 	ASSERT_EQ(0, set_cfg(self->obj, CFG_PORT, (uint32_t)a[1]));
-	{
-		int b[2] = { a[0], VIRT_PORT };
-
-		EXPECT_EQ(0, e2e_in_cgroup(self->dir, udp_virt, b));
-	}
+	b[0] = a[0];
+	EXPECT_EQ(0, e2e_in_cgroup(self->dir, udp_virt, b));
 	EXPECT_EQ(1, HITS(H_RECVMSG4));
 	close(a[0]);
 }
