@@ -29,26 +29,6 @@ struct kcfg {
 	int is_signed, weak;
 };
 
-/* The VAR/FUNC named NAME in DATASEC sec of the object BTF: its type id. */
-static int datasec_entry(const struct mb_btf *btf, const char *sec, const char *name)
-{
-	int ds = mb_btf_find(btf, sec, MB_BTF_KIND_DATASEC);
-	const struct mb_btf_type *t = ds > 0 ? mb_btf_type_by_id(btf, (uint32_t)ds) : NULL;
-	const struct mb_btf_var_secinfo *v;
-	uint32_t i;
-
-	if (!t)
-		return -ENOENT;
-	v = mb_btf_extra(t);
-	for (i = 0; i < mb_btf_vlen(t); i++) {
-		const struct mb_btf_type *e = mb_btf_type_by_id(btf, v[i].type);
-
-		if (e && !strcmp(mb_btf_str(btf, e->name_off), name))
-			return (int)v[i].type;
-	}
-	return -ENOENT;
-}
-
 static int kcfg_type(const struct mb_btf *btf, uint32_t var, struct kcfg *k)
 {
 	const struct mb_btf_type *v = mb_btf_type_by_id(btf, var);
@@ -460,10 +440,35 @@ static int sanitize(struct mb_object *obj)
 	return 0;
 }
 
+/* In the object's BTF as the file has it (sanitizing rewrites obj->elf->btf):
+ * the type of extern NAME in DATASEC sec, or -ENOENT. */
+static int orig_entry(struct mb_kbtf *k, const char *sec, const char *name)
+{
+	int ds = k ? mb_kbtf_find(k, sec, MB_BTF_KIND_DATASEC) : -ENOENT;
+	const struct mb_btf_type *t = ds > 0 ? mb_kbtf_type(k, (uint32_t)ds) : NULL;
+	const struct mb_btf_var_secinfo *v;
+	uint32_t i;
+
+	if (!t)
+		return -ENOENT;
+	v = mb_btf_extra(t);
+	for (i = 0; i < mb_btf_vlen(t); i++) {
+		const struct mb_btf_type *e = mb_kbtf_type(k, v[i].type);
+
+		if (e && !strcmp(mb_kbtf_str(k, e->name_off), name)) {
+			if (mb_btf_kind(e) != MB_BTF_KIND_VAR)
+				return 0;
+			return mb_kbtf_skip(k, e->size_or_type) > 0 ? 2 : 1;   /* typed : void */
+		}
+	}
+	return -ENOENT;
+}
+
 int mb_extern_prepare(struct mb_object *obj)
 {
-	const struct mb_btf *btf = obj->elf->btf;
+	struct mb_kbtf *orig = NULL;
 	unsigned char *kind;
+	char err[256];
 	uint32_t i;
 
 	if (!obj->elf->nexterns)
@@ -471,26 +476,32 @@ int mb_extern_prepare(struct mb_object *obj)
 	kind = mb_kern_ext_kinds(obj);
 	if (!kind)
 		return mb_err(ENOMEM, "out of memory");
+	if (obj->elf->btf_data)
+		orig = mb_kbtf_open(obj->elf->btf_data, obj->elf->btf_size, err, sizeof(err));
 	for (i = 0; i < obj->elf->nexterns; i++) {
 		const struct mb_elf_extern *x = &obj->elf->externs[i];
-		int id;
 
-		if (x->is_func) {
+		if (x->is_func)
 			kind[i] = X_KFUNC;
-		} else if (btf && datasec_entry(btf, ".kconfig", x->name) > 0) {
+		else if (orig_entry(orig, ".kconfig", x->name) >= 0)
 			kind[i] = X_KCFG;
-		} else if (btf && (id = datasec_entry(btf, ".ksyms", x->name)) > 0) {
-			const struct mb_btf_type *v = mb_btf_type_by_id(btf, (uint32_t)id);
-
-			kind[i] = v && mb_btf_kind(v) == MB_BTF_KIND_VAR &&
-				  mb_btf_resolve(btf, v->size_or_type) > 0 ? X_TYPED : X_ADDR;
-		} else {
-			kind[i] = X_ADDR;
-		}
+		else
+			kind[i] = orig_entry(orig, ".ksyms", x->name) == 2 ? X_TYPED : X_ADDR;
 	}
-	if (btf && sanitize(obj))
+	mb_kbtf_free(orig);
+	if (!obj->elf->btf || mb_btf_find(obj->elf->btf, "dummy_ksym", MB_BTF_KIND_VAR) > 0)
+		return 0;   /* no BTF, or sanitized by an earlier load */
+	if (sanitize(obj))
 		fprintf(stderr, "minibpf: warning: %s: could not rewrite the extern sections of the object's BTF\n",
 			obj->name);
+	/* the blob was re-laid: .BTF.ext section names pointed into it */
+	if (obj->ext) {
+		mb_btf_ext_free(obj->ext);
+		obj->ext = mb_btf_ext_parse(obj->elf->btf, obj->elf->btf_ext_data, obj->elf->btf_ext_size,
+					    err, sizeof(err));
+		if (!obj->ext)
+			fprintf(stderr, "minibpf: warning: %s: .BTF.ext: %s\n", obj->name, err);
+	}
 	return 0;
 }
 
