@@ -1,6 +1,6 @@
 #!/bin/bash
 # Turn $B/bench/results/raw.txt into a Markdown table (stdout) and plot.svg.
-# raw.txt: object tool median_us min_us max_us ru_maxrss_kb runs status cpu_us calls bpf vmhwm_kb
+# raw.txt: object tool median_us min_us max_us ru_maxrss_kb runs status cpu_us calls bpf vmhwm_kb user_instr
 set -u
 B=${1:-build}
 BB=$B/bench
@@ -44,10 +44,12 @@ echo "Whole processes (fork to exit), tools interleaved after a warm-up: median"
 echo "wall time with min–max, median CPU time (user + system of the child, which"
 echo "load from other processes disturbs less), ratio = minibpf (musl static) ÷"
 echo "tool, peak RSS (VmHWM at exit), syscalls and bpf() calls (\`strace -f -c\`, execve"
-echo "included). \"wrong\": minibpf loaded instructions that differ from bpftool's."
+echo "included), user-space instructions executed (callgrind, static binaries only:"
+echo "exact, unlike times on a shared VM). \"wrong\": minibpf loaded instructions"
+echo "that differ from bpftool's."
 echo
-echo "| object | tool | wall ms | min–max | CPU ms | musl ÷ wall | musl ÷ CPU | RSS KB | syscalls | bpf() |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| object | tool | wall ms | min–max | CPU ms | musl ÷ wall | musl ÷ CPU | RSS KB | syscalls | bpf() | user Minsn |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 awk '
 function ms(us) { return us == "-" ? "-" : sprintf("%.2f", us / 1000) }
 function ratio(a, b) { return (a == "-" || b == "-" || a == "" || b == "") ? "-" : sprintf("%.2f", a / b) }
@@ -59,10 +61,10 @@ END {
 		st = f[8] == "ok" ? "" : " (" f[8] ")"
 		name = (o != prev) ? o : ""
 		prev = o
-		printf "| %s | %s%s | %s | %s–%s | %s | %s | %s | %s | %s | %s |\n", name, t, st,
+		printf "| %s | %s%s | %s | %s–%s | %s | %s | %s | %s | %s | %s | %s |\n", name, t, st,
 		       ms(f[3]), ms(f[4]), ms(f[5]), ms(f[9]),
 		       ratio(med[o, "minibpf-musl"], f[3]), ratio(cpu[o, "minibpf-musl"], f[9]),
-		       f[12], f[10], f[11]
+		       f[12], f[10], f[11], f[13] == "-" || f[13] == "" ? "-" : sprintf("%.3f", f[13] / 1e6)
 	}
 }' "$RAW"
 

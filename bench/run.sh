@@ -1,7 +1,8 @@
 #!/bin/bash
 # make bench: time `prog loadall OBJ DIR` for minibpf and its peers, count
 # syscalls, compare sizes; writes $B/bench/results/{raw.txt,table.md,plot.svg}.
-# usage: bench/run.sh [BUILD_DIR]   (QUICK=1: fewer repetitions)
+# usage: bench/run.sh [BUILD_DIR]   (QUICK=1: fewer repetitions;
+#        ONLY="tiny core": just those objects)
 # Safe on this kernel: no RT priority, pauses between runs of many-program
 # objects, every pin removed after each run.
 set -u
@@ -22,20 +23,21 @@ trap 'rm -rf "$PIN"' EXIT
 
 # object reps pause_ms; "startup": each tool started with nothing to load
 # (version, or usage), the cost of a process that every row below includes.
-OBJECTS="startup 21 0
-hello 15 20
-tiny 15 20
-maps 15 20
-globals 15 20
-subprogs 15 20
-xdp 15 20
-sockfilter 15 20
-large 9 100
-core 15 20
-progs1 15 20
-progs8 11 100
+OBJECTS="startup 31 0
+hello 31 20
+tiny 31 20
+maps 31 20
+globals 31 20
+subprogs 31 20
+xdp 31 20
+sockfilter 31 20
+large 11 100
+core 21 20
+progs1 31 20
+progs8 15 100
 progs64 7 500
-progs256 3 2000"
+progs256 5 2000"
+[ -n "${ONLY:-}" ] && OBJECTS=$(echo "$OBJECTS" | grep -wE "^(${ONLY// /|})")
 [ "${QUICK:-0}" = 1 ] && OBJECTS=$(echo "$OBJECTS" | awk '{ print $1, ($2 > 5 ? 5 : $2), $3 }')
 
 objfile() {
@@ -118,7 +120,7 @@ while read -r name reps pause; do
 	for t in $TOOLS; do
 		line=$(grep "^$t " "$OUT/time.$name")
 		if [ -z "$line" ]; then
-			echo "$name $t - - - - 0 $status - - - -" >> "$RAW"
+			echo "$name $t - - - - 0 $status - - - - -" >> "$RAW"
 			continue
 		fi
 		# shellcheck disable=SC2046
@@ -128,7 +130,18 @@ while read -r name reps pause; do
 		calls=$(awk '$NF == "total" { print $4 }' "$OUT/strace.$name.$t")
 		bpfc=$(awk '$NF == "bpf" { print $4 }' "$OUT/strace.$name.$t")
 		hwm=$(awk -v t="$t" '$1 == t { print $2 }' "$OUT/mem.$name")
-		echo "$name $line ${calls:--} ${bpfc:-0} ${hwm:--}" >> "$RAW"
+		# User-space instructions (callgrind): exact where wall time on a
+		# shared VM is not. Static binaries only: no dynamic linker inside.
+		ir=-
+		case $t in minibpf-musl|libbpf-musl|floor)
+			sleep "$(awk -v p="$pause" 'BEGIN { print p / 1000 }')"
+			# shellcheck disable=SC2046
+			ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+				$(cmdline "$t" "$obj" "$PIN/vg" "$tape") 2>&1 >/dev/null |
+				sed -n 's/.*refs: *//p' | tr -d ,)
+			rm -rf "$PIN/vg"
+		esac
+		echo "$name $line ${calls:--} ${bpfc:-0} ${hwm:--} ${ir:--}" >> "$RAW"
 		sleep "$(awk -v p="$pause" 'BEGIN { print p / 1000 }')"
 	done
 	echo " $npins programs, minibpf $status" >&2
