@@ -1119,7 +1119,9 @@ poison:
 int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *rel, struct bpf_insn *insn,
 		  uint32_t avail, struct mb_core_result *res, char *err, size_t errlen)
 {
-	struct spec ls, cs, ts;
+	struct spec ls, cs;
+	uint32_t first_id = 0;
+	uint64_t first_off = 0;
 	const struct cands *cands;
 	struct calc r, cr;
 	const char *acc = mb_kbtf_str(c->local, rel->access_str_off);
@@ -1167,10 +1169,11 @@ int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *rel, struct 
 			}
 			if (!matched) {
 				r = cr;
-				ts = cs;
-			} else if (cs.bit_off != ts.bit_off || cr.poison != r.poison || cr.val != r.val) {
+				first_id = cs.root_id;
+				first_off = cs.bit_off;
+			} else if (cs.bit_off != first_off || cr.poison != r.poison || cr.val != r.val) {
 				snprintf(err, errlen, "%s (%s): ambiguous: target types [%u] and [%u] disagree",
-					 res->desc, mb_core_kind_str(rel->kind), ts.root_id, cs.root_id);
+					 res->desc, mb_core_kind_str(rel->kind), first_id, cs.root_id);
 				return -EINVAL;
 			}
 			matched++;
