@@ -912,8 +912,25 @@ TEST(externs_kconfig_ksym_kfunc)
 	EXPECT_EQ(kallsyms("schedule"), out.sched_addr);
 	EXPECT_NE(0, out.sched_addr);
 	EXPECT_EQ(0, out.missing);   /* weak, not a config option */
-	TH_LOG("CONFIG_HZ=%d CONFIG_BPF_SYSCALL=%d (0: no uncompressed kernel config here)",
-	       out.hz, out.bpf_syscall);
+	/* zcat as the oracle for our inflate of /proc/config.gz */
+	{
+		FILE *p = popen("{ cat /boot/config-$(uname -r) || zcat /proc/config.gz; } 2>/dev/null | "
+				"grep -E '^CONFIG_(HZ|BPF_SYSCALL)='", "r");
+		char line[128];
+		int hz = 0, sys = 0;
+
+		while (p && fgets(line, sizeof(line), p)) {
+			if (!strncmp(line, "CONFIG_HZ=", 10))
+				hz = atoi(line + 10);
+			if (!strncmp(line, "CONFIG_BPF_SYSCALL=y", 20))
+				sys = 1;
+		}
+		if (p)
+			pclose(p);
+		EXPECT_EQ(hz, out.hz);
+		EXPECT_EQ(sys, out.bpf_syscall);
+		TH_LOG("CONFIG_HZ=%d CONFIG_BPF_SYSCALL=%d", out.hz, out.bpf_syscall);
+	}
 }
 
 TEST(typed_ksym)
