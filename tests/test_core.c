@@ -234,7 +234,8 @@ TEST(custom_target_offsets_move)
 	ASSERT_GT(n, 8) TH_LOG("%s", err);
 	r = find_res(a, n, MB_CORE_FIELD_BYTE_OFFSET, "struct mb_core_s.b");
 	ASSERT_TRUE(r != NULL);
-	EXPECT_EQ(16, r->val);       /* local offset 8 */
+	/* local offset 8 */
+	EXPECT_EQ(16, r->val);
 	EXPECT_FALSE(r->poisoned);
 	/* the instruction carries the new offset */
 	EXPECT_TRUE(r->insn.imm == 16 || r->insn.off == 16);
@@ -633,7 +634,8 @@ TEST(tp_btf_task_fields)
 	EXPECT_NE(out.id_local, out.id_target);
 	EXPECT_EQ(1, out.task_exists);
 	EXPECT_EQ(0, out.no_type_exists);
-	EXPECT_EQ(2, out.map_array);    /* BPF_MAP_TYPE_ARRAY */
+	/* BPF_MAP_TYPE_ARRAY */
+	EXPECT_EQ(2, out.map_array);
 	EXPECT_EQ(1, out.enum_exists);
 	EXPECT_EQ(0, out.enum_missing);
 	EXPECT_EQ(comm[0], out.comm0);
@@ -911,7 +913,8 @@ TEST(externs_kconfig_ksym_kfunc)
 	EXPECT_EQ(a << 16 | b << 8 | (c > 255 ? 255 : c), out.kver);
 	EXPECT_EQ(kallsyms("schedule"), out.sched_addr);
 	EXPECT_NE(0, out.sched_addr);
-	EXPECT_EQ(0, out.missing);   /* weak, not a config option */
+	/* weak, not a config option */
+	EXPECT_EQ(0, out.missing);
 	/* zcat as the oracle for our inflate of /proc/config.gz */
 	{
 		FILE *p = popen("{ cat /boot/config-$(uname -r) || zcat /proc/config.gz; } 2>/dev/null | "
