@@ -886,8 +886,27 @@ static unsigned long long kallsyms(const char *name)
 	return r;
 }
 
+/* zcat as the oracle for our inflate of /proc/config.gz */
+static void config_oracle(int *hz, int *sys)
+{
+	FILE *p = popen("{ cat /boot/config-$(uname -r) || zcat /proc/config.gz; } 2>/dev/null | "
+			"grep -E '^CONFIG_(HZ|BPF_SYSCALL)='", "r");
+	char line[128];
+
+	*hz = *sys = 0;
+	while (p && fgets(line, sizeof(line), p)) {
+		if (!strncmp(line, "CONFIG_HZ=", 10))
+			*hz = atoi(line + 10);
+		if (!strncmp(line, "CONFIG_BPF_SYSCALL=y", 20))
+			*sys = 1;
+	}
+	if (p)
+		pclose(p);
+}
+
 TEST(externs_kconfig_ksym_kfunc)
 {
+	int hz, sys;
 	struct mb_object *obj = mb_object_open(OBJ("core_extern"), NULL);
 	struct ext_out out;
 	struct mb_link *link;
@@ -915,25 +934,10 @@ TEST(externs_kconfig_ksym_kfunc)
 	EXPECT_NE(0, out.sched_addr);
 	/* weak, not a config option */
 	EXPECT_EQ(0, out.missing);
-	/* zcat as the oracle for our inflate of /proc/config.gz */
-	{
-		FILE *p = popen("{ cat /boot/config-$(uname -r) || zcat /proc/config.gz; } 2>/dev/null | "
-				"grep -E '^CONFIG_(HZ|BPF_SYSCALL)='", "r");
-		char line[128];
-		int hz = 0, sys = 0;
-
-		while (p && fgets(line, sizeof(line), p)) {
-			if (!strncmp(line, "CONFIG_HZ=", 10))
-				hz = atoi(line + 10);
-			if (!strncmp(line, "CONFIG_BPF_SYSCALL=y", 20))
-				sys = 1;
-		}
-		if (p)
-			pclose(p);
-		EXPECT_EQ(hz, out.hz);
-		EXPECT_EQ(sys, out.bpf_syscall);
-		TH_LOG("CONFIG_HZ=%d CONFIG_BPF_SYSCALL=%d", out.hz, out.bpf_syscall);
-	}
+	config_oracle(&hz, &sys);
+	EXPECT_EQ(hz, out.hz);
+	EXPECT_EQ(sys, out.bpf_syscall);
+	TH_LOG("CONFIG_HZ=%d CONFIG_BPF_SYSCALL=%d", out.hz, out.bpf_syscall);
 }
 
 TEST(typed_ksym)
