@@ -826,8 +826,13 @@ static int calc(const struct mb_core *c, const struct spec *ls, const struct spe
 
 struct mb_core *mb_core_new(struct mb_kbtf *local, struct mb_kbtf *target, int big_endian)
 {
-	struct mb_core *c = calloc(1, sizeof(*c));
+	struct mb_core *c;
 
+	if (!local || !target) {
+		errno = EINVAL;
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
 	c->local = local;

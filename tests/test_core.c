@@ -186,7 +186,9 @@ static int apply_pure(const char *path, const void *target, size_t tlen, struct 
 	tk = mb_kbtf_open(target, tlen, err, errlen);
 	c = mb_core_new(lk, tk, 0);
 	es = mb_btf_ext_sec(ext, o->progs[0].sec_name);
-	for (k = 0; es && k < es->nr_core && n < max; k++) {
+	if (!c)
+		n = -1;
+	for (k = 0; c && es && k < es->nr_core && n < max; k++) {
 		uint32_t at = es->core[k].insn_off / 8 - l.segs[0].src_off + l.segs[0].dst_off;
 		struct mb_core_result res;
 
@@ -271,6 +273,33 @@ TEST(custom_target_offsets_move)
 	r = find_res(a, n, MB_CORE_FIELD_SIGNED, "struct mb_core_s.a");
 	ASSERT_TRUE(r != NULL);
 	EXPECT_EQ(1, r->val);
+}
+
+/* A --btf file is untrusted: damaged targets give errors or poison, never a
+ * bad read (run under SAN=1). */
+TEST(damaged_target_btf)
+{
+	struct applied a[64];
+	char err[512];
+	size_t tlen, i;
+	uint8_t *t = shift_target(&tlen), *m = malloc(tlen);
+	unsigned seed = 1;
+	int ok = 0;
+
+	for (i = 0; i < 400; i++) {
+		size_t k;
+
+		memcpy(m, t, tlen);
+		for (k = 0; k < 4; k++) {
+			seed = seed * 1103515245 + 12345;
+			m[24 + (seed >> 8) % (tlen - 24)] = (uint8_t)(seed >> 20);
+		}
+		if (apply_pure(OBJ("core_shift"), m, tlen, a, 64, err, sizeof(err)) > 0)
+			ok++;
+	}
+	TH_LOG("%d of 400 damaged targets still resolved", ok);
+	free(m);
+	free(t);
 }
 
 /* The same object loaded for real: with --btf's option the custom target
