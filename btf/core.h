@@ -29,7 +29,7 @@ void mb_kbtf_set_ptr_size(struct mb_kbtf *k, uint32_t sz);
 /* Skip typedefs and modifiers: the id reached (0 = void) or -errno. */
 int mb_kbtf_skip(struct mb_kbtf *k, uint32_t id);
 int64_t mb_kbtf_size(struct mb_kbtf *k, uint32_t id);
-/* A name index (offsets of every 64th type, sorted name hashes) that can be
+/* A name index (offsets of every 64th type, name hashes in 16k buckets) that can be
  * kept between runs: built after a full pass, used instead of one. A later
  * load then touches only the pages it needs. The index is not trusted:
  * records are bounds-checked on every access, names compared after lookup;

@@ -19,7 +19,8 @@ struct mb_kbtf {
 	uint32_t strs_len;
 	const uint32_t *off;    /* offset of every 64th id; NULL until indexed */
 	uint32_t *own;          /* off when we built it (else it is in idx) */
-	const uint32_t *ent;    /* name index: (hash, id) pairs sorted, or NULL */
+	const uint32_t *bkt;    /* name index: first entry of each hash bucket */
+	const uint32_t *ent;    /* (hash, id) pairs by bucket, ids ascending; or NULL */
 	uint32_t nent;
 	uint32_t cur_id, cur_pos;   /* the last lookup */
 	uint32_t cnt;           /* ids including void, once indexed */
@@ -218,6 +219,9 @@ const char *mb_kbtf_str(const struct mb_kbtf *k, uint32_t off)
 	return off < k->strs_len ? k->strs + off : "";
 }
 
+#define IDX_BITS 14   /* hash buckets: 64 KB of starts, ~8 names each */
+#define IDX_NB   (1u << IDX_BITS)
+
 static uint32_t name_hash(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;   /* FNV-1a */
@@ -232,24 +236,19 @@ static uint32_t name_hash(const char *s, size_t len)
 int mb_kbtf_by_name(struct mb_kbtf *k, const char *name, size_t len,
 		    int (*cb)(void *ctx, uint32_t id, const struct mb_btf_type *t), void *ctx)
 {
-	uint32_t h = name_hash(name, len), lo = 0, hi, i;
+	uint32_t h = name_hash(name, len), i, end;
 	int r;
 
 	if (!k->ent)
 		return -ENOSYS;
-	hi = k->nent;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
+	i = k->bkt[h >> (32 - IDX_BITS)];
+	end = k->bkt[(h >> (32 - IDX_BITS)) + 1];
+	for (; i < end && end <= k->nent; i++) {
+		const struct mb_btf_type *t;
 
-		if (k->ent[mid * 2] < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (i = lo; i < k->nent && k->ent[i * 2] == h; i++) {
-		const struct mb_btf_type *t = mb_kbtf_type(k, k->ent[i * 2 + 1]);
-
-		if (t && (r = cb(ctx, k->ent[i * 2 + 1], t)))
+		if (k->ent[i * 2] != h || !(t = mb_kbtf_type(k, k->ent[i * 2 + 1])))
+			continue;
+		if ((r = cb(ctx, k->ent[i * 2 + 1], t)))
 			return r;
 	}
 	return 0;
@@ -372,54 +371,66 @@ static size_t ess_len(const char *name)
 	return n;
 }
 
-static int ent_cmp(const void *a, const void *b)
-{
-	const uint32_t *x = a, *y = b;
-
-	if (x[0] != y[0])
-		return x[0] < y[0] ? -1 : 1;
-	return x[1] < y[1] ? -1 : x[1] > y[1];
-}
-
 int mb_kbtf_index_build(struct mb_kbtf *k, void **out, size_t *len)
 {
-	uint32_t nck, id, n = 0, *b, *e;
+	uint32_t nck, id, n = 0, i, *b, *bk, *e, *tmp;
 
 	if (index_types(k))
 		return -EINVAL;
 	nck = ((k->cnt - 1) >> CK_SHIFT) + 1;
 	/* at most two entries per type: the essential name and the full one */
-	b = malloc(((size_t)IDX_HDR + nck + (size_t)k->cnt * 4) * 4);
-	if (!b)
+	b = malloc(((size_t)IDX_HDR + nck + IDX_NB + 1 + (size_t)k->cnt * 4) * 4);
+	tmp = malloc((size_t)k->cnt * 4 * 4);
+	if (!b || !tmp) {
+		free(b);
+		free(tmp);
 		return -ENOMEM;
+	}
 	memcpy(b + IDX_HDR, k->off, (size_t)nck * 4);
-	e = b + IDX_HDR + nck;
+	bk = b + IDX_HDR + nck;
+	e = bk + IDX_NB + 1;
 	for (id = 1; id < k->cnt; id++) {
 		const struct mb_btf_type *t = mb_kbtf_type(k, id);
 		const char *nm;
-		size_t el;
+		size_t el, fl;
 
 		if (!t || !t->name_off)
 			continue;
 		nm = mb_kbtf_str(k, t->name_off);
 		el = ess_len(nm);
-		e[n * 2] = name_hash(nm, el);
-		e[n++ * 2 + 1] = id;
-		if (el != strlen(nm)) {
-			e[n * 2] = name_hash(nm, strlen(nm));
-			e[n++ * 2 + 1] = id;
+		fl = el + strlen(nm + el);
+		tmp[n * 2] = name_hash(nm, el);
+		tmp[n++ * 2 + 1] = id;
+		if (el != fl) {
+			tmp[n * 2] = name_hash(nm, fl);
+			tmp[n++ * 2 + 1] = id;
 		}
 	}
-	qsort(e, n, 8, ent_cmp);
+	/* counting sort by bucket: stable, so ids stay ascending in each */
+	memset(bk, 0, (IDX_NB + 1) * 4);
+	for (i = 0; i < n; i++)
+		bk[(tmp[i * 2] >> (32 - IDX_BITS)) + 1]++;
+	for (i = 0; i < IDX_NB; i++)
+		bk[i + 1] += bk[i];
+	for (i = 0; i < n; i++) {
+		uint32_t at = bk[tmp[i * 2] >> (32 - IDX_BITS)]++;
+
+		e[at * 2] = tmp[i * 2];
+		e[at * 2 + 1] = tmp[i * 2 + 1];
+	}
+	for (i = IDX_NB; i > 0; i--)   /* back to starts */
+		bk[i] = bk[i - 1];
+	bk[0] = 0;
+	free(tmp);
 	b[0] = IDX_MAGIC;
-	b[1] = 1;
+	b[1] = 2;
 	b[2] = k->types_len;
 	b[3] = k->strs_len;
 	b[4] = k->cnt;
 	b[5] = nck;
 	b[6] = n;
 	*out = b;
-	*len = ((size_t)IDX_HDR + nck + (size_t)n * 2) * 4;
+	*len = ((size_t)IDX_HDR + nck + IDX_NB + 1 + (size_t)n * 2) * 4;
 	return 0;
 }
 
@@ -428,16 +439,18 @@ int mb_kbtf_index_use(struct mb_kbtf *k, const void *idx, size_t len)
 	const uint32_t *b = idx;
 	uint32_t nck;
 
-	if (k->off || len < IDX_HDR * 4 || (uintptr_t)idx % 4 || b[0] != IDX_MAGIC || b[1] != 1 ||
+	if (k->off || len < IDX_HDR * 4 || (uintptr_t)idx % 4 || b[0] != IDX_MAGIC || b[1] != 2 ||
 	    b[2] != k->types_len || b[3] != k->strs_len || !b[4] || b[4] > BTF_MAX_TYPES + 1 ||
 	    b[4] > k->types_len / sizeof(struct mb_btf_type) + 1)
 		return -EINVAL;
 	nck = ((b[4] - 1) >> CK_SHIFT) + 1;
-	if (b[5] != nck || b[6] > b[4] * 2 || len != ((size_t)IDX_HDR + nck + (size_t)b[6] * 2) * 4)
+	if (b[5] != nck || b[6] > b[4] * 2 ||
+	    len != ((size_t)IDX_HDR + nck + IDX_NB + 1 + (size_t)b[6] * 2) * 4)
 		return -EINVAL;
 	k->cnt = b[4];
 	k->off = b + IDX_HDR;
-	k->ent = b + IDX_HDR + nck;
+	k->bkt = b + IDX_HDR + nck;
+	k->ent = k->bkt + IDX_NB + 1;
 	k->nent = b[6];
 	k->cur_id = 1;
 	k->cur_pos = 0;
