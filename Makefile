@@ -76,8 +76,8 @@ $(MUSL_INC)/.stamp:
 	@touch $@
 $(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) $(HDRS)
 	$(Q)$(MAKE) --no-print-directory B=$(MUSL_B)/obj CC=musl-gcc \
-		CFLAGS="-Os -ffunction-sections -fdata-sections -idirafter $(abspath $(MUSL_INC))" \
-		LDFLAGS="-static -Wl,--gc-sections" $(MUSL_B)/obj/minibpf
+		CFLAGS="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -idirafter $(abspath $(MUSL_INC))" \
+		LDFLAGS="-static -Wl,--gc-sections -Wl,-z,norelro -Wl,--build-id=none" $(MUSL_B)/obj/minibpf
 	$(Q)$(STRIP) -s -R .comment -o $@ $(MUSL_B)/obj/minibpf
 	@echo "  STATIC  $@ ($$(stat -c %s $@) bytes)"
 
@@ -133,4 +133,4 @@ clean:
 
 # Sub-makefiles of the fuzzers (make fuzz T=elf SECONDS=60), the benchmark
 # (make bench) and generated BPF headers (vmlinux.h for CO-RE fixtures).
--include fuzz/fuzz.mk bench/bench.mk progs/progs.mk
+-include fuzz/fuzz.mk bench/bench.mk progs/progs.mk docs/docs.mk
