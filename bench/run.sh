@@ -69,12 +69,12 @@ cmdline() {
 }
 TOOLS="minibpf minibpf-musl bpftool libbpf libbpf-musl floor"
 
-# xlated instructions of every pinned program in DIR (map ids dropped)
+# xlated instructions and line info of the pinned programs in DIR (map ids dropped)
 xlated() {
 	local p
 	for p in $(ls "$1" | sort | head -16); do
 		echo "== $p"
-		bpftool prog dump xlated pinned "$1/$p" | sed -E 's/map\[id:[0-9]+\]/map/g; s/^ +//'
+		bpftool prog dump xlated pinned "$1/$p" linum | sed -E 's/map\[id:[0-9]+\]/map/g; s/^ +//'
 	done
 }
 

@@ -33,6 +33,7 @@ struct mb_object {
 	char *btf_path;
 	uint32_t log_level, prog_flags;
 	struct mb_btf_ext *ext;
+	int ext_sorted;                 /* .BTF.ext records in order: 1, not: -1, unknown: 0 */
 	struct mb_kern *kern;           /* kernel BTF etc. during a load (loader/core.c) */
 	int btf_fd;
 	int loaded;

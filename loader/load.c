@@ -61,12 +61,52 @@ static int ext_push(struct ext_out *o, const void *rec)
 	return 0;
 }
 
+/* LLVM writes each section's .BTF.ext records sorted by instruction. Then a
+ * program finds its records by binary search, not by a scan of the whole
+ * section: with hundreds of programs in one section those scans were most of
+ * the loader's own time. Checked once per object; unsorted input is scanned. */
+static int ext_sorted(const struct mb_btf_ext *ext)
+{
+	const struct mb_btf_ext_sec *es;
+	uint32_t i, k;
+
+	for (i = 0; (es = mb_btf_ext_sec_at(ext, i)); i++) {
+		for (k = 1; k < es->nr_func; k++)
+			if (es->func[k].insn_off < es->func[k - 1].insn_off)
+				return -1;
+		for (k = 1; k < es->nr_line; k++)
+			if (es->line[k].insn_off < es->line[k - 1].insn_off)
+				return -1;
+	}
+	return 1;
+}
+
+/* The first of n records (stride bytes apart, insn_off first) at or after
+ * instruction `at` if they are sorted, else 0. */
+static uint32_t ext_first(const void *rec, uint32_t n, size_t stride, uint32_t at, int sorted)
+{
+	uint32_t lo = 0, hi = n, mid, off;
+
+	while (sorted > 0 && lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		memcpy(&off, (const char *)rec + (size_t)mid * stride, sizeof(off));
+		if (off / 8 < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Collect func_info and line_info for the linked program: the records of each
  * segment's section that fall inside it, moved to the segment's place. */
-static int collect_ext(const struct mb_object *obj, const struct mb_elf_linked *l,
+static int collect_ext(struct mb_object *obj, const struct mb_elf_linked *l,
 		       struct ext_out *fi, struct ext_out *li)
 {
 	uint32_t s, k;
+
+	if (!obj->ext_sorted)
+		obj->ext_sorted = ext_sorted(obj->ext);
 
 	fi->rec_size = sizeof(struct bpf_func_info);
 	li->rec_size = sizeof(struct bpf_line_info);
@@ -77,10 +117,13 @@ static int collect_ext(const struct mb_object *obj, const struct mb_elf_linked *
 		es = mb_btf_ext_sec(obj->ext, obj->elf->texts[g->text].name);
 		if (!es)
 			continue;
-		for (k = 0; k < es->nr_func; k++) {
+		k = ext_first(es->func, es->nr_func, sizeof(*es->func), g->src_off, obj->ext_sorted);
+		for (; k < es->nr_func; k++) {
 			uint32_t at = es->func[k].insn_off / 8;
 			struct bpf_func_info r;
 
+			if (at >= g->src_off + g->cnt && obj->ext_sorted > 0)
+				break;
 			if (at < g->src_off || at >= g->src_off + g->cnt)
 				continue;
 			r.insn_off = g->dst_off + at - g->src_off;
@@ -88,10 +131,13 @@ static int collect_ext(const struct mb_object *obj, const struct mb_elf_linked *
 			if (ext_push(fi, &r))
 				return -ENOMEM;
 		}
-		for (k = 0; k < es->nr_line; k++) {
+		k = ext_first(es->line, es->nr_line, sizeof(*es->line), g->src_off, obj->ext_sorted);
+		for (; k < es->nr_line; k++) {
 			uint32_t at = es->line[k].insn_off / 8;
 			struct bpf_line_info r;
 
+			if (at >= g->src_off + g->cnt && obj->ext_sorted > 0)
+				break;
 			if (at < g->src_off || at >= g->src_off + g->cnt)
 				continue;
 			r.insn_off = g->dst_off + at - g->src_off;
