@@ -68,7 +68,7 @@ struct mb_object *mb_object_open_mem(const void *data, size_t size, const struct
 			int e = errno ? errno : EINVAL;
 
 			mb_object_close(obj);
-			mb_err(e, "%s: .BTF.ext: %s", name, err);
+			mb_err(e, "%s: %s", name, err);   /* err names .BTF.ext */
 			return NULL;
 		}
 	}
