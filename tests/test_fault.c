@@ -5,7 +5,8 @@
 // alive in the kernel (ids are never reused, so a new id that still resolves
 // to one of ours is a leak). Our objects are told apart from those of other
 // tests running at the same time by their names: the fixture's strings are
-// renamed in memory (h7flt_*, h7f*) before it is opened.
+// renamed in memory before it is opened: every name starts with a tag made
+// from our pid (two runs of this test at once must not see each other).
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -81,9 +82,23 @@ static uint32_t last_id(int which)
 	return id;
 }
 
+/* "z" + two base-36 digits of the pid: a 3-char prefix, so renamed strings
+ * keep their length. */
+static char tag[4];
+
+static const char *tagged(const char *suffix)
+{
+	static char buf[4][64];
+	static int k;
+	char *b = buf[k++ % 4];
+
+	snprintf(b, 64, "%s%s", tag, suffix);
+	return b;
+}
+
 static int ours(const char *name)
 {
-	return !strncmp(name, "h7f", 3);
+	return !strncmp(name, tag, 3);
 }
 
 /* The map pinned before the test (pin_by_name_reused): alive by design. */
@@ -185,6 +200,14 @@ FIXTURE_SETUP(fault)
 	if (!root)
 		SKIP(return, "no bpf filesystem: %s", strerror(errno));
 	snprintf(self->dir, sizeof(self->dir), "%s/h7fault_%d", root, getpid());
+	{
+		static const char d36[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+		tag[0] = 'z';
+		tag[1] = d36[getpid() / 36 % 36];
+		tag[2] = d36[getpid() % 36];
+		tag[3] = 0;
+	}
 	ASSERT_EQ(0, mkdir(self->dir, 0700)) TH_LOG("%s: %s", self->dir, strerror(errno));
 	self->prog0 = last_id(BPF_PROG_GET_NEXT_ID);
 	self->map0 = last_id(BPF_MAP_GET_NEXT_ID);
@@ -225,7 +248,7 @@ FIXTURE_TEARDOWN(fault)
 static unsigned long run(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
 			 unsigned long n, int attach, int *failed)
 {
-	struct mb_open_opts o = { .sz = sizeof(o), .object_name = "h7fault",
+	struct mb_open_opts o = { .sz = sizeof(o), .object_name = tag,
 				  .pin_root = self->dir };
 	struct mb_link *links[2] = { NULL, NULL };
 	char link_pin[300], what[128];
@@ -293,7 +316,7 @@ static unsigned long run(struct __test_metadata *_metadata, FIXTURE_DATA(fault) 
 	if (self->unpin) {
 		char map_pin[300];
 
-		snprintf(map_pin, sizeof(map_pin), "%s/h7fshared_", self->dir);
+		snprintf(map_pin, sizeof(map_pin), "%s/%s", self->dir, tagged("shared_"));
 		EXPECT_EQ(*failed ? -1 : 0, unlink(map_pin)) TH_LOG("n=%lu: map pin", n);
 	}
 	mb_object_close(obj);
@@ -335,11 +358,33 @@ static void fault_loop(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *s
 TEST_F(fault, load_attach_pin)
 {
 	ASSERT_TRUE((self->data = slurp(OBJ("loader_counts"), &self->size)) != NULL);
-	ASSERT_LT(0, rename_str(self->data, self->size, "count_getpid", "h7flt_getpid"));
-	ASSERT_LT(0, rename_str(self->data, self->size, "count_raw", "h7flt_raw"));
-	ASSERT_LT(0, rename_str(self->data, self->size, "counts", "h7fcnt"));
-	ASSERT_LT(0, rename_str(self->data, self->size, "stats", "h7fst"));
+	ASSERT_LT(0, rename_str(self->data, self->size, "count_getpid", tagged("lt_getpid")));
+	ASSERT_LT(0, rename_str(self->data, self->size, "count_raw", tagged("lt_raw")));
+	ASSERT_LT(0, rename_str(self->data, self->size, "counts", tagged("cnt")));
+	ASSERT_LT(0, rename_str(self->data, self->size, "stats", tagged("st")));
 	fault_loop(_metadata, self, 1, 0);
+}
+
+/* The oracle itself: a load that is not closed is seen, then not. */
+TEST_F(fault, leak_check_sees_a_leak)
+{
+	struct mb_open_opts o = { .sz = sizeof(o), .object_name = tag, .pin_root = self->dir };
+	struct mb_object *obj;
+	char what[128];
+	int fds = count_fds();
+
+	ASSERT_TRUE((self->data = slurp(OBJ("loader_counts"), &self->size)) != NULL);
+	ASSERT_LT(0, rename_str(self->data, self->size, "count_getpid", tagged("lt_getpid")));
+	ASSERT_LT(0, rename_str(self->data, self->size, "counts", tagged("cnt")));
+	obj = mb_object_open_mem(self->data, self->size, &o);
+	ASSERT_TRUE(obj != NULL);
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	EXPECT_LT(fds, count_fds());
+	EXPECT_LT(0, alive_once(self->prog0, self->map0, self->link0, what, sizeof(what)));
+	TH_LOG("seen while loaded: %s", what);
+	mb_object_close(obj);
+	EXPECT_EQ(fds, count_fds());
+	EXPECT_EQ(0, alive(self->prog0, self->map0, self->link0, what, sizeof(what))) TH_LOG("%s", what);
 }
 
 /* A map pinned by name: created and pinned by the load; a failed load
@@ -347,8 +392,8 @@ TEST_F(fault, load_attach_pin)
 TEST_F(fault, pin_by_name_created)
 {
 	ASSERT_TRUE((self->data = slurp(OBJ("loader_pinned"), &self->size)) != NULL);
-	ASSERT_LT(0, rename_str(self->data, self->size, "count_pkts", "h7flt_pkts"));
-	ASSERT_LT(0, rename_str(self->data, self->size, "shared_cnt", "h7fshared_"));
+	ASSERT_LT(0, rename_str(self->data, self->size, "count_pkts", tagged("lt_pkts")));
+	ASSERT_LT(0, rename_str(self->data, self->size, "shared_cnt", tagged("shared_")));
 	self->unpin = 1;
 	fault_loop(_metadata, self, 0, 0);
 }
@@ -357,13 +402,13 @@ TEST_F(fault, pin_by_name_created)
  * failure may remove a pin it did not make. */
 TEST_F(fault, pin_by_name_reused)
 {
-	struct mb_open_opts o = { .sz = sizeof(o), .object_name = "h7fault",
+	struct mb_open_opts o = { .sz = sizeof(o), .object_name = tag,
 				  .pin_root = self->dir };
 	struct mb_object *first;
 
 	ASSERT_TRUE((self->data = slurp(OBJ("loader_pinned"), &self->size)) != NULL);
-	ASSERT_LT(0, rename_str(self->data, self->size, "count_pkts", "h7flt_pkts"));
-	ASSERT_LT(0, rename_str(self->data, self->size, "shared_cnt", "h7fshared_"));
+	ASSERT_LT(0, rename_str(self->data, self->size, "count_pkts", tagged("lt_pkts")));
+	ASSERT_LT(0, rename_str(self->data, self->size, "shared_cnt", tagged("shared_")));
 	first = mb_object_open_mem(self->data, self->size, &o);
 	ASSERT_TRUE(first != NULL);
 	ASSERT_EQ(0, mb_object_load(first)) TH_LOG("%s", mb_last_error());
@@ -389,7 +434,7 @@ TEST_F(fault, pin_by_name_reused)
 
 static int par_child(FIXTURE_DATA(fault) *self, int idx, int gate)
 {
-	struct mb_open_opts o = { .sz = sizeof(o), .object_name = "h7fpar",
+	struct mb_open_opts o = { .sz = sizeof(o), .object_name = tag,
 				  .pin_root = self->dir };
 	uint32_t first_id = 0;
 	char c;
@@ -399,7 +444,7 @@ static int par_child(FIXTURE_DATA(fault) *self, int idx, int gate)
 		return 10;
 	for (k = 0; k < PAR_LOADS; k++) {
 		struct mb_object *obj = mb_object_open_mem(self->data, self->size, &o);
-		struct mb_map *m = obj ? mb_object_map_by_name(obj, "h7f_array") : NULL;
+		struct mb_map *m = obj ? mb_object_map_by_name(obj, tagged("_array")) : NULL;
 		struct bpf_map_info mi;
 		uint32_t l = sizeof(mi), key = (uint32_t)idx;
 		uint8_t v[24] = { 0 };
@@ -443,12 +488,12 @@ TEST_F(fault, parallel_loads_share_pins)
 	uint8_t v[24];
 
 	ASSERT_TRUE((self->data = slurp(OBJ("btf_maps"), &self->size)) != NULL);
-	ASSERT_LT(0, rename_str(self->data, self->size, "btf_xdp", "h7f_xdp"));
-	ASSERT_LT(0, rename_str(self->data, self->size, "btf_tp", "h7f_tp"));
-	ASSERT_LT(0, rename_str(self->data, self->size, "btf_array", "h7f_array"));
-	ASSERT_LT(0, rename_str(self->data, self->size, "btf_hash", "h7f_hash"));
-	ASSERT_LT(0, rename_str(self->data, self->size, "btf_outer", "h7f_outer"));
-	ASSERT_LT(0, rename_str(self->data, self->size, "btf_jmp", "h7f_jmp"));
+	ASSERT_LT(0, rename_str(self->data, self->size, "btf_xdp", tagged("_xdp")));
+	ASSERT_LT(0, rename_str(self->data, self->size, "btf_tp", tagged("_tp")));
+	ASSERT_LT(0, rename_str(self->data, self->size, "btf_array", tagged("_array")));
+	ASSERT_LT(0, rename_str(self->data, self->size, "btf_hash", tagged("_hash")));
+	ASSERT_LT(0, rename_str(self->data, self->size, "btf_outer", tagged("_outer")));
+	ASSERT_LT(0, rename_str(self->data, self->size, "btf_jmp", tagged("_jmp")));
 	ASSERT_EQ(0, pipe2(gate, O_CLOEXEC));
 	for (i = 0; i < PAR_PROCS; i++) {
 		pids[i] = fork();
@@ -468,7 +513,7 @@ TEST_F(fault, parallel_loads_share_pins)
 	/* One pin, holding every load's count. */
 	pins = count_pins(self->dir);
 	EXPECT_EQ(1, pins);
-	snprintf(pin, sizeof(pin), "%s/h7f_array", self->dir);
+	snprintf(pin, sizeof(pin), "%s/%s", self->dir, tagged("_array"));
 	fd = mb_sys_obj_get(pin, 0);
 	ASSERT_LE(3, fd) TH_LOG("%s: %s", pin, strerror(-fd));
 	for (key = 0; key < PAR_PROCS; key++) {
