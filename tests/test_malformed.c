@@ -887,6 +887,24 @@ TEST(kconfig_layout_hostile)
 	free(o.buf);
 }
 
+/* mb_object_open() refuses a file too big to be an object before reading
+ * it (a sparse file: no disk used). */
+TEST(file_too_big)
+{
+	char path[] = "/tmp/mb_malformed_XXXXXX";
+	struct mb_object *obj;
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 1ll << 32));
+	close(fd);
+	obj = mb_object_open(path, NULL);
+	unlink(path);
+	ASSERT_TRUE(obj == NULL);
+	EXPECT_EQ(EFBIG, errno);
+	EXPECT_TRUE(strstr(mb_last_error(), "too big") != NULL) TH_LOG("%s", mb_last_error());
+}
+
 /* Every prefix of a real object with BTF and .BTF.ext, through the whole open
  * path: an object or a message, nothing else. */
 TEST(every_prefix_of_a_real_object)
