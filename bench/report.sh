@@ -8,7 +8,8 @@ OUT=$BB/results
 RAW=$OUT/raw.txt
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-echo "Machine: $cpu, $(nproc) CPUs, Linux $(uname -r), $(date -u +%Y-%m-%d);"
+echo "Machine: $cpu, $(nproc) CPUs, Linux $(uname -r), $(date -u +%Y-%m-%d), minibpf at"
+echo "$(cat "$OUT/version" 2>/dev/null || echo '?') (the tree when the run began);"
 echo "load average (1/5/15 min) at the start: $(sed -n 1p "$OUT/loadavg" 2>/dev/null), at the end: $(sed -n 2p "$OUT/loadavg" 2>/dev/null)."
 echo
 

@@ -16,6 +16,7 @@ RAW=$OUT/raw.txt LOG=$OUT/stderr.log
 : > "$RAW"
 : > "$LOG"
 cut -d' ' -f1-3 /proc/loadavg > "$OUT/loadavg"
+git describe --always --dirty > "$OUT/version" 2>/dev/null
 
 grep -q " /sys/fs/bpf bpf " /proc/mounts || mount -t bpf bpf /sys/fs/bpf || exit 1
 mkdir -p "$PIN"
