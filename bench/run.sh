@@ -145,7 +145,7 @@ while read -r name reps pause; do
 		echo "$name $line ${calls:--} ${bpfc:-0} ${hwm:--} ${ir:--}" >> "$RAW"
 		sleep "$(awk -v p="$pause" 'BEGIN { print p / 1000 }')"
 	done
-	echo " $npins programs, minibpf $status" >&2
+	[ "$npins" -ge 0 ] && echo " $npins programs, minibpf $status" >&2 || echo " (process start only)" >&2
 done <<< "$OBJECTS"
 
 cut -d' ' -f1-3 /proc/loadavg >> "$OUT/loadavg"
