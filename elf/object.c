@@ -481,18 +481,34 @@ static int fixup_datasecs(struct parser *p)
 	char berr[200];
 	int ret;
 
+	uint32_t id, n;
+
 	if (!obj->btf)
 		return 0;
-	for (c.sec_idx = 1; c.sec_idx < obj->nsections; c.sec_idx++) {
-		const struct mb_elf_section *s = &obj->sections[c.sec_idx];
+	/* One pass over the types: only sections that have a DATASEC. */
+	n = mb_btf_type_cnt(obj->btf);
+	for (id = 1; id < n; id++) {
+		const struct mb_btf_type *t = mb_btf_type_by_id(obj->btf, id);
+		const struct mb_elf_section *s;
+		char name[128];
+		int idx;
 
+		if (!t || mb_btf_kind(t) != MB_BTF_KIND_DATASEC)
+			continue;
+		/* the fixup may rewrite the string section: copy the name */
+		snprintf(name, sizeof(name), "%s", mb_btf_str(obj->btf, t->name_off));
+		idx = mb_elf_object_sec_find(obj, name);
+		if (idx < 0)
+			continue;       /* .kconfig, .ksyms: no ELF section */
+		s = &obj->sections[idx];
 		if (s->flags & SHF_EXECINSTR_ || !s->size || s->size > UINT32_MAX)
 			continue;
+		c.sec_idx = (uint32_t)idx;
 		berr[0] = 0;
-		ret = mb_btf_fixup_datasec(obj->btf, s->name, (uint32_t)s->size, var_offset, &c,
+		ret = mb_btf_fixup_datasec(obj->btf, name, (uint32_t)s->size, var_offset, &c,
 					   berr, sizeof(berr));
 		if (ret && ret != -ENOENT)
-			return fail(p, ret, "section '.BTF': DATASEC '%s': %s", s->name, berr);
+			return fail(p, ret, "section '.BTF': DATASEC '%s': %s", name, berr);
 	}
 	return 0;
 }

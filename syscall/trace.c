@@ -221,7 +221,9 @@ static struct fdname *fd_add(int fd, const char *kind, const char *name)
 
 void mb_trace_name_fd(int fd, const char *kind, const char *name)
 {
-	if (fd >= 0 && kind)
+	/* Names matter only to trace lines: with tracing off, keep no table
+	 * (an fd named later is resolved from the kernel by fd_resolve()). */
+	if (trace_out && fd >= 0 && kind)
 		fd_add(fd, kind, name);
 }
 
