@@ -177,4 +177,27 @@ int mb_btf_dump_value(const struct mb_btf *btf, uint32_t type_id, const void *da
 int mb_btf_dump_value_at(const struct mb_btf *btf, uint32_t type_id, const void *data,
 			 size_t size, FILE *out, int json, unsigned depth);
 
+/* ---- sanitizing for older kernels (btf/sanitize.c) ---------------------- */
+/* What a kernel's BPF_BTF_LOAD lacks, with the version that added it. */
+enum {
+	MB_BTF_LACK_FUNC        = 1 << 0,   /* FUNC, FUNC_PROTO (and func_info): 5.0 */
+	MB_BTF_LACK_DATASEC     = 1 << 1,   /* VAR, DATASEC: 5.2 */
+	MB_BTF_LACK_GLOBAL_FUNC = 1 << 2,   /* FUNC with global linkage: 5.6 */
+	MB_BTF_LACK_FLOAT       = 1 << 3,   /* 5.13 */
+	MB_BTF_LACK_DECL_TAG    = 1 << 4,   /* 5.16 */
+	MB_BTF_LACK_TYPE_TAG    = 1 << 5,   /* 5.17 */
+	MB_BTF_LACK_ENUM64      = 1 << 6,   /* ENUM64, signed ENUM (kflag): 6.0 */
+	MB_BTF_LACK_ALL         = (1 << 7) - 1,
+};
+/* Rewrite in place what `lacks` names, as libbpf does: VAR and DECL_TAG ->
+ * 1-byte INT, DATASEC -> STRUCT ('.' -> '_' in its name), FUNC_PROTO -> ENUM,
+ * FUNC -> TYPEDEF (or static FUNC), FLOAT -> empty STRUCT of its size,
+ * TYPE_TAG -> CONST, ENUM64 -> UNION of 1-byte INTs (one type appended), ENUM
+ * kflag cleared. Type ids keep their meaning; strings may be edited (work on a
+ * copy). 0 or a negative errno + err. */
+int mb_btf_sanitize(struct mb_btf *btf, unsigned lacks, char *err, size_t errlen);
+/* "decl_tag,type_tag,..." (names as the enum above, lower case, or "all") to
+ * MB_BTF_LACK_* bits; -EINVAL for an unknown name. */
+int mb_btf_lacks_parse(const char *list);
+
 #endif

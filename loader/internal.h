@@ -36,6 +36,7 @@ struct mb_object {
 	int ext_sorted;                 /* .BTF.ext records in order: 1, not: -1, unknown: 0 */
 	struct mb_kern *kern;           /* kernel BTF etc. during a load (loader/core.c) */
 	int btf_fd;
+	unsigned btf_lacks;             /* MB_BTF_LACK_* the loaded BTF was sanitized for */
 	int loaded;
 	struct mb_map *maps;     uint32_t nmaps;
 	struct mb_program *progs; uint32_t nprogs;
@@ -74,6 +75,13 @@ unsigned char *mb_kern_ext_kinds(struct mb_object *obj);
 /* Classify the externs and make the object's BTF loadable (extern VAR/FUNC
  * linkage in .kconfig/.ksyms), before BPF_BTF_LOAD. */
 int mb_extern_prepare(struct mb_object *obj);
+/* loader/btf_sanitize.c: BPF_BTF_LOAD the object's BTF; if the kernel rejects
+ * it (EINVAL), probe what it lacks and load a sanitized copy (sets btf_lacks).
+ * MINIBPF_BTF_LACKS=decl_tag,... forces the sanitized path (tests). fd or a
+ * negative errno; *log as mb_sys_btf_load. */
+int mb_btf_load_obj(struct mb_object *obj, char **log);
+/* MB_BTF_LACK_* the running kernel lacks: a handful of tiny BPF_BTF_LOADs. */
+unsigned mb_btf_probe_lacks(void);
 int mb_extern_patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_linked *l,
 		    const struct mb_elf_patch *pt);
 

@@ -15,8 +15,6 @@ int mb_load_prog(struct mb_object *obj, struct mb_program *p);
 
 int mb_load_btf(struct mb_object *obj)
 {
-	const void *raw;
-	uint32_t size;
 	char *log = NULL;
 	int fd;
 
@@ -25,8 +23,7 @@ int mb_load_btf(struct mb_object *obj)
 		return fd;
 	if (!obj->elf->btf)
 		return 0;
-	raw = mb_btf_raw(obj->elf->btf, &size);
-	fd = mb_sys_btf_load(raw, size, &log);
+	fd = mb_btf_load_obj(obj, &log);
 	if (fd < 0) {
 		/* As libbpf does: without BTF the programs still load, only
 		 * without source lines in verifier logs and typed map dumps. */
@@ -239,7 +236,9 @@ int mb_load_prog(struct mb_object *obj, struct mb_program *p)
 		r = patch(obj, p, &l);
 	if (r)
 		goto out;
-	if (obj->ext && obj->btf_fd >= 0 && collect_ext(obj, &l, &fi, &li)) {
+	/* func_info/line_info came with BTF FUNC (5.0) */
+	if (obj->ext && obj->btf_fd >= 0 && !(obj->btf_lacks & MB_BTF_LACK_FUNC) &&
+	    collect_ext(obj, &l, &fi, &li)) {
 		r = mb_err(ENOMEM, "out of memory");
 		goto out;
 	}
