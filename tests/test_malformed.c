@@ -815,18 +815,16 @@ TEST(dump_of_zero_sized_elements_is_bounded)
 	fclose(null);
 }
 
-/* .kconfig externs laid out from hostile BTF (load path): an enum of size 0
- * (its alignment divided by zero) and char arrays whose sizes add up past
- * 2^32 (the value buffer wrapped small, then was written past its end). */
+/* .kconfig externs laid out from hostile BTF (load path). Symbols 3 and 4
+ * are the externs; the program loads the address of symbol 3. */
 static void kconfig_object(struct xobj *o, struct btf_blob *b, const uint32_t *t, size_t nw,
-			   const char *s, size_t slen, int nsyms)
+			   const char *s, size_t slen, const char *sym3, const char *sym4)
 {
 	static uint8_t rel[16];
 	int r;
 
 	make_btf(b, t, nw, s, slen);
 	base(o);
-	/* the program loads CONFIG_HZ's address: the load must lay them out */
 	o->sec[1].data = map_insns;
 	o->sec[1].len = sizeof(map_insns);
 	o->sym[0].size = sizeof(map_insns);
@@ -834,11 +832,11 @@ static void kconfig_object(struct xobj *o, struct btf_blob *b, const uint32_t *t
 	o->sec[r].link = LINK_SYMTAB;
 	o->sec[r].info = 1;
 	o->sec[r].entsize = 16;
-	w64(rel + 8, (uint64_t)3 << 32 | 1);    /* symbol 3 (CONFIG_HZ), R_BPF_64_64 */
+	w64(rel + 8, (uint64_t)3 << 32 | 1);    /* symbol 3, R_BPF_64_64 */
 	add_sec(o, ".BTF", SHT_PROGBITS, 0, b->b, b->len);
-	add_sym(o, "CONFIG_HZ", GLOBAL_OBJECT & 0xf0, 0, 0, 0);        /* STB_GLOBAL, NOTYPE, UNDEF */
-	if (nsyms > 1)
-		add_sym(o, "CONFIG_DEFAULT_HOSTNAME", GLOBAL_OBJECT & 0xf0, 0, 0, 0);
+	add_sym(o, sym3, 0x10, 0, 0, 0);        /* STB_GLOBAL, STT_NOTYPE, SHN_UNDEF */
+	if (sym4)
+		add_sym(o, sym4, 0x10, 0, 0, 0);
 	build(o);
 }
 
@@ -856,33 +854,47 @@ static void expect_load_refused(struct __test_metadata *_metadata, struct xobj *
 	mb_object_close(obj);
 }
 
-TEST(kconfig_layout_hostile)
+/* An enum of size 0: its alignment divided by zero. */
+TEST(kconfig_enum_size_zero)
 {
-	/* "\0e\0CONFIG_HZ\0.kconfig\0char\0CONFIG_DEFAULT_HOSTNAME" */
-	static const char s[] = "\0e\0CONFIG_HZ\0.kconfig\0char\0CONFIG_DEFAULT_HOSTNAME";
+	static const char s[] = "\0e\0CONFIG_HZ\0.kconfig";
 	/* [1] enum e (size 0), [2] VAR CONFIG_HZ -> 1 (extern), [3] DATASEC .kconfig { 2 } */
-	const uint32_t t1[] = {
+	const uint32_t t[] = {
 		1, INFO(6, 0), 0,
 		3, INFO(14, 0), 1, 2,
 		13, INFO(15, 1), 0, 2, 0, 0,
 	};
+	struct btf_blob b;
+	struct xobj o;
+
+	kconfig_object(&o, &b, t, sizeof(t) / 4, s, sizeof(s), "CONFIG_HZ", NULL);
+	expect_load_refused(_metadata, &o, "CONFIG_HZ");
+	free(o.buf);
+}
+
+/* char arrays of 0x20 and 0xfffffff0 bytes: the layout's total wrapped to
+ * 0x10, and the second value was copied past the small buffer. (Both are
+ * strings in common kernel configs.) */
+TEST(kconfig_sizes_wrap)
+{
+	static const char s[] = "\0e\0CONFIG_HZ\0.kconfig\0char\0CONFIG_DEFAULT_HOSTNAME\0"
+				"CONFIG_CC_VERSION_TEXT";
 	/* [1] char, [2] char[0xfffffff0], [3] char[0x20],
-	 * [4] VAR CONFIG_HZ -> 3, [5] VAR CONFIG_DEFAULT_HOSTNAME -> 2, [6] DATASEC */
-	const uint32_t t2[] = {
+	 * [4] VAR CONFIG_DEFAULT_HOSTNAME -> 3, [5] VAR CONFIG_CC_VERSION_TEXT -> 2,
+	 * [6] DATASEC .kconfig { 4, 5 } */
+	const uint32_t t[] = {
 		22, INFO(1, 0), 1, 2u << 24 | 8,
 		0, INFO(3, 0), 0, 1, 1, 0xfffffff0u,
 		0, INFO(3, 0), 0, 1, 1, 0x20,
-		3, INFO(14, 0), 3, 2,
-		27, INFO(14, 0), 2, 2,
+		27, INFO(14, 0), 3, 2,
+		51, INFO(14, 0), 2, 2,
 		13, INFO(15, 2), 0, 4, 0, 0, 5, 0, 0,
 	};
 	struct btf_blob b;
 	struct xobj o;
 
-	kconfig_object(&o, &b, t1, sizeof(t1) / 4, s, sizeof(s), 1);
-	expect_load_refused(_metadata, &o, "CONFIG_HZ");
-	free(o.buf);
-	kconfig_object(&o, &b, t2, sizeof(t2) / 4, s, sizeof(s), 2);
+	kconfig_object(&o, &b, t, sizeof(t) / 4, s, sizeof(s), "CONFIG_DEFAULT_HOSTNAME",
+		       "CONFIG_CC_VERSION_TEXT");
 	expect_load_refused(_metadata, &o, ".kconfig values exceed");
 	free(o.buf);
 }
