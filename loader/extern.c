@@ -5,6 +5,7 @@
  *    ones by their /proc/kallsyms address;
  *  - kfunc calls: the kernel function's BTF id (BPF_PSEUDO_KFUNC_CALL).
  * Weak externs that cannot be resolved read as zero. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,11 +83,19 @@ static int kcfg_cmp(const void *pa, const void *pb)
 static uint32_t kernel_version(void)
 {
 	struct utsname u;
-	unsigned a = 0, b = 0, c = 0;
+	unsigned long a, b, c = 0;
+	char *e;
 
-	if (uname(&u) || sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2)
+	/* "6.18.0-foo" or "6.18-rc1"; sscanf would link musl's float parsing */
+	if (uname(&u) || !isdigit((unsigned char)u.release[0]))
 		return 0;
-	return a << 16 | b << 8 | (c > 255 ? 255 : c);
+	a = strtoul(u.release, &e, 10);
+	if (*e != '.' || !isdigit((unsigned char)e[1]))
+		return 0;
+	b = strtoul(e + 1, &e, 10);
+	if (*e == '.' && isdigit((unsigned char)e[1]))
+		c = strtoul(e + 1, NULL, 10);
+	return (uint32_t)(a << 16 | b << 8 | (c > 255 ? 255 : c));
 }
 
 /* A small inflate (RFC 1951) for /proc/config.gz: no zlib in a static
@@ -773,15 +782,22 @@ int mb_extern_prepare(struct mb_object *obj)
 static uint64_t kallsyms_addr(const char *name)
 {
 	FILE *f = fopen("/proc/kallsyms", "re");
-	char line[256], sym[200];
+	char line[256], *p;
 	unsigned long long a;
 	uint64_t found = 0;
 
 	if (!f)
 		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx %*c %199s", &a, sym) == 2 && !strcmp(sym, name))
+	/* "ffffffff81000000 T name\t[module]" */
+	while (!found && fgets(line, sizeof(line), f)) {
+		a = strtoull(line, &p, 16);
+		if (p == line || p[0] != ' ' || !p[1] || p[2] != ' ')
+			continue;
+		p += 3;
+		p[strcspn(p, " \t\n")] = 0;
+		if (!strcmp(p, name))
 			found = a;
+	}
 	fclose(f);
 	return found;
 }
