@@ -193,7 +193,7 @@ enum {
  * 1-byte INT, DATASEC -> STRUCT ('.' -> '_' in its name), FUNC_PROTO -> ENUM,
  * FUNC -> TYPEDEF (or static FUNC), FLOAT -> empty STRUCT of its size,
  * TYPE_TAG -> CONST, ENUM64 -> UNION of 1-byte INTs (one type appended), ENUM
- * kflag cleared. Type ids keep their meaning; strings may be edited (work on a
+ * kflag cleared. Lacking FUNC or DATASEC implies lacking DECL_TAG. Type ids keep their meaning; strings may be edited (work on a
  * copy). 0 or a negative errno + err. */
 int mb_btf_sanitize(struct mb_btf *btf, unsigned lacks, char *err, size_t errlen);
 /* "decl_tag,type_tag,..." (names as the enum above, lower case, or "all") to

@@ -63,6 +63,10 @@ int mb_btf_sanitize(struct mb_btf *btf, unsigned lacks, char *err, size_t errlen
 	int placeholder = 0, arg = 0;
 	uint32_t id, j;
 
+	/* A DECL_TAG may point at a VAR or a FUNC's parameter, which are gone
+	 * then (and no kernel without FUNC or DATASEC has DECL_TAG: 5.16). */
+	if (lacks & (MB_BTF_LACK_FUNC | MB_BTF_LACK_DATASEC))
+		lacks |= MB_BTF_LACK_DECL_TAG;
 	if ((lacks & MB_BTF_LACK_ENUM64) && has_kind(btf, MB_BTF_KIND_ENUM64) &&
 	    (placeholder = add_int(btf, "enum64_placeholder", err, errlen)) < 0)
 		return placeholder;
