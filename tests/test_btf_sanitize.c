@@ -237,7 +237,7 @@ static struct mb_btf *kernel_btf(int fd, uint32_t *id)
 	void *data;
 
 	memset(&bi, 0, sizeof(bi));
-	if (mb_sys_obj_get_info_by_fd(fd, &bi, &len) || !(data = malloc(bi.btf_size)))
+	if (mb_sys_obj_get_info_by_fd(fd, &bi, &len) || !(data = calloc(1, bi.btf_size)))
 		return NULL;
 	size = bi.btf_size;
 	memset(&bi, 0, sizeof(bi));
