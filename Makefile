@@ -105,7 +105,7 @@ $(B)/progs/%.bpfeb.o: progs/%.bpf.c $(wildcard progs/*.h)
 KSELFTEST := build/kselftest
 $(KSELFTEST)/kselftest_harness.h:
 	BUILD=build scripts/setup.sh
-TEST_CFLAGS = $(ALL_CFLAGS) -I$(KSELFTEST) -Wno-unused-parameter -Wno-sign-compare -Wno-misleading-indentation -DMB_BUILD_DIR='"$(abspath $(B))"' -DMB_SRC_DIR='"$(abspath .)"'
+TEST_CFLAGS = $(ALL_CFLAGS) -I$(KSELFTEST) -Wno-unused-parameter -Wno-sign-compare -Wno-misleading-indentation -Wno-empty-body -DMB_BUILD_DIR='"$(abspath $(B))"' -DMB_SRC_DIR='"$(abspath .)"'
 $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  TEST    $<")
