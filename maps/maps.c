@@ -104,7 +104,7 @@ static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, i
 	/* Some map types take no BTF key/value types (perf event arrays say
 	 * ENOTSUPP, older kernels EINVAL): libbpf retries without them, and so
 	 * do we. Only the typed dump of the map is lost. */
-	if (fd < 0 && fd != -EPERM && fd != -ENOMEM && a.btf_fd &&
+	if ((fd == -EINVAL || fd == -524 /* ENOTSUPP */ || fd == -EOPNOTSUPP) && a.btf_fd &&
 	    (a.btf_key_type_id || a.btf_value_type_id))
 		return create_one(obj, d, inner_fd, 0);
 	return fd;
