@@ -2,6 +2,7 @@
  * iterators, kprobes, uprobes and perf events. Tracepoints and probes are perf
  * events; a bpf_link of type BPF_PERF_EVENT (5.15+) ties the program to one. */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,14 +333,21 @@ int mb_attach_uprobe(int prog_fd, int retprobe, const char *path, const char *fu
 	return perf_attach(prog_fd, pfd, what, out);
 }
 
-/* Online CPUs from "0-3,5" in sysfs; falls back to 0..n-1 of sysconf. */
-static int cpu_online(int cpu)
+/* Online CPUs from "0-3,5" in sysfs; CPU -1 asks one past the highest.
+ * Without sysfs: 0..n-1, n the CPUs this process may run on (what musl's
+ * sysconf counts; sysconf would link its whole limits table). */
+static long cpu_online(long cpu)
 {
 	static char buf[256];
 	const char *p = buf;
+	long top = 0;
 
-	if (!buf[0] && mb_read_small("/sys/devices/system/cpu/online", buf, sizeof(buf)) <= 0)
-		return cpu < sysconf(_SC_NPROCESSORS_CONF);
+	if (!buf[0] && mb_read_small("/sys/devices/system/cpu/online", buf, sizeof(buf)) <= 0) {
+		cpu_set_t set;
+
+		top = sched_getaffinity(0, sizeof(set), &set) ? 1 : CPU_COUNT(&set);
+		return cpu < 0 ? top : cpu < top;
+	}
 	while (*p >= '0' && *p <= '9') {
 		char *end;
 		long a = strtol(p, &end, 10), b = a;
@@ -348,17 +356,19 @@ static int cpu_online(int cpu)
 			b = strtol(end + 1, &end, 10);
 		if (cpu >= a && cpu <= b)
 			return 1;
+		if (b >= top)
+			top = b + 1;
 		if (*end != ',')
 			break;
 		p = end + 1;
 	}
-	return 0;
+	return cpu < 0 ? top : 0;
 }
 
 int mb_attach_perf_event(int prog_fd, uint64_t sample_period, struct mb_link_info *out,
 			 int max)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	long ncpu = cpu_online(-1);
 	int cpu, n = 0, err;
 
 	if (ncpu < 1)
