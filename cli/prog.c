@@ -49,6 +49,30 @@ static time_t boot_to_wall(uint64_t ns)
 	return (time_t)((d + (int64_t)ns) / 1000000000);
 }
 
+/* "loaded_at" in UTC by the civil-from-days algorithm: localtime() would link
+ * musl's time zone code, gmtime_r() part of it. */
+static void print_utc(long long t)
+{
+	long long days = t / 86400, s = t % 86400, era, y;
+	unsigned doe, yoe, doy, mp, d, m;
+
+	if (s < 0) {
+		s += 86400;
+		days--;
+	}
+	days += 719468;         /* 1970-01-01 counted from 0000-03-01 */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = (unsigned)(days - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	printf("\n\tloaded_at %04lld-%02u-%02uT%02lld:%02lld:%02lld+0000", y, m, d, s / 3600,
+	       s / 60 % 60, s % 60);
+}
+
 static void show_one(int fd)
 {
 	struct bpf_prog_info info;
@@ -81,15 +105,11 @@ static void show_one(int fd)
 		kv_u("recursion_misses", " recursion_misses %llu", info.recursion_misses);
 	if (info.load_time) {
 		time_t t = boot_to_wall(info.load_time);
-		struct tm tm;
 
-		/* UTC: localtime() would link musl's whole time zone code */
-		gmtime_r(&t, &tm);
 		if (opt.json)
 			jw_ku("loaded_at", t);
 		else
-			printf("\n\tloaded_at %04d-%02d-%02dT%02d:%02d:%02d+0000", tm.tm_year + 1900,
-			       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+			print_utc(t);
 		kv_u("uid", "  uid %llu", info.created_by_uid);
 	}
 	kv_u("bytes_xlated", "\n\txlated %lluB", info.xlated_prog_len);
