@@ -45,8 +45,8 @@ static int probe_load(uint32_t type, int helper)
 		return 1;
 	}
 	if (helper >= 0)
-		return !strstr(vlog, "invalid func") && !strstr(vlog, "unknown func") &&
-		       !strstr(vlog, "cannot use helper") && !strstr(vlog, "unknown opcode");
+		return !mb_str_find(vlog, "invalid func") && !mb_str_find(vlog, "unknown func") &&
+		       !mb_str_find(vlog, "cannot use helper") && !mb_str_find(vlog, "unknown opcode");
 	/* Unknown types fail with EINVAL before the verifier writes a word. */
 	return fd != -EINVAL || vlog[0];
 }

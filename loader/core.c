@@ -363,7 +363,7 @@ const char *mb_core_explain(struct mb_object *obj, const char *log, char *out, s
 	uint32_t i;
 
 	/* the verifier: "12: (85) call unknown#195896080" */
-	if (!obj->kern || !log || !(s = strstr(log, "call unknown#195896080")))
+	if (!obj->kern || !log || !(s = mb_str_find(log, "call unknown#195896080")))
 		return NULL;
 	while (s > log && s[-1] != '\n')
 		s--;

@@ -392,7 +392,7 @@ static const char *config_value(const char *cfg, const char *name, size_t *vlen)
 	size_t n = strlen(name);
 	const char *s = cfg;
 
-	while (cfg && (s = strstr(s, name))) {
+	while (cfg && (s = mb_str_find(s, name))) {
 		if ((s == cfg || s[-1] == '\n') && s[n] == '=') {
 			s += n + 1;
 			*vlen = strcspn(s, "\n");

@@ -213,6 +213,10 @@ const char *mb_enum_name(enum mb_enum_kind kind, uint32_t value);
 /* The reverse, case-insensitive ("hash" -> BPF_MAP_TYPE_HASH); -1 if unknown. */
 long mb_enum_value(enum mb_enum_kind kind, const char *name);
 
+/* strstr() without musl's two-way search (1.3 KB static); the haystacks here
+ * are verifier logs, mountinfo lines and kernel configs. */
+char *mb_str_find(const char *hay, const char *needle);
+
 static inline uint64_t mb_ptr(const void *p)
 {
 	return (uint64_t)(uintptr_t)p;

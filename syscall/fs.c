@@ -55,7 +55,7 @@ static int find_mount(const char *fstype, const char *prefer, char *out, size_t 
 		mnt = strtok_r(NULL, " ", &save);
 		if (!mnt)
 			continue;
-		sep = save ? strstr(save, " - ") : NULL;
+		sep = save ? mb_str_find(save, " - ") : NULL;
 		if (!sep)
 			continue;
 		type = strtok_r(sep + 3, " ", &save);

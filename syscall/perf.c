@@ -12,6 +12,16 @@
 #include "syscall/bpf_sys.h"
 #include "syscall/netlink.h"
 
+char *mb_str_find(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay || !n; hay++)
+		if (!n || (*hay == *needle && !strncmp(hay, needle, n)))
+			return (char *)hay;
+	return NULL;
+}
+
 int mb_read_small(const char *path, char *buf, size_t size)
 {
 	size_t got = 0;
