@@ -20,6 +20,7 @@
 
 #define POISON_KFUNC 2002000000   /* libbpf's POISON_CALL_KFUNC_BASE */
 #define MAX_KCONFIG  (1u << 20)   /* bytes of .kconfig values: far above any real object */
+#define MAX_KCONFIG_VARS 4096     /* .kconfig externs in one object (real ones: a handful) */
 
 enum kcfg_kind { K_BOOL, K_TRI, K_CHAR, K_INT, K_STR };
 
@@ -454,8 +455,44 @@ static int kcfg_set(const struct kcfg *k, const char *v, size_t vlen, uint8_t *d
 	return 0;
 }
 
-/* Every .kconfig extern with its place in the map, libbpf's order. */
+/* The layout is needed while sanitizing, for the map and for every
+ * instruction that reads a .kconfig value: compute it once per load (a
+ * hostile object with many externs and references would otherwise make a
+ * load quadratic). Reset by mb_extern_prepare() at the start of each load. */
+static _Thread_local struct {
+	const struct mb_object *obj;
+	struct kcfg *ks;
+	uint32_t n, total;
+} kc_cache;
+
+static void kcfg_reset(void)
+{
+	free(kc_cache.ks);
+	memset(&kc_cache, 0, sizeof(kc_cache));
+}
+
+static int kcfg_compute(struct mb_object *obj, struct kcfg **out, uint32_t *cnt, uint32_t *total);
+
+/* Every .kconfig extern with its place in the map, libbpf's order. The
+ * result belongs to the cache: callers do not free it. */
 static int kcfg_layout(struct mb_object *obj, struct kcfg **out, uint32_t *cnt, uint32_t *total)
+{
+	int r;
+
+	if (kc_cache.obj != obj) {
+		kcfg_reset();
+		r = kcfg_compute(obj, &kc_cache.ks, &kc_cache.n, &kc_cache.total);
+		if (r)
+			return r;
+		kc_cache.obj = obj;
+	}
+	*out = kc_cache.ks;
+	*cnt = kc_cache.n;
+	*total = kc_cache.total;
+	return 0;
+}
+
+static int kcfg_compute(struct mb_object *obj, struct kcfg **out, uint32_t *cnt, uint32_t *total)
 {
 	const struct mb_btf *btf = obj->elf->btf;
 	int ds = btf ? mb_btf_find(btf, ".kconfig", MB_BTF_KIND_DATASEC) : -ENOENT;
@@ -468,6 +505,9 @@ static int kcfg_layout(struct mb_object *obj, struct kcfg **out, uint32_t *cnt, 
 	if (!t)
 		return 0;
 	n = mb_btf_vlen(t);
+	if (n > MAX_KCONFIG_VARS)
+		return mb_err(E2BIG, ".kconfig: %u externs, more than the %u minibpf takes", n,
+			      MAX_KCONFIG_VARS);
 	ks = calloc(n + 1, sizeof(*ks));
 	if (!ks)
 		return mb_err(ENOMEM, "out of memory");
@@ -598,7 +638,6 @@ static int kconfig_map(struct mb_object *obj)
 out:
 	free(val);
 	free(cfg);
-	free(ks);
 	return r ? r : fd;
 }
 
@@ -612,7 +651,6 @@ static uint32_t kcfg_offset(struct mb_object *obj, const char *name)
 	for (i = 0; i < n; i++)
 		if (!strcmp(ks[i].name, name))
 			off = ks[i].off;
-	free(ks);
 	return off;
 }
 
@@ -649,9 +687,11 @@ static int sanitize(struct mb_object *obj)
 		}
 		if (kcfg_layout(obj, &l, &n, &total))
 			return -EINVAL;
-		free(l);
 		if (mb_btf_fixup_datasec(btf, ".kconfig", total, kcfg_var_off, obj, err, sizeof(err)))
 			return -EINVAL;
+		/* names point into the BTF strings, which adding types below
+		 * moves: lay out again when next asked */
+		kcfg_reset();
 	}
 	if (ks <= 0)
 		return 0;
@@ -745,6 +785,7 @@ int mb_extern_prepare(struct mb_object *obj)
 	char err[256];
 	uint32_t i;
 
+	kcfg_reset();
 	if (!obj->elf->nexterns)
 		return 0;
 	kind = mb_kern_ext_kinds(obj);
