@@ -588,6 +588,9 @@ static int do_tracelog(int argc, char **argv)
 }
 
 /* load / loadall through the public API. */
+/* A loaded object the process exits with (see load_common). */
+static struct mb_object *volatile loaded_obj;
+
 static int load_common(int argc, char **argv, int all)
 {
 	const char *file, *path, *pinmaps = NULL;
@@ -766,7 +769,14 @@ out:
 	}
 	if (ret && made_dir)
 		rmdir(path);
-	mb_object_close(obj);
+	if (ret) {
+		mb_object_close(obj);
+	} else {
+		/* Everything that must outlive us is pinned and the process
+		 * exits next: the kernel closes the fds and frees the memory,
+		 * which saves the teardown's syscalls. Kept reachable here. */
+		loaded_obj = obj;
+	}
 	while (nr--)
 		mb_close(reuse[nr].fd);
 	return ret;

@@ -101,7 +101,9 @@ struct mb_object *mb_object_open(const char *path, const struct mb_open_opts *o)
 	int fd, e;
 
 	mb_err_clear();
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* openat, not open: musl's open() follows O_CLOEXEC with an extra
+	 * fcntl for kernels older than 2.6.23. */
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		mb_err(errno, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
