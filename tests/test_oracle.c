@@ -111,6 +111,37 @@ static void rm_dir(const char *dir)
 	run(cmd);
 }
 
+/* Maps pinned by name (LIBBPF_PIN_BY_NAME) land in the bpffs root for both
+ * tools: remove the ones this test made, keep any that were there before. */
+static void unpin_new_maps(const char *obj_path, const char *before)
+{
+	struct mb_object *obj = mb_object_open(obj_path, NULL);
+	char p[512], key[260];
+	int i;
+
+	for (i = 0; obj && i < mb_object_map_count(obj); i++) {
+		snprintf(key, sizeof(key), "/%s/", mb_map_name(mb_object_map(obj, i)));
+		if (strstr(before, key))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", mb_bpffs_path(), mb_map_name(mb_object_map(obj, i)));
+		unlink(p);
+	}
+	mb_object_close(obj);
+}
+
+/* "/name1/name2/.../": what is in the bpffs root now. */
+static void root_entries(char *out, size_t len)
+{
+	DIR *d = opendir(mb_bpffs_path());
+	struct dirent *e;
+
+	snprintf(out, len, "/");
+	while (d && (e = readdir(d)))
+		snprintf(out + strlen(out), len - strlen(out), "%s/", e->d_name);
+	if (d)
+		closedir(d);
+}
+
 /* Load OBJ with both; for every program bpftool loaded, find ours by name and
  * compare. Returns the number of programs compared, or -1 with a message. */
 static int compare_object(struct __test_metadata *_metadata, const char *path)
@@ -190,12 +221,15 @@ static int have_bpftool(void)
 #define ORACLE_TEST(tname, path)                                            \
 	TEST(tname)                                                         \
 	{                                                                   \
+		static char before[16384];                                  \
 		int n;                                                      \
 		if (!have_bpftool())                                        \
 			SKIP(return, "bpftool is not installed");           \
 		if (access(path, R_OK))                                     \
 			SKIP(return, "%s is not installed", path);          \
+		root_entries(before, sizeof(before));                      \
 		n = compare_object(_metadata, path);                        \
+		unpin_new_maps(path, before);                               \
 		if (n == 0)                                                 \
 			SKIP(return, "bpftool cannot load %s here", path);  \
 		ASSERT_GT(n, 0);                                            \
