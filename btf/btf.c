@@ -39,8 +39,7 @@ const char *mb_btf_kind_str(unsigned kind)
 	return kind <= MB_BTF_KIND_MAX ? kind_names[kind] : "UNKNOWN";
 }
 
-/* Bytes after the common header for a kind, or -1 for an unknown kind. */
-static int64_t extra_size(const struct mb_btf_type *t)
+int64_t mb_btf_extra_size(const struct mb_btf_type *t)
 {
 	uint64_t n = mb_btf_vlen(t);
 
@@ -219,7 +218,7 @@ static int parse_types(struct mb_btf *b, char *err, size_t errlen)
 			goto inval;
 		}
 		t = (struct mb_btf_type *)(b->type_data + off);
-		extra = extra_size(t);
+		extra = mb_btf_extra_size(t);
 		if (extra < 0) {
 			btf_errf(err, errlen, "BTF type [%u]: unknown kind %u", n, mb_btf_kind(t));
 			goto inval;
@@ -633,7 +632,7 @@ int mb_btf_add_type(struct mb_btf *btf, const void *rec, size_t len, char *err, 
 		return -EINVAL;
 	}
 	memcpy(&t, rec, sizeof(t));
-	extra = extra_size(&t);
+	extra = mb_btf_extra_size(&t);
 	if (extra < 0 || (uint64_t)extra != len - sizeof(t) || id >= BTF_MAX_TYPES) {
 		btf_errf(err, errlen, "BTF: new %s record: %zu bytes do not match its vlen %u",
 			 mb_btf_kind_str(mb_btf_kind(&t)), len, mb_btf_vlen(&t));

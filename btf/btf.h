@@ -52,6 +52,9 @@ static inline int mb_btf_kflag(const struct mb_btf_type *t) { return t->info >> 
 /* The record after the common header: members, params, array info, ... */
 static inline void *mb_btf_extra(const struct mb_btf_type *t) { return (void *)(t + 1); }
 
+/* Bytes after the common header for the record's kind (members, params,
+ * ...: vlen * record size), or -1 for a kind this parser does not know. */
+int64_t mb_btf_extra_size(const struct mb_btf_type *t);
 /* Number of type ids, including the implicit void (id 0): valid ids are 1..cnt-1. */
 uint32_t mb_btf_type_cnt(const struct mb_btf *btf);
 /* NULL for id 0 (void) and for ids out of range. The record may be edited in

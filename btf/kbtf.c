@@ -93,28 +93,6 @@ const char *mb_kbtf_error(const struct mb_kbtf *k)
 	return k->err;
 }
 
-static int64_t rec_extra(const struct mb_btf_type *t)
-{
-	uint32_t n = mb_btf_vlen(t);
-
-	switch (mb_btf_kind(t)) {
-	case MB_BTF_KIND_INT: case MB_BTF_KIND_VAR: case MB_BTF_KIND_DECL_TAG:
-		return 4;
-	case MB_BTF_KIND_PTR: case MB_BTF_KIND_FWD: case MB_BTF_KIND_TYPEDEF:
-	case MB_BTF_KIND_VOLATILE: case MB_BTF_KIND_CONST: case MB_BTF_KIND_RESTRICT:
-	case MB_BTF_KIND_FUNC: case MB_BTF_KIND_FLOAT: case MB_BTF_KIND_TYPE_TAG:
-		return 0;
-	case MB_BTF_KIND_ARRAY:
-		return 12;
-	case MB_BTF_KIND_STRUCT: case MB_BTF_KIND_UNION: case MB_BTF_KIND_DATASEC:
-	case MB_BTF_KIND_ENUM64:
-		return (int64_t)n * 12;
-	case MB_BTF_KIND_ENUM: case MB_BTF_KIND_FUNC_PROTO:
-		return (int64_t)n * 8;
-	}
-	return -1;
-}
-
 /* One pass over the headers, keeping the offset of every 64th type only
  * (8 KB for vmlinux instead of 500 KB: on VMs every page first touched costs
  * microseconds). A lookup walks at most 63 records from its checkpoint, or
@@ -123,7 +101,7 @@ static int64_t rec_extra(const struct mb_btf_type *t)
 
 static uint32_t rec_len(const struct mb_btf_type *t)
 {
-	return sizeof(*t) + (uint32_t)rec_extra(t);
+	return sizeof(*t) + (uint32_t)mb_btf_extra_size(t);
 }
 
 static int index_types(struct mb_kbtf *k)
@@ -144,7 +122,7 @@ static int index_types(struct mb_kbtf *k)
 		const struct mb_btf_type *t = (const void *)(p + pos);
 		int64_t x;
 
-		if (len - pos < sizeof(*t) || (x = rec_extra(t)) < 0 ||
+		if (len - pos < sizeof(*t) || (x = mb_btf_extra_size(t)) < 0 ||
 		    (uint64_t)x > len - pos - sizeof(*t) || n > BTF_MAX_TYPES) {
 			snprintf(k->err, sizeof(k->err), "BTF: type [%u] at offset %u is malformed", n, pos);
 			k->bad = 1;
@@ -177,7 +155,7 @@ static const struct mb_btf_type *rec_at(const struct mb_kbtf *k, uint32_t pos)
 
 	if (pos % 4 || k->types_len < sizeof(*t) || pos > k->types_len - sizeof(*t))
 		return NULL;
-	x = rec_extra(t);
+	x = mb_btf_extra_size(t);
 	if (x < 0 || (uint64_t)x > k->types_len - pos - sizeof(*t))
 		return NULL;
 	return t;
