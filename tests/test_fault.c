@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "lib_kernel.h"
 #include "minibpf.h"
 #include "syscall/bpf_sys.h"
 
@@ -58,28 +59,6 @@ static int rename_str(uint8_t *d, size_t size, const char *from, const char *to)
 			hits++;
 		}
 	return hits;
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static uint32_t last_id(int which)
-{
-	uint32_t id = 0, next;
-
-	while (mb_sys_get_next_id(which, id, &next) == 0)
-		id = next;
-	return id;
 }
 
 /* "z" + two base-36 digits of the pid: a 3-char prefix, so renamed strings

@@ -11,34 +11,11 @@
 #include <dirent.h>
 
 #include "kselftest_harness.h"
+#include "lib_kernel.h"
 #include "minibpf.h"
 #include "syscall/bpf_sys.h"
 
 #define OBJ(name) MB_BUILD_DIR "/progs/" name ".bpf.o"
-
-/* Highest id of a kind of kernel object: anything above it after a failed
- * load would be a leak. */
-static uint32_t last_id(int which)
-{
-	uint32_t id = 0, next;
-
-	while (mb_sys_get_next_id(which, id, &next) == 0)
-		id = next;
-	return id;
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n;
-}
 
 static uint64_t lookup_u64(struct mb_map *m, uint32_t key)
 {

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
+#include "lib_kernel.h"
 #include "syscall/bpf_sys.h"
 #include "tests/lib_asm.h"
 
@@ -49,20 +50,6 @@ static int map_new(uint32_t type, uint32_t ks, uint32_t vs, uint32_t max, const 
 	};
 
 	return mb_sys_map_create(&a);
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -errno;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
 }
 
 FIXTURE(sys) {
