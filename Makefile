@@ -38,8 +38,9 @@ ALL_CFLAGS = $(WFLAGS) $(INCLUDES) $(CFLAGS) -DMB_VERSION='"$(VERSION)"'
 MODULES   := syscall elf btf maps loader attach
 LIB_SRCS  := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
-CLI_SRCS  := $(wildcard cli/*.c)
-CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o)
+# cli/bump_alloc.c replaces malloc in the static binary only (make static).
+CLI_SRCS  := $(filter-out cli/bump_alloc.c,$(wildcard cli/*.c))
+CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o) $(CLI_EXTRA)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 PROG_SRCS := $(wildcard progs/*.bpf.c)
@@ -76,10 +77,11 @@ $(MUSL_INC)/.stamp:
 	ln -sfn /usr/include/$(MULTIARCH)/asm $(MUSL_INC)/asm
 	ln -sfn /usr/include/asm-generic $(MUSL_INC)/asm-generic
 	@touch $@
-$(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) $(HDRS)
+$(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $(HDRS)
 	$(Q)$(MAKE) --no-print-directory B=$(MUSL_B)/obj CC=musl-gcc AR=gcc-ar \
-		CFLAGS="-Os -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -idirafter $(abspath $(MUSL_INC))" \
-		LDFLAGS="-static -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none" $(MUSL_B)/obj/minibpf
+		CLI_EXTRA=$(MUSL_B)/obj/cli/bump_alloc.o \
+		CFLAGS="-Os -fno-pie -fno-stack-protector -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -idirafter $(abspath $(MUSL_INC))" \
+		LDFLAGS="-static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none" $(MUSL_B)/obj/minibpf
 	$(Q)$(STRIP) -s -R .comment -o $@ $(MUSL_B)/obj/minibpf
 	@echo "  STATIC  $@ ($$(stat -c %s $@) bytes)"
 

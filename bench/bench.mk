@@ -47,13 +47,10 @@ $(BENCH_B)/libbpf_load_static: bench/libbpf_load.c bench/chk_shims.c $(BENCH_INC
 	$(Q)$(BENCH_MUSL) -o $@ bench/libbpf_load.c bench/chk_shims.c \
 		$(BENCH_LIBS)/libbpf.a $(BENCH_LIBS)/libelf.a $(BENCH_LIBS)/libz.a && $(STRIP) $@
 
-# The same recipe as `make static`, in our own directory (a -Os-only
-# maybe-uninitialized warning must not stop the benchmark).
-$(BENCH_B)/musl/minibpf: $(BENCH_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) $(HDRS)
-	$(Q)$(MAKE) --no-print-directory B=$(BENCH_B)/musl/obj CC=musl-gcc \
-		CFLAGS="-Os -ffunction-sections -fdata-sections -Wno-error=maybe-uninitialized -idirafter $(abspath $(BENCH_INC))" \
-		LDFLAGS="-static -Wl,--gc-sections" $(BENCH_B)/musl/obj/minibpf
-	$(Q)$(STRIP) -s -R .comment -o $@ $(BENCH_B)/musl/obj/minibpf
+# The binary `make static` ships (musl, LTO, its own allocator), as it is.
+$(BENCH_B)/musl/minibpf: $(MUSL_B)/minibpf
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
 
 $(BENCH_B)/src/.stamp: bench/gen.sh
 	$(Q)bench/gen.sh $(BENCH_B)/src && touch $@

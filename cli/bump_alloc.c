@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * malloc for the static CLI (make static), linked in place of musl's.
+ *
+ * The CLI is a short single-threaded process: it parses one object, makes its
+ * syscalls and exits. musl's mallocng serves that with one mapping per size
+ * class (eight brk/mmap/munmap calls for the tiny object) and costs ~10 KB of
+ * code. This allocator is a stack of blocks in a 256 KiB .bss arena (no
+ * syscall at all until it is full; the kernel maps its pages as they are
+ * touched), then in 1 MiB chunks from mmap:
+ *   - free() marks a block free; freeing the top block pops it and every free
+ *     block below it, so last-in-first-out use (the loader's temporaries)
+ *     reuses memory. A free block under a live one stays until the process
+ *     exits.
+ *   - realloc() of the top block grows in place, the loader's growing arrays.
+ *   - blocks of BIG bytes or more get their own mapping: free() unmaps them,
+ *     realloc() moves them with mremap(), so a big buffer never piles up.
+ * The library itself never depends on this: libminibpf.a, the glibc CLI and
+ * the tests (valgrind, sanitizers) use the C library's malloc.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define ALIGN	16
+#define BIG	(128u << 10)
+#define CHUNK	(1u << 20)
+#define F_FREE	1u
+#define F_BIG	2u
+
+struct blk {
+	struct blk *prev;	/* block below this one in its chunk, or NULL */
+	size_t size;		/* usable bytes | flags (sizes are multiples of ALIGN) */
+};
+_Static_assert(sizeof(struct blk) == ALIGN, "block header keeps payloads aligned");
+
+static _Alignas(ALIGN) char arena0[256u << 10];
+static char *top, *end;		/* free space of the current chunk */
+static struct blk *last;	/* top block of the current chunk */
+
+static size_t bsize(const struct blk *b) { return b->size & ~(size_t)(ALIGN - 1); }
+
+static void *big_alloc(size_t n)
+{
+	size_t len = (n + sizeof(struct blk) + 4095) & ~(size_t)4095;
+	struct blk *b;
+
+	if (len < n)
+		return errno = ENOMEM, NULL;
+	b = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (b == MAP_FAILED)
+		return errno = ENOMEM, NULL;
+	b->prev = NULL;
+	b->size = len | F_BIG;
+	return b + 1;
+}
+
+void *malloc(size_t n)
+{
+	size_t sz = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	struct blk *b;
+
+	if (n >= BIG)
+		return big_alloc(n);
+	if (!sz)
+		sz = ALIGN;
+	if (!top || (size_t)(end - top) < sz + sizeof(*b)) {
+		char *c = top ? mmap(NULL, CHUNK, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : arena0;
+
+		if (c == MAP_FAILED)
+			return errno = ENOMEM, NULL;
+		top = c;
+		end = c + (top == arena0 ? sizeof(arena0) : CHUNK);
+		last = NULL;
+	}
+	b = (struct blk *)top;
+	b->prev = last;
+	b->size = sz;
+	top += sizeof(*b) + sz;
+	last = b;
+	return b + 1;
+}
+
+void free(void *p)
+{
+	struct blk *b = (struct blk *)p - 1;
+
+	if (!p)
+		return;
+	if (b->size & F_BIG) {
+		munmap(b, bsize(b));
+		return;
+	}
+	b->size |= F_FREE;
+	while (last && (last->size & F_FREE)) {
+		top = (char *)last;
+		last = last->prev;
+	}
+}
+
+void *calloc(size_t n, size_t m)
+{
+	size_t len;
+	void *p;
+
+	if (__builtin_mul_overflow(n, m, &len))
+		return errno = ENOMEM, NULL;
+	p = malloc(len);
+	/* fresh mappings are zero; arena memory may have been used before */
+	if (p && len < BIG)
+		memset(p, 0, len);
+	return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+	struct blk *b = (struct blk *)p - 1;
+	size_t sz = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1), old;
+	void *q;
+
+	if (!p)
+		return malloc(n);
+	old = bsize(b);
+	if (b->size & F_BIG) {
+		size_t len = (n + sizeof(*b) + 4095) & ~(size_t)4095;
+
+		if (len < n)
+			return errno = ENOMEM, NULL;
+		if (len <= old)
+			return p;
+		b = mremap(b, old, len, MREMAP_MAYMOVE);
+		if (b == MAP_FAILED)
+			return errno = ENOMEM, NULL;
+		b->size = len | F_BIG;
+		return b + 1;
+	}
+	if (n < BIG) {
+		if (sz <= old)
+			return p;
+		if (b == last && (size_t)(end - (char *)p) >= sz) {
+			b->size = sz;
+			top = (char *)p + sz;
+			return p;
+		}
+	}
+	q = malloc(n);
+	if (!q)
+		return NULL;
+	memcpy(q, p, old);
+	free(p);
+	return q;
+}
