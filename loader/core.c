@@ -55,27 +55,25 @@ static struct mb_kern *kern_get(struct mb_object *obj)
  * shadow page tables each first touch costs ~10 us. */
 #define IDX_DIR "/run/minibpf"
 
-static char *idx_path(int fd, const char *path)
+static char *idx_path(const struct stat *btf_st, const char *path)
 {
 	char boot[64] = "", *out;
 	uint32_t h = 2166136261u;
-	struct stat st;
 	uint64_t v[4];
 	size_t i;
 	int b;
 
-	if (fstat(fd, &st))
-		return NULL;
-	b = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	/* openat, not open: see mb_object_open */
+	b = openat(AT_FDCWD, "/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
 	if (b >= 0) {
 		if (read(b, boot, sizeof(boot) - 1) < 0)
 			boot[0] = '\0';
 		close(b);
 	}
-	v[0] = (uint64_t)st.st_size;
-	v[1] = (uint64_t)st.st_mtime;
-	v[2] = (uint64_t)st.st_ino;
-	v[3] = (uint64_t)st.st_dev;
+	v[0] = (uint64_t)btf_st->st_size;
+	v[1] = (uint64_t)btf_st->st_mtime;
+	v[2] = (uint64_t)btf_st->st_ino;
+	v[3] = (uint64_t)btf_st->st_dev;
 	for (i = 0; i < sizeof(v); i++)
 		h = (h ^ ((const uint8_t *)v)[i]) * 16777619u;
 	for (i = 0; path[i]; i++)
@@ -88,15 +86,15 @@ static char *idx_path(int fd, const char *path)
 	return out;
 }
 
-static void idx_load(struct mb_kern *k, int btf_fd, const char *path)
+static void idx_load(struct mb_kern *k, const struct stat *btf_st, const char *path)
 {
 	struct stat st;
 	int fd;
 
-	k->idx_save = idx_path(btf_fd, path);
+	k->idx_save = idx_path(btf_st, path);
 	if (!k->idx_save)
 		return;
-	fd = open(k->idx_save, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(AT_FDCWD, k->idx_save, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return;
 	/* only an index this user wrote and nobody else could change */
@@ -221,7 +219,7 @@ struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
 	}
 	if (k->kbtf)
 		return k->kbtf;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		mb_err(errno, "kernel BTF %s: %s%s", path, strerror(errno),
 		       obj->btf_path ? "" : " (a kernel without CONFIG_DEBUG_INFO_BTF: give one with --btf PATH)");
@@ -258,7 +256,7 @@ struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
 	}
 	/* small BTFs (tests' targets) are cheap to scan: no file for them */
 	if (k->map_len >= (1u << 20) && !getenv("MINIBPF_NO_BTF_INDEX"))
-		idx_load(k, fd, path);
+		idx_load(k, &st, path);
 	close(fd);
 	return k->kbtf;
 }
