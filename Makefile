@@ -113,7 +113,10 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kse
 	$(if $(Q),@echo "  TEST    $<")
 	$(Q)$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libminibpf.a -lelf
 
-tests: $(TEST_BINS) $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf
+# With musl-gcc (scripts/setup.sh installs it) the static binary is built
+# too, and run-tests.sh runs the CLI tests against it as well.
+tests: $(TEST_BINS) $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf \
+	$(if $(shell command -v musl-gcc),$(MUSL_B)/minibpf)
 test: tests
 	@scripts/run-tests.sh $(B)
 

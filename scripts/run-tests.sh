@@ -3,13 +3,21 @@
 # kselftest totals into one line: "N passed, N failed, N skipped".
 BUILD=${1:-build}
 pass=0 fail=0 skip=0 broken=""
-for t in "$BUILD"/tests/test_*; do
+# The CLI tests run twice when the static binary is built: it is what ships
+# to small systems, with its own allocator (cli/bump_alloc.c).
+STATIC=${STATIC:-build/musl/minibpf}
+runs=$(for t in "$BUILD"/tests/test_*; do echo "$t"; done)
+[ -x "$STATIC" ] && [ -x "$BUILD/tests/test_cli" ] && runs="$runs
+static:$BUILD/tests/test_cli"
+for t in $runs; do
+	env=
+	case $t in static:*) t=${t#static:} env="MINIBPF=$(realpath "$STATIC")" ;; esac
 	[ -x "$t" ] || continue
-	name=$(basename "$t")
+	name=$(basename "$t")${env:+ (static)}
 	echo "=== $name"
 	out=$(mktemp)
 	# Each program runs in its own timeout so one hang cannot stall CI.
-	timeout -k 10 600 "$t" >"$out" 2>&1
+	env $env timeout -k 10 600 "$t" >"$out" 2>&1
 	rc=$?
 	cat "$out"
 	totals=$(grep -E '^# Totals: pass:[0-9]+ fail:[0-9]+' "$out" | tail -1)

@@ -12,7 +12,9 @@
 #include "syscall/bpf_sys.h"
 #include "kselftest_harness.h"
 
-#define MB MB_BUILD_DIR "/minibpf"
+/* Every command goes through sh: MINIBPF=PATH runs them all against another
+ * build of the CLI (make test does, with the static musl binary). */
+#define MB "${MINIBPF:-" MB_BUILD_DIR "/minibpf}"
 
 /* Run a shell command; stdout into out (NUL-terminated), stderr into err.
  * Returns the exit status, or -1. */
