@@ -24,6 +24,8 @@
 
 #include "kselftest_harness.h"
 #include "lib_asm.h"
+#include "lib_kernel.h"
+#include "test_e2e.h"
 #include "attach/attach.h"
 #include "syscall/bpf_sys.h"
 #include "syscall/errmsg.h"
@@ -36,20 +38,6 @@
 #define R4 BPF_REG_4
 #define R6 BPF_REG_6
 #define R10 BPF_REG_10
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static int counts_map(void)
 {
@@ -387,15 +375,6 @@ TEST_F(trace, uprobe_libc_by_section)
 	close(prog);
 }
 
-static int count_fds(void)
-{
-	int fd, n = 0;
-
-	for (fd = 0; fd < 1024; fd++)
-		n += fcntl(fd, F_GETFD) >= 0;
-	return n;
-}
-
 /* Each syscall of an attach failing in turn: an error, and no fd left behind. */
 TEST_F(trace, injected_failures_leak_nothing)
 {
@@ -447,62 +426,15 @@ TEST_F(trace, kprobe)
 #define IP_B "10.231.0.2"
 
 FIXTURE(net) {
-	char a[32], b[32];
-	int map, ifindex;
-	int sa, sb;     /* UDP: sa bound in A, sb sends from B */
-	int port;
+	struct e2e_veth v;
+	int map;
 	struct mb_link_info l;
 };
 
-static int enter_ns(const char *name)
-{
-	char path[64];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	err = setns(fd, CLONE_NEWNET) ? -errno : 0;
-	close(fd);
-	return err;
-}
-
 FIXTURE_SETUP(net)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
-
 	self->l.fd = -1;
-	self->sa = self->sb = -1;
-	snprintf(self->a, sizeof(self->a), "mbh4a_%d", getpid());
-	snprintf(self->b, sizeof(self->b), "mbh4b_%d", getpid());
-	ASSERT_EQ(0, sh("ip netns add %s && ip netns add %s", self->a, self->b));
-	/* no IPv6 chatter (router solicitations) to disturb the packet counts */
-	ASSERT_EQ(0, sh("for n in %s %s; do ip netns exec $n sysctl -qw "
-			"net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 "
-			"|| exit 1; done", self->a, self->b));
-	ASSERT_EQ(0, sh("ip -n %s link add veth0 address 02:00:00:00:00:01 type veth peer name veth1 "
-			"address 02:00:00:00:00:02 netns %s", self->a, self->b));
-	ASSERT_EQ(0, sh("ip -n %s addr add " IP_A "/24 dev veth0 && ip -n %s link set veth0 up && "
-			"ip -n %s link set lo up && "
-			"ip -n %s neigh add " IP_B " lladdr 02:00:00:00:00:02 dev veth0",
-			self->a, self->a, self->a, self->a));
-	ASSERT_EQ(0, sh("ip -n %s addr add " IP_B "/24 dev veth1 && ip -n %s link set veth1 up && "
-			"ip -n %s neigh add " IP_A " lladdr 02:00:00:00:00:01 dev veth1",
-			self->b, self->b, self->b));
-	ASSERT_EQ(0, enter_ns(self->b));
-	self->sb = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_LE(0, self->sb);
-	ASSERT_EQ(0, enter_ns(self->a));
-	self->sa = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_LE(0, self->sa);
-	inet_pton(AF_INET, IP_A, &sin.sin_addr);
-	ASSERT_EQ(0, bind(self->sa, (struct sockaddr *)&sin, sizeof(sin)));
-	ASSERT_EQ(0, getsockname(self->sa, (struct sockaddr *)&sin, &len));
-	self->port = ntohs(sin.sin_port);
-	self->ifindex = (int)if_nametoindex("veth0");
-	ASSERT_LT(0, self->ifindex);
+	ASSERT_EQ(0, e2e_veth_up(&self->v, "mbh4", IP_A, IP_B, 0));
 	self->map = counts_map();
 	ASSERT_LE(3, self->map);
 }
@@ -510,28 +442,7 @@ FIXTURE_SETUP(net)
 FIXTURE_TEARDOWN(net)
 {
 	mb_link_info_detach(&self->l);
-	sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", self->a, self->b);
-}
-
-/* Send n datagrams from B to A; how many arrived. */
-static int b_to_a(FIXTURE_DATA(net) *self, int n)
-{
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(self->port) };
-	char buf[64];
-	int i, got = 0;
-
-	inet_pton(AF_INET, IP_A, &to.sin_addr);
-	for (i = 0; i < n; i++)
-		sendto(self->sb, "ping", 4, 0, (struct sockaddr *)&to, sizeof(to));
-	for (;;) {
-		struct pollfd p = { .fd = self->sa, .events = POLLIN };
-
-		if (poll(&p, 1, 300) <= 0)
-			break;
-		if (recv(self->sa, buf, sizeof(buf), MSG_DONTWAIT) > 0)
-			got++;
-	}
-	return got;
+	e2e_veth_down(&self->v);
 }
 
 TEST_F(net, xdp_drops_on_veth)
@@ -541,23 +452,23 @@ TEST_F(net, xdp_drops_on_veth)
 	uint8_t mode = 0;
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
-	ASSERT_EQ(3, b_to_a(self, 3));
-	ASSERT_EQ(0, mb_attach_xdp(prog, self->ifindex, 0, &self->l)) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(3, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
+	ASSERT_EQ(0, mb_attach_xdp(prog, self->v.ifa, 0, &self->l)) TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(MB_LINK_FD, self->l.method);
-	EXPECT_EQ(0, b_to_a(self, 3));
+	EXPECT_EQ(0, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, count(self->map, 0));
 	mb_link_info_detach(&self->l);
-	EXPECT_EQ(3, b_to_a(self, 3));
+	EXPECT_EQ(3, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	/* the persistent netlink way, as `net attach xdp` does */
-	ASSERT_EQ(0, mb_xdp_set(self->ifindex, prog, XDP_FLAGS_SKB_MODE)) TH_LOG("%s",
+	ASSERT_EQ(0, mb_xdp_set(self->v.ifa, prog, XDP_FLAGS_SKB_MODE)) TH_LOG("%s",
 										   mb_last_error());
-	EXPECT_EQ(0, b_to_a(self, 2));
+	EXPECT_EQ(0, e2e_b_to_a(&self->v, 2, "ping", NULL, 0));
 	EXPECT_EQ(5, count(self->map, 0));
-	EXPECT_EQ(0, mb_nl_xdp_query(self->ifindex, &id, &mode));
+	EXPECT_EQ(0, mb_nl_xdp_query(self->v.ifa, &id, &mode));
 	EXPECT_NE(0, id);
 	EXPECT_EQ(XDP_ATTACHED_SKB, mode);
-	ASSERT_EQ(0, mb_xdp_set(self->ifindex, -1, XDP_FLAGS_SKB_MODE));
-	EXPECT_EQ(2, b_to_a(self, 2));
+	ASSERT_EQ(0, mb_xdp_set(self->v.ifa, -1, XDP_FLAGS_SKB_MODE));
+	EXPECT_EQ(2, e2e_b_to_a(&self->v, 2, "ping", NULL, 0));
 	close(prog);
 }
 
@@ -566,12 +477,12 @@ TEST_F(net, tcx_ingress_drops)
 	int prog = load_counter(BPF_PROG_TYPE_SCHED_CLS, 0, self->map, 0, 0, 2 /* TC_ACT_SHOT */);
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
-	ASSERT_EQ(0, mb_attach_tc(prog, self->ifindex, 0, &self->l)) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(0, mb_attach_tc(prog, self->v.ifa, 0, &self->l)) TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(MB_LINK_FD, self->l.method);
-	EXPECT_EQ(0, b_to_a(self, 3));
+	EXPECT_EQ(0, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, count(self->map, 0));
 	mb_link_info_detach(&self->l);
-	EXPECT_EQ(3, b_to_a(self, 3));
+	EXPECT_EQ(3, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	close(prog);
 }
 
@@ -580,14 +491,14 @@ TEST_F(net, tc_netlink_cls_bpf_drops)
 	int prog = load_counter(BPF_PROG_TYPE_SCHED_CLS, 0, self->map, 1, 0, 2 /* TC_ACT_SHOT */);
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
-	ASSERT_EQ(0, mb_attach_tc_netlink(prog, self->ifindex, 0, &self->l))
+	ASSERT_EQ(0, mb_attach_tc_netlink(prog, self->v.ifa, 0, &self->l))
 		TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(MB_LINK_TC_NETLINK, self->l.method);
-	EXPECT_EQ(0, sh("tc -n %s filter show dev veth0 ingress | grep -q 'direct-action'", self->a));
-	EXPECT_EQ(0, b_to_a(self, 3));
+	EXPECT_EQ(0, e2e_sh("tc -n %s filter show dev veth0 ingress | grep -q 'direct-action'", self->v.a));
+	EXPECT_EQ(0, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, count(self->map, 1));
 	EXPECT_EQ(0, mb_link_info_detach(&self->l)) TH_LOG("%s", mb_last_error());
-	EXPECT_EQ(3, b_to_a(self, 3));
+	EXPECT_EQ(3, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	close(prog);
 }
 
@@ -597,12 +508,12 @@ TEST_F(net, socket_filter_drops)
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
 	ASSERT_EQ(1, mb_attach_auto(prog, "socket",
-				    &(struct mb_attach_target){ .target_fd = self->sa }, &self->l, 1))
+				    &(struct mb_attach_target){ .target_fd = self->v.sa }, &self->l, 1))
 		TH_LOG("%s", mb_last_error());
-	EXPECT_EQ(0, b_to_a(self, 3));
+	EXPECT_EQ(0, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, count(self->map, 0));
 	EXPECT_EQ(0, mb_link_info_detach(&self->l));
-	EXPECT_EQ(3, b_to_a(self, 3));
+	EXPECT_EQ(3, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	close(prog);
 }
 
@@ -627,9 +538,9 @@ TEST_F(net, flow_dissector_netns_link)
 	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(prog, &info, &len));
 	EXPECT_EQ(info.id, ids[0]);
 	/* RPS hashes every packet veth0 receives, which runs the dissector */
-	ASSERT_EQ(0, sh("ip netns exec %s sh -c 'echo 1 > /sys/class/net/veth0/queues/rx-0/rps_cpus'",
-			self->a));
-	EXPECT_EQ(2, b_to_a(self, 2));
+	ASSERT_EQ(0, e2e_sh("ip netns exec %s sh -c 'echo 1 > /sys/class/net/veth0/queues/rx-0/rps_cpus'",
+			self->v.a));
+	EXPECT_EQ(2, e2e_b_to_a(&self->v, 2, "ping", NULL, 0));
 	EXPECT_LE(2, count(self->map, 0));
 	mb_link_info_detach(&self->l);
 	cnt = 2;
@@ -649,10 +560,10 @@ TEST_F(net, sk_lookup_netns_link)
 	ASSERT_EQ(1, mb_attach_auto(prog, "sk_lookup", NULL, &self->l, 1))
 		TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(MB_LINK_FD, self->l.method);
-	EXPECT_EQ(3, b_to_a(self, 3));
+	EXPECT_EQ(3, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, count(self->map, 0));
 	mb_link_info_detach(&self->l);
-	EXPECT_EQ(2, b_to_a(self, 2));
+	EXPECT_EQ(2, e2e_b_to_a(&self->v, 2, "ping", NULL, 0));
 	EXPECT_EQ(3, count(self->map, 0));
 	close(prog);
 }
@@ -790,26 +701,6 @@ FIXTURE(cg) {
 	struct mb_link_info l;
 };
 
-static int cgroup2_root(char *out, size_t size)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[1024], mnt[512];
-	int ret = -1;
-
-	while (f && fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - cgroup2 ");
-
-		if (sep && sscanf(line, "%*s %*s %*s %*s %511s", mnt) == 1 && strlen(mnt) < size) {
-			strcpy(out, mnt);
-			ret = 0;
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	return ret;
-}
-
 FIXTURE_SETUP(cg)
 {
 	char root[200];
@@ -817,7 +708,7 @@ FIXTURE_SETUP(cg)
 	self->l.fd = -1;
 	self->fd = -1;
 	self->dir[0] = '\0';
-	if (cgroup2_root(root, sizeof(root)))
+	if (e2e_cgroup2_root(root, sizeof(root)))
 		SKIP(return, "no cgroup2 mount in /proc/self/mountinfo");
 	snprintf(self->dir, sizeof(self->dir), "%s/mbt_h4_%d", root, getpid());
 	ASSERT_EQ(0, mkdir(self->dir, 0755)) TH_LOG("%s: %s", self->dir, strerror(errno));
@@ -834,27 +725,6 @@ FIXTURE_TEARDOWN(cg)
 		close(self->fd);
 	if (self->dir[0])
 		rmdir(self->dir);
-}
-
-/* Run fn in a child moved into the cgroup; its exit status. */
-static int in_cgroup(const char *dir, int (*fn)(void *), void *arg)
-{
-	char path[300], pid[16];
-	pid_t c = fork();
-	int st, fd;
-
-	if (c == 0) {
-		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-		snprintf(pid, sizeof(pid), "%d", getpid());
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
-			_exit(100);
-		close(fd);
-		_exit(fn(arg));
-	}
-	if (c < 0 || waitpid(c, &st, 0) != c)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* 0: sent, 1: EPERM, 2: other error */
@@ -896,22 +766,22 @@ TEST_F(cg, cgroup_skb_egress_drops)
 				0 /* drop */);
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
-	EXPECT_EQ(0, in_cgroup(self->dir, udp_send, NULL));
+	EXPECT_EQ(0, e2e_in_cgroup(self->dir, udp_send, NULL));
 	ASSERT_EQ(1, mb_attach_auto(prog, "cgroup_skb/egress",
 				    &(struct mb_attach_target){ .target_fd = self->fd }, &self->l, 1))
 		TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(MB_LINK_FD, self->l.method);
-	EXPECT_EQ(1, in_cgroup(self->dir, udp_send, NULL));
+	EXPECT_EQ(1, e2e_in_cgroup(self->dir, udp_send, NULL));
 	EXPECT_EQ(1, count(self->map, 0));
 	mb_link_info_detach(&self->l);
-	EXPECT_EQ(0, in_cgroup(self->dir, udp_send, NULL));
+	EXPECT_EQ(0, e2e_in_cgroup(self->dir, udp_send, NULL));
 	/* the old interface: BPF_PROG_ATTACH with flags, detached by BPF_PROG_DETACH */
 	ASSERT_EQ(0, mb_attach_cgroup(prog, self->fd, BPF_CGROUP_INET_EGRESS, BPF_F_ALLOW_MULTI,
 				      &self->l)) TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(MB_LINK_PROG_ATTACH, self->l.method);
-	EXPECT_EQ(1, in_cgroup(self->dir, udp_send, NULL));
+	EXPECT_EQ(1, e2e_in_cgroup(self->dir, udp_send, NULL));
 	EXPECT_EQ(0, mb_link_info_detach(&self->l)) TH_LOG("%s", mb_last_error());
-	EXPECT_EQ(0, in_cgroup(self->dir, udp_send, NULL));
+	EXPECT_EQ(0, e2e_in_cgroup(self->dir, udp_send, NULL));
 	close(prog);
 }
 
@@ -921,10 +791,10 @@ TEST_F(cg, connect4_refused)
 				self->map, 1, 0, 0 /* refuse */);
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
-	EXPECT_EQ(0, in_cgroup(self->dir, udp_connect, NULL));
+	EXPECT_EQ(0, e2e_in_cgroup(self->dir, udp_connect, NULL));
 	ASSERT_EQ(0, mb_attach_cgroup(prog, self->fd, BPF_CGROUP_INET4_CONNECT, 0, &self->l))
 		TH_LOG("%s", mb_last_error());
-	EXPECT_EQ(1, in_cgroup(self->dir, udp_connect, NULL));
+	EXPECT_EQ(1, e2e_in_cgroup(self->dir, udp_connect, NULL));
 	EXPECT_EQ(1, count(self->map, 1));
 	close(prog);
 }
@@ -943,7 +813,7 @@ TEST_F(cg, sockops_counts)
 	ASSERT_EQ(1, mb_attach_auto(prog, "sockops",
 				    &(struct mb_attach_target){ .target_fd = self->fd }, &self->l, 1))
 		TH_LOG("%s", mb_last_error());
-	EXPECT_EQ(0, in_cgroup(self->dir, tcp_connect, &sin));
+	EXPECT_EQ(0, e2e_in_cgroup(self->dir, tcp_connect, &sin));
 	EXPECT_LE(1, count(self->map, 2));
 	close(l);
 	close(prog);

@@ -5,12 +5,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "minibpf.h"
@@ -119,6 +124,99 @@ static inline int e2e_enter_ns(const char *name)
 	err = setns(fd, CLONE_NEWNET) ? -errno : 0;
 	close(fd);
 	return err;
+}
+
+/* Two network namespaces joined by a veth pair: veth0 (ip_a, MAC
+ * 02:00:00:00:MAC:01) in A, veth1 (ip_b, ...:MAC:02) in B, static neighbours,
+ * no IPv6 chatter (router solicitations) to disturb packet counts. sa is a UDP
+ * socket bound in A (port), sb one in B to send from. Leaves the caller in A.
+ * Returns 0, or the number of the step that failed. */
+struct e2e_veth {
+	char a[32], b[32], ip_a[16];
+	int ifa, ifb;   /* veth0 in A, veth1 in B */
+	int sa, sb;
+	int port;
+};
+
+static inline int e2e_veth_up(struct e2e_veth *v, const char *tag, const char *ip_a,
+			      const char *ip_b, int mac)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+
+	v->sa = v->sb = -1;
+	snprintf(v->a, sizeof(v->a), "%sa_%d", tag, getpid());
+	snprintf(v->b, sizeof(v->b), "%sb_%d", tag, getpid());
+	snprintf(v->ip_a, sizeof(v->ip_a), "%s", ip_a);
+	if (e2e_sh("ip netns add %s && ip netns add %s", v->a, v->b))
+		return 1;
+	if (e2e_sh("for n in %s %s; do ip netns exec $n sysctl -qw "
+		   "net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 "
+		   "|| exit 1; done", v->a, v->b))
+		return 2;
+	if (e2e_sh("ip -n %s link add veth0 address 02:00:00:00:%02x:01 type veth peer name "
+		   "veth1 address 02:00:00:00:%02x:02 netns %s", v->a, mac, mac, v->b))
+		return 3;
+	if (e2e_sh("ip -n %s addr add %s/24 dev veth0 && ip -n %s link set veth0 up && "
+		   "ip -n %s link set lo up && ip -n %s neigh add %s lladdr 02:00:00:00:%02x:02 dev veth0",
+		   v->a, ip_a, v->a, v->a, v->a, ip_b, mac))
+		return 4;
+	if (e2e_sh("ip -n %s addr add %s/24 dev veth1 && ip -n %s link set veth1 up && "
+		   "ip -n %s neigh add %s lladdr 02:00:00:00:%02x:01 dev veth1",
+		   v->b, ip_b, v->b, v->b, ip_a, mac))
+		return 5;
+	if (e2e_enter_ns(v->b))
+		return 6;
+	v->sb = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	v->ifb = (int)if_nametoindex("veth1");
+	if (v->sb < 0 || v->ifb <= 0 || e2e_enter_ns(v->a))
+		return 7;
+	v->sa = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	inet_pton(AF_INET, ip_a, &sin.sin_addr);
+	if (v->sa < 0 || bind(v->sa, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    getsockname(v->sa, (struct sockaddr *)&sin, &len))
+		return 8;
+	v->port = ntohs(sin.sin_port);
+	v->ifa = (int)if_nametoindex("veth0");
+	return v->ifa > 0 ? 0 : 9;
+}
+
+static inline void e2e_veth_down(struct e2e_veth *v)
+{
+	if (v->sa >= 0)
+		close(v->sa);
+	if (v->sb >= 0)
+		close(v->sb);
+	v->sa = v->sb = -1;
+	e2e_sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", v->a, v->b);
+}
+
+/* Send n datagrams (payload MSG) from B to A; how many arrived (the last
+ * one's payload into LAST when given). */
+static inline int e2e_b_to_a(struct e2e_veth *v, int n, const char *msg, char *last, size_t lastsz)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(v->port) };
+	char buf[64];
+	int i, got = 0;
+	ssize_t r;
+
+	inet_pton(AF_INET, v->ip_a, &to.sin_addr);
+	for (i = 0; i < n; i++)
+		sendto(v->sb, msg, strlen(msg), 0, (struct sockaddr *)&to, sizeof(to));
+	for (;;) {
+		struct pollfd p = { .fd = v->sa, .events = POLLIN };
+
+		if (poll(&p, 1, 300) <= 0)
+			break;
+		r = recv(v->sa, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+		if (r >= 0) {
+			got++;
+			buf[r] = 0;
+			if (last)
+				snprintf(last, lastsz, "%s", buf);
+		}
+	}
+	return got;
 }
 
 #endif

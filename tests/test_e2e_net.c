@@ -22,56 +22,21 @@ enum { H_XDP, H_TC, H_CLS, H_TCX_IN, H_TCX_OUT, H_SOCK, H_FLOW, H_REUSE, H_PERF,
 #define IP_B "10.232.0.2"
 
 FIXTURE(net) {
-	char a[32], b[32];
-	int ifa, ifb;   /* veth0 in A, veth1 in B */
-	int sa, sb;
-	int port;
+	struct e2e_veth v;
 	struct mb_object *obj;
 	struct mb_link *l;
 };
 
 FIXTURE_SETUP(net)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
-
-	self->sa = self->sb = -1;
-	snprintf(self->a, sizeof(self->a), "mbe2ea_%d", getpid());
-	snprintf(self->b, sizeof(self->b), "mbe2eb_%d", getpid());
-	ASSERT_EQ(0, e2e_sh("ip netns add %s && ip netns add %s", self->a, self->b));
-	ASSERT_EQ(0, e2e_sh("for n in %s %s; do ip netns exec $n sysctl -qw "
-			    "net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 "
-			    "|| exit 1; done", self->a, self->b));
-	ASSERT_EQ(0, e2e_sh("ip -n %s link add veth0 address 02:00:00:00:01:01 type veth peer name "
-			    "veth1 address 02:00:00:00:01:02 netns %s", self->a, self->b));
-	ASSERT_EQ(0, e2e_sh("ip -n %s addr add " IP_A "/24 dev veth0 && ip -n %s link set veth0 up && "
-			    "ip -n %s link set lo up && "
-			    "ip -n %s neigh add " IP_B " lladdr 02:00:00:00:01:02 dev veth0",
-			    self->a, self->a, self->a, self->a));
-	ASSERT_EQ(0, e2e_sh("ip -n %s addr add " IP_B "/24 dev veth1 && ip -n %s link set veth1 up && "
-			    "ip -n %s neigh add " IP_A " lladdr 02:00:00:00:01:01 dev veth1",
-			    self->b, self->b, self->b));
-	ASSERT_EQ(0, e2e_enter_ns(self->b));
-	self->sb = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_LE(0, self->sb);
-	self->ifb = (int)if_nametoindex("veth1");
-	ASSERT_LT(0, self->ifb);
-	ASSERT_EQ(0, e2e_enter_ns(self->a));
-	self->sa = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_LE(0, self->sa);
-	inet_pton(AF_INET, IP_A, &sin.sin_addr);
-	ASSERT_EQ(0, bind(self->sa, (struct sockaddr *)&sin, sizeof(sin)));
-	ASSERT_EQ(0, getsockname(self->sa, (struct sockaddr *)&sin, &len));
-	self->port = ntohs(sin.sin_port);
-	self->ifa = (int)if_nametoindex("veth0");
-	ASSERT_LT(0, self->ifa);
+	ASSERT_EQ(0, e2e_veth_up(&self->v, "mbe2e", IP_A, IP_B, 1));
 }
 
 FIXTURE_TEARDOWN(net)
 {
 	mb_link_destroy(self->l);
 	mb_object_close(self->obj);
-	e2e_sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", self->a, self->b);
+	e2e_veth_down(&self->v);
 }
 
 static int load_set_port(struct mb_object *obj, int port)
@@ -90,37 +55,10 @@ static struct mb_program *prog(FIXTURE_DATA(net) *self, const char *name)
 	return mb_object_prog_by_name(self->obj, name);
 }
 
-/* Send n datagrams (payload MSG) from B to A; how many arrived. */
-static int b_to_a(FIXTURE_DATA(net) *self, int n, const char *msg, char *last, size_t lastsz)
-{
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(self->port) };
-	char buf[64];
-	int i, got = 0;
-	ssize_t r;
-
-	inet_pton(AF_INET, IP_A, &to.sin_addr);
-	for (i = 0; i < n; i++)
-		sendto(self->sb, msg, strlen(msg), 0, (struct sockaddr *)&to, sizeof(to));
-	for (;;) {
-		struct pollfd p = { .fd = self->sa, .events = POLLIN };
-
-		if (poll(&p, 1, 300) <= 0)
-			break;
-		r = recv(self->sa, buf, sizeof(buf) - 1, MSG_DONTWAIT);
-		if (r >= 0) {
-			got++;
-			buf[r] = 0;
-			if (last)
-				snprintf(last, lastsz, "%s", buf);
-		}
-	}
-	return got;
-}
-
 #define OPEN(only) do { \
 	self->obj = e2e_open(OBJ, only); \
 	ASSERT_NE(NULL, self->obj) TH_LOG("%s", mb_last_error()); \
-	ASSERT_EQ(0, load_set_port(self->obj, self->port)) TH_LOG("%s", mb_last_error()); \
+	ASSERT_EQ(0, load_set_port(self->obj, self->v.port)) TH_LOG("%s", mb_last_error()); \
 } while (0)
 
 #define HITS(slot) e2e_count(self->obj, "hits", slot)
@@ -131,16 +69,16 @@ TEST_F(net, xdp_drops_on_veth)
 	/* "xdp" does not name an interface */
 	EXPECT_EQ(NULL, mb_prog_attach(prog(self, "xdp_drop")));
 	EXPECT_NE(NULL, strstr(mb_last_error(), "network interface")) TH_LOG("%s", mb_last_error());
-	ASSERT_EQ(2, b_to_a(self, 2, "ping", NULL, 0));
+	ASSERT_EQ(2, e2e_b_to_a(&self->v, 2, "ping", NULL, 0));
 	self->l = mb_prog_attach_opts(prog(self, "xdp_drop"),
 				      &(struct mb_attach_opts){ .sz = sizeof(struct mb_attach_opts),
-								.ifindex = self->ifa });
+								.ifindex = self->v.ifa });
 	ASSERT_NE(NULL, self->l) TH_LOG("%s", mb_last_error());
-	EXPECT_EQ(0, b_to_a(self, 3, "ping", NULL, 0));
+	EXPECT_EQ(0, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, HITS(H_XDP));
 	mb_link_destroy(self->l);
 	self->l = NULL;
-	EXPECT_EQ(3, b_to_a(self, 3, "ping", NULL, 0));
+	EXPECT_EQ(3, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, HITS(H_XDP));
 }
 
@@ -152,9 +90,9 @@ TEST_F(net, xdp_frags_loads_with_flag_and_sees_packets)
 	OPEN("xdp_frags");
 	self->l = mb_prog_attach_opts(prog(self, "xdp_frags"),
 				      &(struct mb_attach_opts){ .sz = sizeof(struct mb_attach_opts),
-								.ifindex = self->ifa });
+								.ifindex = self->v.ifa });
 	ASSERT_NE(NULL, self->l) TH_LOG("%s", mb_last_error());
-	EXPECT_EQ(3, b_to_a(self, 3, "ping", NULL, 0));
+	EXPECT_EQ(3, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, HITS(H_FRAGS));
 	memset(&info, 0, sizeof(info));
 	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_prog_fd(prog(self, "xdp_frags")), &info, &len));
@@ -170,13 +108,13 @@ TEST_F(net, tc_and_classifier_drop_ingress)
 	for (i = 0; i < 2; i++) {
 		self->l = mb_prog_attach_opts(prog(self, names[i]),
 					      &(struct mb_attach_opts){ .sz = sizeof(struct mb_attach_opts),
-									.ifindex = self->ifa });
+									.ifindex = self->v.ifa });
 		ASSERT_NE(NULL, self->l) TH_LOG("%s: %s", names[i], mb_last_error());
-		EXPECT_EQ(0, b_to_a(self, 3, "ping", NULL, 0));
+		EXPECT_EQ(0, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 		EXPECT_EQ(3, HITS(H_TC + i));
 		mb_link_destroy(self->l);
 		self->l = NULL;
-		EXPECT_EQ(2, b_to_a(self, 2, "ping", NULL, 0));
+		EXPECT_EQ(2, e2e_b_to_a(&self->v, 2, "ping", NULL, 0));
 	}
 }
 
@@ -185,24 +123,24 @@ TEST_F(net, tcx_ingress_and_egress)
 	OPEN("tcx_in,tcx_out");
 	self->l = mb_prog_attach_opts(prog(self, "tcx_in"),
 				      &(struct mb_attach_opts){ .sz = sizeof(struct mb_attach_opts),
-								.ifindex = self->ifa });
+								.ifindex = self->v.ifa });
 	ASSERT_NE(NULL, self->l) TH_LOG("%s", mb_last_error());
-	EXPECT_EQ(0, b_to_a(self, 3, "ping", NULL, 0));
+	EXPECT_EQ(0, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, HITS(H_TCX_IN));
 	mb_link_destroy(self->l);
 	self->l = NULL;
 	/* egress of veth1, in B: ifindexes belong to the caller's namespace */
-	ASSERT_EQ(0, e2e_enter_ns(self->b));
+	ASSERT_EQ(0, e2e_enter_ns(self->v.b));
 	self->l = mb_prog_attach_opts(prog(self, "tcx_out"),
 				      &(struct mb_attach_opts){ .sz = sizeof(struct mb_attach_opts),
-								.ifindex = self->ifb });
-	ASSERT_EQ(0, e2e_enter_ns(self->a));
+								.ifindex = self->v.ifb });
+	ASSERT_EQ(0, e2e_enter_ns(self->v.a));
 	ASSERT_NE(NULL, self->l) TH_LOG("%s", mb_last_error());
-	EXPECT_EQ(0, b_to_a(self, 3, "ping", NULL, 0));
+	EXPECT_EQ(0, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, HITS(H_TCX_OUT));
 	mb_link_destroy(self->l);
 	self->l = NULL;
-	EXPECT_EQ(3, b_to_a(self, 3, "ping", NULL, 0));
+	EXPECT_EQ(3, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 }
 
 TEST_F(net, socket_filter_truncates_and_drops)
@@ -212,15 +150,15 @@ TEST_F(net, socket_filter_truncates_and_drops)
 	OPEN("sock_trunc");
 	self->l = mb_prog_attach_opts(prog(self, "sock_trunc"),
 				      &(struct mb_attach_opts){ .sz = sizeof(struct mb_attach_opts),
-								.target_fd = self->sa });
+								.target_fd = self->v.sa });
 	ASSERT_NE(NULL, self->l) TH_LOG("%s", mb_last_error());
-	EXPECT_EQ(1, b_to_a(self, 1, "ping", last, sizeof(last)));
+	EXPECT_EQ(1, e2e_b_to_a(&self->v, 1, "ping", last, sizeof(last)));
 	EXPECT_STREQ("pi", last);
-	EXPECT_EQ(0, b_to_a(self, 2, "drop", NULL, 0));
+	EXPECT_EQ(0, e2e_b_to_a(&self->v, 2, "drop", NULL, 0));
 	EXPECT_EQ(3, HITS(H_SOCK));
 	mb_link_destroy(self->l);
 	self->l = NULL;
-	EXPECT_EQ(1, b_to_a(self, 1, "drop", last, sizeof(last)));
+	EXPECT_EQ(1, e2e_b_to_a(&self->v, 1, "drop", last, sizeof(last)));
 	EXPECT_STREQ("drop", last);
 }
 
@@ -260,8 +198,8 @@ TEST_F(net, flow_dissector_rewrites_keys)
 	ASSERT_EQ(0, mb_sys_prog_query(ns, BPF_FLOW_DISSECTOR, 0, NULL, ids, &cnt));
 	EXPECT_EQ(1, cnt);
 	ASSERT_EQ(0, e2e_sh("ip netns exec %s sh -c 'echo 1 > /sys/class/net/veth0/queues/rx-0/rps_cpus'",
-			    self->a));
-	EXPECT_EQ(2, b_to_a(self, 2, "ping", NULL, 0));
+			    self->v.a));
+	EXPECT_EQ(2, e2e_b_to_a(&self->v, 2, "ping", NULL, 0));
 	EXPECT_LE(2 + 1, HITS(H_FLOW));
 	mb_link_destroy(self->l);
 	self->l = NULL;
