@@ -115,6 +115,7 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kse
 
 # With musl-gcc (scripts/setup.sh installs it) the static binary is built
 # too, and run-tests.sh runs the CLI tests against it as well.
+$(B)/tests/test_bump_alloc: cli/bump_alloc.c
 tests: $(TEST_BINS) $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf \
 	$(if $(shell command -v musl-gcc),$(MUSL_B)/minibpf)
 test: tests

@@ -86,10 +86,11 @@ void *malloc(size_t n)
 
 void free(void *p)
 {
-	struct blk *b = (struct blk *)p - 1;
+	struct blk *b;
 
 	if (!p)
 		return;
+	b = (struct blk *)p - 1;
 	if (b->size & F_BIG) {
 		munmap(b, bsize(b));
 		return;
@@ -117,12 +118,13 @@ void *calloc(size_t n, size_t m)
 
 void *realloc(void *p, size_t n)
 {
-	struct blk *b = (struct blk *)p - 1;
 	size_t sz = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1), old;
+	struct blk *b;
 	void *q;
 
 	if (!p)
 		return malloc(n);
+	b = (struct blk *)p - 1;
 	old = bsize(b);
 	if (b->size & F_BIG) {
 		size_t len = (n + sizeof(*b) + 4095) & ~(size_t)4095;
