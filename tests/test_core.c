@@ -241,38 +241,28 @@ TEST(custom_target_offsets_move)
 	EXPECT_FALSE(r->poisoned);
 	/* the instruction carries the new offset */
 	EXPECT_TRUE(r->insn.imm == 16 || r->insn.off == 16);
-	r = find_res(a, n, MB_CORE_FIELD_BYTE_SIZE, "struct mb_core_s.b");
-	ASSERT_TRUE(r != NULL);
-	EXPECT_EQ(8, r->val);
-	/* bitfield flag: bits 229..231 of a 4-byte unit at byte 28 */
-	r = find_res(a, n, MB_CORE_FIELD_BYTE_OFFSET, "struct mb_core_s.flag");
-	ASSERT_TRUE(r != NULL);
-	EXPECT_EQ(28, r->val);
-	r = find_res(a, n, MB_CORE_FIELD_LSHIFT_U64, "struct mb_core_s.flag");
-	ASSERT_TRUE(r != NULL);
-	EXPECT_EQ(64 - (229 + 3 - 28 * 8), r->val);
-	r = find_res(a, n, MB_CORE_FIELD_RSHIFT_U64, "struct mb_core_s.flag");
-	ASSERT_TRUE(r != NULL);
-	EXPECT_EQ(61, r->val);
+	/* what each relocation resolves to against the shifted target */
+	static const struct { int kind; const char *spec; uint64_t val; } want[] = {
+		{ MB_CORE_FIELD_BYTE_SIZE, "struct mb_core_s.b", 8 },
+		/* bitfield flag: bits 229..231 of a 4-byte unit at byte 28 */
+		{ MB_CORE_FIELD_BYTE_OFFSET, "struct mb_core_s.flag", 28 },
+		{ MB_CORE_FIELD_LSHIFT_U64, "struct mb_core_s.flag", 64 - (229 + 3 - 28 * 8) },
+		{ MB_CORE_FIELD_RSHIFT_U64, "struct mb_core_s.flag", 61 },
+		{ MB_CORE_FIELD_EXISTS, "struct mb_core_s___flav.gone", 0 },
+		{ MB_CORE_TYPE_SIZE, "struct mb_core_s", 40 },
+		{ MB_CORE_ENUMVAL_VALUE, "enum mb_core_e::MB_E_TWO", 20 },
+		{ MB_CORE_FIELD_BYTE_OFFSET, "struct mb_core_s.arr[2]", 36 },
+		{ MB_CORE_TYPE_EXISTS, "struct mb_core_s___flav", 1 },
+		{ MB_CORE_FIELD_SIGNED, "struct mb_core_s.a", 1 },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		r = find_res(a, n, want[i].kind, want[i].spec);
+		ASSERT_TRUE(r != NULL) TH_LOG("no relocation %d of %s", want[i].kind, want[i].spec);
+		EXPECT_EQ(want[i].val, r->val) TH_LOG("%s", want[i].spec);
+	}
+	/* a field that does not exist: the instruction loads 0 */
 	r = find_res(a, n, MB_CORE_FIELD_EXISTS, "struct mb_core_s___flav.gone");
-	ASSERT_TRUE(r != NULL);
-	EXPECT_EQ(0, r->val);
 	EXPECT_EQ(0, r->insn.imm);
-	r = find_res(a, n, MB_CORE_TYPE_SIZE, "struct mb_core_s");
-	ASSERT_TRUE(r != NULL);
-	EXPECT_EQ(40, r->val);
-	r = find_res(a, n, MB_CORE_ENUMVAL_VALUE, "enum mb_core_e::MB_E_TWO");
-	ASSERT_TRUE(r != NULL);
-	EXPECT_EQ(20, r->val);
-	r = find_res(a, n, MB_CORE_FIELD_BYTE_OFFSET, "struct mb_core_s.arr[2]");
-	ASSERT_TRUE(r != NULL);
-	EXPECT_EQ(36, r->val);
-	r = find_res(a, n, MB_CORE_TYPE_EXISTS, "struct mb_core_s___flav");
-	ASSERT_TRUE(r != NULL);
-	EXPECT_EQ(1, r->val);
-	r = find_res(a, n, MB_CORE_FIELD_SIGNED, "struct mb_core_s.a");
-	ASSERT_TRUE(r != NULL);
-	EXPECT_EQ(1, r->val);
 }
 
 /* A --btf file is untrusted: damaged targets give errors or poison, never a

@@ -382,42 +382,33 @@ TEST(relocation_against_null_symbol)
 	}
 }
 
+/* Overwrite the last byte of section SHNDX (a string table's NUL). */
+static void clobber_last_byte(struct xobj *o, int shndx)
+{
+	const uint8_t *h = shdr(o, shndx);
+	uint64_t off = 0, size = 0;
+	int k;
+
+	for (k = 7; k >= 0; k--) {
+		off = off << 8 | h[24 + k];
+		size = size << 8 | h[32 + k];
+	}
+	o->buf[off + size - 1] = 'X';
+}
+
 TEST(unterminated_strings)
 {
 	struct xobj o;
-	const uint8_t *h;
+	int i;
 
-	base(&o);
-	build(&o);
-	h = shdr(&o, o.symtab + 2);     /* .shstrtab: its last byte is no NUL */
-	{
-		uint64_t off = 0, size = 0;
-		int k;
-
-		for (k = 7; k >= 0; k--) {
-			off = off << 8 | h[24 + k];
-			size = size << 8 | h[32 + k];
-		}
-		o.buf[off + size - 1] = 'X';
+	/* .strtab, then .shstrtab: each with no NUL at its end */
+	for (i = 1; i <= 2; i++) {
+		base(&o);
+		build(&o);
+		clobber_last_byte(&o, o.symtab + i);
+		expect_refused(_metadata, &o, "NUL");
+		free(o.buf);
 	}
-	expect_refused(_metadata, &o, "NUL");
-	free(o.buf);
-
-	base(&o);
-	build(&o);
-	h = shdr(&o, o.symtab + 1);     /* .strtab */
-	{
-		uint64_t off = 0, size = 0;
-		int k;
-
-		for (k = 7; k >= 0; k--) {
-			off = off << 8 | h[24 + k];
-			size = size << 8 | h[32 + k];
-		}
-		o.buf[off + size - 1] = 'X';
-	}
-	expect_refused(_metadata, &o, "NUL");
-	free(o.buf);
 }
 
 TEST(license_without_nul)
