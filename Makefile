@@ -80,7 +80,7 @@ $(MUSL_INC)/.stamp:
 $(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $(HDRS)
 	$(Q)$(MAKE) --no-print-directory B=$(MUSL_B)/obj CC=musl-gcc AR=gcc-ar \
 		CLI_EXTRA=$(MUSL_B)/obj/cli/bump_alloc.o \
-		CFLAGS="-Os -fno-pie -fno-stack-protector -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -idirafter $(abspath $(MUSL_INC))" \
+		CFLAGS="-Os -fno-pie -fno-stack-protector -fno-jump-tables -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -idirafter $(abspath $(MUSL_INC))" \
 		LDFLAGS="-static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none" $(MUSL_B)/obj/minibpf
 	$(Q)$(STRIP) -s -R .comment -o $@ $(MUSL_B)/obj/minibpf
 	@echo "  STATIC  $@ ($$(stat -c %s $@) bytes)"
