@@ -17,6 +17,18 @@
  * order only (the running kernel's). */
 struct mb_kbtf;
 struct mb_kbtf *mb_kbtf_open(const void *data, size_t size, char *err, size_t errlen);
+/* The same for a blob of SIZE bytes that read() fetches on demand, 4 KB
+ * blocks at a time, as lookups reach them (btf/ stays pure: the caller
+ * does the I/O). read fills buf with len bytes at off: 0 or -errno. A failed
+ * read makes what needed it look absent or malformed: check
+ * mb_kbtf_read_error() before trusting an answer. Without an index the
+ * first by-id access reads the whole blob (mb_kbtf_read_all). */
+typedef int mb_kbtf_read_fn(void *ctx, void *buf, size_t len, uint64_t off);
+struct mb_kbtf *mb_kbtf_open_lazy(uint64_t size, mb_kbtf_read_fn *read, void *ctx,
+				  char *err, size_t errlen);
+int mb_kbtf_read_all(struct mb_kbtf *k);
+/* errno of the first failed read (lazy blobs), or 0. */
+int mb_kbtf_read_error(const struct mb_kbtf *k);
 void mb_kbtf_free(struct mb_kbtf *k);
 /* Number of ids including void; 0 if the records are malformed (err set). */
 uint32_t mb_kbtf_type_cnt(struct mb_kbtf *k);

@@ -1,7 +1,8 @@
 /* Kernel BTF used in place: the header is checked at open, the type records
  * are indexed on first use (one pass noting offsets), nothing is decoded
  * beyond what a lookup touches. vmlinux has 100k+ types; a CO-RE load needs
- * a handful. */
+ * a handful. Opened lazily (mb_kbtf_open_lazy), only the 4 KB blocks that
+ * lookups touch are ever read. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,89 @@ struct mb_kbtf {
 	uint32_t cnt;           /* ids including void, once indexed */
 	uint32_t ptr_size;
 	int bad;                /* the index pass failed */
+	struct fill *fill;      /* lazy: blocks not yet read; NULL when all in memory */
 	char err[128];
 };
+
+/* ---- lazy reading --------------------------------------------------------
+ * buf is as large as the file; a block is read into its place the first
+ * time a record or string in it is looked at. (Untouched, the buffer costs
+ * no memory: large allocations are fresh mappings.) */
+#define BLK_SHIFT 12
+
+struct fill {
+	mb_kbtf_read_fn *read;
+	void *ctx;
+	uint8_t *buf;
+	uint64_t size;
+	uint32_t *have;         /* bitmap of blocks read */
+	int err;                /* the first failed read's errno */
+};
+
+static void fill_free(struct fill *f)
+{
+	if (!f)
+		return;
+	free(f->buf);
+	free(f->have);
+	free(f);
+}
+
+#define HAVE(f, b) ((f)->have[(b) / 32] >> ((b) % 32) & 1)
+
+/* Make [p, p + len) of the buffer valid: 0, or -1 after a failed read. */
+static int fill_range(struct fill *f, const void *p, uint64_t len)
+{
+	uint64_t off = (uint64_t)((const uint8_t *)p - f->buf), b, e, last;
+
+	if (!len)
+		return 0;
+	if (f->err || off > f->size || len > f->size - off)
+		return -1;
+	last = (off + len - 1) >> BLK_SHIFT;
+	for (b = off >> BLK_SHIFT; b <= last; b = e) {
+		uint64_t at, n;
+		int r;
+
+		if (HAVE(f, b)) {
+			e = b + 1;
+			continue;
+		}
+		/* one read for the run of missing blocks */
+		for (e = b + 1; e <= last && !HAVE(f, e); e++)
+			;
+		at = b << BLK_SHIFT;
+		n = (e << BLK_SHIFT) < f->size ? (e << BLK_SHIFT) - at : f->size - at;
+		r = f->read(f->ctx, f->buf + at, (size_t)n, at);
+		if (r) {
+			f->err = -r;
+			return -1;
+		}
+		for (uint64_t i = b; i < e; i++)
+			f->have[i / 32] |= 1u << (i % 32);
+	}
+	return 0;
+}
+
+/* A string at p whose end is not known yet: read on until its NUL (the
+ * section's last byte is one, checked at open). */
+static int fill_str(struct fill *f, const char *p)
+{
+	const uint8_t *at = (const uint8_t *)p, *end = f->buf + f->size;
+
+	for (;;) {
+		uint64_t blk_end = (((uint64_t)(at - f->buf) >> BLK_SHIFT) + 1) << BLK_SHIFT;
+		const uint8_t *stop = f->buf + (blk_end < f->size ? blk_end : f->size);
+
+		if (fill_range(f, at, (uint64_t)(stop - at)))
+			return -1;
+		if (memchr(at, 0, (size_t)(stop - at)))
+			return 0;
+		if (stop >= end)
+			return -1;
+		at = stop;
+	}
+}
 
 struct hdr {
 	uint16_t magic;
@@ -35,17 +117,22 @@ struct hdr {
 	uint32_t hdr_len, type_off, type_len, str_off, str_len;
 };
 
-struct mb_kbtf *mb_kbtf_open(const void *data, size_t size, char *err, size_t errlen)
+static struct mb_kbtf *open_common(const uint8_t *data, size_t size, struct fill *f,
+				   char *err, size_t errlen)
 {
 	struct mb_kbtf *k;
 	struct hdr h;
 	uint64_t ts, ss;
 
+	if (f)
+		data = f->buf;   /* lazy: filled as it is read */
 	if (size < sizeof(h)) {
 		snprintf(err, errlen, "BTF: %zu bytes is too small for a header", size);
 		errno = EINVAL;
 		return NULL;
 	}
+	if (f && fill_range(f, data, sizeof(h)))
+		goto io;
 	memcpy(&h, data, sizeof(h));
 	if (h.magic != BTF_MAGIC) {
 		snprintf(err, errlen, "BTF: bad magic 0x%04x%s", h.magic,
@@ -56,29 +143,84 @@ struct mb_kbtf *mb_kbtf_open(const void *data, size_t size, char *err, size_t er
 	ts = (uint64_t)h.hdr_len + h.type_off;
 	ss = (uint64_t)h.hdr_len + h.str_off;
 	if (h.hdr_len < sizeof(h) || h.version != 1 || ts % 4 || ts + h.type_len > size ||
-	    ss + h.str_len > size || !h.str_len || ((const char *)data)[ss + h.str_len - 1]) {
-		snprintf(err, errlen, "BTF: malformed header (version %u, %zu bytes)", h.version, size);
-		errno = EINVAL;
-		return NULL;
-	}
+	    ss + h.str_len > size || !h.str_len)
+		goto bad;
+	if (f && fill_range(f, data + ss + h.str_len - 1, 1))
+		goto io;
+	if (data[ss + h.str_len - 1])
+		goto bad;
 	k = calloc(1, sizeof(*k));
 	if (!k) {
 		snprintf(err, errlen, "out of memory");
 		errno = ENOMEM;
 		return NULL;
 	}
-	k->types = (const uint8_t *)data + ts;
+	k->types = data + ts;
 	k->types_len = h.type_len;
 	k->strs = (const char *)data + ss;
 	k->strs_len = h.str_len;
 	k->ptr_size = sizeof(void *);
+	k->fill = f;
 	return k;
+bad:
+	snprintf(err, errlen, "BTF: malformed header (version %u, %zu bytes)", h.version, size);
+	errno = EINVAL;
+	return NULL;
+io:
+	snprintf(err, errlen, "BTF: read failed: %s", strerror(f->err));
+	errno = f->err;
+	return NULL;
+}
+
+struct mb_kbtf *mb_kbtf_open(const void *data, size_t size, char *err, size_t errlen)
+{
+	return open_common(data, size, NULL, err, errlen);
+}
+
+struct mb_kbtf *mb_kbtf_open_lazy(uint64_t size, mb_kbtf_read_fn *read, void *ctx,
+				  char *err, size_t errlen)
+{
+	struct fill *f = size <= SIZE_MAX ? calloc(1, sizeof(*f)) : NULL;
+	struct mb_kbtf *k;
+
+	if (f) {
+		f->read = read;
+		f->ctx = ctx;
+		f->size = size;
+		f->buf = malloc(size ? (size_t)size : 1);
+		f->have = calloc((size_t)((size >> BLK_SHIFT) / 32 + 1), sizeof(*f->have));
+	}
+	if (!f || !f->buf || !f->have) {
+		fill_free(f);
+		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	k = open_common(NULL, (size_t)size, f, err, errlen);
+	if (!k)
+		fill_free(f);
+	return k;
+}
+
+int mb_kbtf_read_all(struct mb_kbtf *k)
+{
+	if (k->fill && fill_range(k->fill, k->fill->buf, k->fill->size)) {
+		snprintf(k->err, sizeof(k->err), "BTF: read failed: %s", strerror(k->fill->err));
+		return -k->fill->err;
+	}
+	return 0;
+}
+
+int mb_kbtf_read_error(const struct mb_kbtf *k)
+{
+	return k->fill ? k->fill->err : 0;
 }
 
 void mb_kbtf_free(struct mb_kbtf *k)
 {
 	if (!k)
 		return;
+	fill_free(k->fill);
 	free(k->own);
 	free(k);
 }
@@ -112,6 +254,10 @@ static int index_types(struct mb_kbtf *k)
 
 	if (k->off || k->bad)
 		return k->bad ? -EINVAL : 0;
+	if (mb_kbtf_read_all(k)) {
+		k->bad = 1;
+		return -EIO;
+	}
 	ck = malloc((((size_t)len / sizeof(struct mb_btf_type) + 2) >> CK_SHIFT) * sizeof(*ck) + 8);
 	if (!ck) {
 		snprintf(k->err, sizeof(k->err), "out of memory indexing BTF");
@@ -155,8 +301,12 @@ static const struct mb_btf_type *rec_at(const struct mb_kbtf *k, uint32_t pos)
 
 	if (pos % 4 || k->types_len < sizeof(*t) || pos > k->types_len - sizeof(*t))
 		return NULL;
+	if (k->fill && fill_range(k->fill, t, sizeof(*t)))
+		return NULL;
 	x = mb_btf_extra_size(t);
 	if (x < 0 || (uint64_t)x > k->types_len - pos - sizeof(*t))
+		return NULL;
+	if (k->fill && fill_range(k->fill, t + 1, (uint64_t)x))
 		return NULL;
 	return t;
 }
@@ -194,7 +344,9 @@ const struct mb_btf_type *mb_kbtf_type(struct mb_kbtf *k, uint32_t id)
 
 const char *mb_kbtf_str(const struct mb_kbtf *k, uint32_t off)
 {
-	return off < k->strs_len ? k->strs + off : "";
+	if (off >= k->strs_len || (k->fill && fill_str(k->fill, k->strs + off)))
+		return "";
+	return k->strs + off;
 }
 
 #define IDX_BITS 14   /* hash buckets: 64 KB of starts, ~8 names each */

@@ -2,7 +2,9 @@
  * (little endian), n bytes of the object's .BTF, then its .BTF.ext. The
  * target is fixed: the running kernel's BTF (read once), or the object's own
  * BTF where there is none. Each CO-RE record is applied to an instruction of
- * each class it can patch (ALU imm, LDX offset, ld_imm64). */
+ * each class it can patch (ALU imm, LDX offset, ld_imm64). Half the inputs
+ * (bit 1 of the first byte) open the object's BTF lazily, as a --btf file is
+ * read: blocks fetched from a callback as lookups reach them. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +45,21 @@ static void load_target(void)
 	target = mb_kbtf_open(vmlinux, vmlinux_len, err, sizeof(err));
 	if (target)
 		(void)mb_kbtf_type_cnt(target);     /* index it once */
+}
+
+struct blob {
+	const uint8_t *p;
+	size_t len;
+};
+
+static int serve(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	const struct blob *b = ctx;
+
+	if (off > b->len || len > b->len - off)
+		abort();   /* kbtf asked outside the file */
+	memcpy(buf, b->p + off, len);
+	return 0;
 }
 
 static void apply_all(struct mb_core *c, const struct mb_btf_ext *ext)
@@ -99,7 +116,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	ext = mb_btf_ext_parse(btf, data + 4 + n, size - 4 - n, err, sizeof(err));
 	raw = mb_btf_raw(btf, &raw_size);
-	local = ext ? mb_kbtf_open(raw, raw_size, err, sizeof(err)) : NULL;
+	struct blob b = { raw, raw_size };
+
+	if (!ext)
+		local = NULL;
+	else if (data[0] & 2)
+		local = mb_kbtf_open_lazy(raw_size, serve, &b, err, sizeof(err));
+	else
+		local = mb_kbtf_open(raw, raw_size, err, sizeof(err));
 	if (local) {
 		c = mb_core_new(local, target ? target : local, data[0] & 1);
 		if (c) {

@@ -1,7 +1,9 @@
 /* loader/: kernel BTF for one mb_object_load(): CO-RE relocations, the BTF
  * ids of tp_btf/fentry/lsm/iter targets, and (extern.c) typed ksyms and
- * kfuncs. The kernel's BTF is mmap'd (6.16+ allows it for sysfs; a plain
- * file always) and read in place; nothing outlives the load. */
+ * kfuncs. The kernel's BTF is read lazily (btf/kbtf.c): with the name index
+ * of an earlier load, a load reads the few 4 KB blocks its lookups reach
+ * instead of all 5 MB (which before 6.16, where sysfs cannot mmap it, meant a
+ * copy and 1,300 page faults). Nothing outlives the load. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,9 +26,7 @@ struct poison_rec {
 };
 
 struct mb_kern {
-	void *map;              /* kernel BTF bytes: mmap'd ... */
-	size_t map_len;
-	int malloced;           /* ... or read into memory */
+	int btf_fd;             /* the kernel BTF file, read as lookups need it */
 	struct mb_kbtf *kbtf;
 	struct mb_kbtf *local;
 	struct mb_core *core;
@@ -44,7 +44,7 @@ static struct mb_kern *kern_get(struct mb_object *obj)
 	if (!obj->kern) {
 		obj->kern = calloc(1, sizeof(*obj->kern));
 		if (obj->kern)
-			obj->kern->kconfig_fd = -1;
+			obj->kern->kconfig_fd = obj->kern->btf_fd = -1;
 	}
 	return obj->kern;
 }
@@ -155,10 +155,8 @@ void mb_kern_free(struct mb_object *obj)
 	if (k->idx)
 		munmap(k->idx, k->idx_len);
 	mb_kbtf_free(k->kbtf);
-	if (k->malloced)
-		free(k->map);
-	else if (k->map)
-		munmap(k->map, k->map_len);
+	if (k->btf_fd >= 0)
+		close(k->btf_fd);
 	if (k->kconfig_fd >= 0) {
 		mb_trace_forget(k->kconfig_fd);
 		close(k->kconfig_fd);
@@ -189,13 +187,18 @@ unsigned char *mb_kern_ext_kinds(struct mb_object *obj)
 	return k ? k->ext_kind : NULL;
 }
 
-static int read_all(int fd, void *buf, size_t len)
+/* mb_kbtf_read_fn: pread through the fault-injection hook */
+static int kern_read(void *ctx, void *buf, size_t len, uint64_t off)
 {
+	struct mb_kern *k = ctx;
 	size_t got = 0;
 
 	while (got < len) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
+		int e = mb_sys_fault_check();
+		ssize_t n = e ? -1 : pread(k->btf_fd, (char *)buf + got, len - got, (off_t)(off + got));
 
+		if (e)
+			errno = -e;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -211,7 +214,7 @@ struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
 	struct mb_kern *k = kern_get(obj);
 	char err[256];
 	struct stat st;
-	int fd, r;
+	int r;
 
 	if (!k) {
 		mb_err(ENOMEM, "out of memory");
@@ -219,46 +222,41 @@ struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
 	}
 	if (k->kbtf)
 		return k->kbtf;
-	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	k->btf_fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if (k->btf_fd < 0) {
 		mb_err(errno, "kernel BTF %s: %s%s", path, strerror(errno),
 		       obj->btf_path ? "" : " (a kernel without CONFIG_DEBUG_INFO_BTF: give one with --btf PATH)");
 		return NULL;
 	}
-	if (fstat(fd, &st) || st.st_size <= 0 || (uint64_t)st.st_size > KBTF_MAX) {
-		close(fd);
+	if (fstat(k->btf_fd, &st) || st.st_size <= 0 || (uint64_t)st.st_size > KBTF_MAX) {
 		mb_err(EINVAL, "kernel BTF %s: unusable size", path);
 		return NULL;
 	}
-	k->map_len = (size_t)st.st_size;
-	k->map = mmap(NULL, k->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (k->map == MAP_FAILED) {
-		/* sysfs refuses mmap before 6.16: one read of the whole blob */
-		k->map = malloc(k->map_len);
-		k->malloced = 1;
-		if (!k->map) {
-			close(fd);
-			mb_err(ENOMEM, "out of memory reading %s", path);
-			return NULL;
-		}
-		r = read_all(fd, k->map, k->map_len);
-		if (r) {
-			close(fd);
-			mb_err(-r, "kernel BTF %s: read failed: %s", path, strerror(-r));
-			return NULL;
-		}
-	}
-	k->kbtf = mb_kbtf_open(k->map, k->map_len, err, sizeof(err));
+	k->kbtf = mb_kbtf_open_lazy((uint64_t)st.st_size, kern_read, k, err, sizeof(err));
 	if (!k->kbtf) {
-		close(fd);
 		mb_err(errno ? errno : EINVAL, "kernel BTF %s: %s", path, err);
 		return NULL;
 	}
 	/* small BTFs (tests' targets) are cheap to scan: no file for them */
-	if (k->map_len >= (1u << 20) && !getenv("MINIBPF_NO_BTF_INDEX"))
+	if (st.st_size >= (1 << 20) && !getenv("MINIBPF_NO_BTF_INDEX"))
 		idx_load(k, &st, path);
-	close(fd);
+	/* no index: every record is read for the pass that makes one */
+	if (!k->idx && (r = mb_kbtf_read_all(k->kbtf))) {
+		mb_err(-r, "kernel BTF %s: %s", path, mb_kbtf_error(k->kbtf));
+		mb_kbtf_free(k->kbtf);
+		k->kbtf = NULL;
+		return NULL;
+	}
 	return k->kbtf;
+}
+
+/* A lookup that met a failed read saw less than the kernel has: whatever
+ * it concluded (a field "missing", a ksym "absent") must not be loaded. */
+int mb_kern_check(struct mb_object *obj)
+{
+	int e = obj->kern && obj->kern->kbtf ? mb_kbtf_read_error(obj->kern->kbtf) : 0;
+
+	return e ? mb_err(e, "kernel BTF: read failed: %s", strerror(e)) : 0;
 }
 
 /* The source line of byte offset insn_off in section sec, from line_info. */

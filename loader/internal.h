@@ -60,12 +60,15 @@ void mb_maps_close(struct mb_object *obj, int unpin);
 #define MB_CAP_HINT "needs root, or CAP_BPF plus CAP_PERFMON for tracing or CAP_NET_ADMIN " \
 	"for networking programs"
 
-/* loader/core.c, loader/extern.c: kernel BTF (mmap'd once per load), CO-RE,
- * attach BTF ids, externs. mb_kern_free() at the end of every load. */
+/* loader/core.c, loader/extern.c: kernel BTF (read lazily, once per load),
+ * CO-RE, attach BTF ids, externs. mb_kern_free() at the end of every load.
+ * mb_kern_check(): an error if a read of the kernel BTF failed (what was
+ * looked up then cannot be trusted); call before loading a program. */
 struct mb_kern;
 struct mb_kbtf;
 struct mb_kbtf *mb_kern_btf(struct mb_object *obj);
 void mb_kern_free(struct mb_object *obj);
+int mb_kern_check(struct mb_object *obj);
 int mb_kern_kconfig_fd(struct mb_object *obj, int fd);
 int mb_core_relocate(struct mb_object *obj, struct mb_program *p, struct mb_elf_linked *l);
 /* A message naming the relocation behind a poisoned insn the verifier hit. */

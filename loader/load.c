@@ -19,8 +19,11 @@ int mb_load_btf(struct mb_object *obj)
 	int fd;
 
 	fd = mb_extern_prepare(obj);
-	if (fd)
-		return fd;
+	if (fd) {
+		int e = mb_kern_check(obj);   /* the cause when a BTF read failed */
+
+		return e ? e : fd;
+	}
 	if (!obj->elf->btf)
 		return 0;
 	fd = mb_btf_load_obj(obj, &log);
@@ -256,6 +259,8 @@ int mb_load_prog(struct mb_object *obj, struct mb_program *p)
 		a.prog_flags |= BPF_F_XDP_HAS_FRAGS;
 	a.name = p->def->name;
 	r = mb_prog_attach_btf_id(obj, p, &a.attach_btf_id);
+	if (!r)
+		r = mb_kern_check(obj);
 	if (r)
 		goto out;
 	if (fi.cnt && obj->btf_fd >= 0) {
@@ -284,6 +289,14 @@ int mb_load_prog(struct mb_object *obj, struct mb_program *p)
 	p->fd = fd;
 	r = bind_rodata(obj, p);
 out:
+	/* a failure after a failed read of the kernel BTF: that read is the
+	 * cause, not the type it made look missing */
+	if (r) {
+		int e = mb_kern_check(obj);
+
+		if (e)
+			r = e;
+	}
 	free(fi.rec);
 	free(li.rec);
 	mb_elf_linked_free(&l);

@@ -558,6 +558,128 @@ TEST(kbtf_name_index)
 }
 
 /* ---- against the running kernel ----------------------------------------- */
+/* A blob served to mb_kbtf_open_lazy from memory: counts reads, can fail one. */
+struct served {
+	const uint8_t *data;
+	size_t len;
+	int reads, fail_at;
+	size_t bytes;
+};
+
+static int serve(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	struct served *s = ctx;
+
+	if (off > s->len || len > s->len - off)
+		return -EFAULT;   /* never asked outside the file */
+	if (++s->reads == s->fail_at)
+		return -EIO;
+	memcpy(buf, s->data + off, len);
+	s->bytes += len;
+	return 0;
+}
+
+static void *slurp_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	size_t cap = 1 << 20, n = 0, r;
+	char *b = malloc(cap);
+
+	while (f && b && (r = fread(b + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n == cap)
+			b = realloc(b, cap *= 2);
+	}
+	if (f)
+		fclose(f);
+	if (!f || !b || !n) {
+		free(b);
+		return NULL;
+	}
+	*len = n;
+	return b;
+}
+
+/* Lazily read, with the index of a full pass: the same answers as the blob
+ * in memory from a few blocks; a failed read is reported, never mistaken
+ * for an answer. */
+TEST(kbtf_lazy_reads_only_what_lookups_reach)
+{
+	static const char *const names[] = { "task_struct", "mm_struct", "sk_buff", "xdp_md",
+					     "trace_event_raw_sys_enter", "bpf_map" };
+	struct served sv = { 0 };
+	struct mb_kbtf *full, *lazy;
+	char err[256];
+	void *idx;
+	size_t ilen, i;
+	int id;
+
+	sv.data = slurp_file("/sys/kernel/btf/vmlinux", &sv.len);
+	if (!sv.data)
+		SKIP(return, "no /sys/kernel/btf/vmlinux");
+	full = mb_kbtf_open(sv.data, sv.len, err, sizeof(err));
+	ASSERT_TRUE(full != NULL) TH_LOG("%s", err);
+	ASSERT_EQ(0, mb_kbtf_index_build(full, &idx, &ilen));
+
+	lazy = mb_kbtf_open_lazy(sv.len, serve, &sv, err, sizeof(err));
+	ASSERT_TRUE(lazy != NULL) TH_LOG("%s", err);
+	ASSERT_EQ(0, mb_kbtf_index_use(lazy, idx, ilen));
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct mb_btf_type *a, *b;
+
+		id = mb_kbtf_find(full, names[i], MB_BTF_KIND_STRUCT);
+		ASSERT_LT(0, id) TH_LOG("%s", names[i]);
+		EXPECT_EQ(id, mb_kbtf_find(lazy, names[i], MB_BTF_KIND_STRUCT));
+		a = mb_kbtf_type(full, (uint32_t)id);
+		b = mb_kbtf_type(lazy, (uint32_t)id);
+		ASSERT_TRUE(a && b);
+		/* the whole record, members and all, and every member's name */
+		EXPECT_EQ(0, memcmp(a, b, sizeof(*a) + (size_t)mb_btf_extra_size(a)));
+		for (uint32_t m = 0; m < mb_btf_vlen(a); m++) {
+			const struct mb_btf_member *ma = (const void *)(a + 1);
+
+			EXPECT_STREQ(mb_kbtf_str(full, ma[m].name_off), mb_kbtf_str(lazy, ma[m].name_off));
+		}
+		EXPECT_EQ(mb_kbtf_size(full, (uint32_t)id), mb_kbtf_size(lazy, (uint32_t)id));
+	}
+	EXPECT_EQ(0, mb_kbtf_read_error(lazy));
+	TH_LOG("%d reads, %zu of %zu bytes", sv.reads, sv.bytes, sv.len);
+	EXPECT_GT(sv.len / 4, sv.bytes);
+	mb_kbtf_free(lazy);
+
+	/* each read failing in turn: an error, or the right answer */
+	for (int n = 1; n <= 12; n++) {
+		sv.reads = 0;
+		sv.fail_at = n;
+		lazy = mb_kbtf_open_lazy(sv.len, serve, &sv, err, sizeof(err));
+		if (!lazy) {
+			EXPECT_TRUE(strstr(err, "read failed") != NULL) TH_LOG("n=%d: %s", n, err);
+			continue;
+		}
+		ASSERT_EQ(0, mb_kbtf_index_use(lazy, idx, ilen));
+		id = mb_kbtf_find(lazy, "task_struct", MB_BTF_KIND_STRUCT);
+		if (mb_kbtf_read_error(lazy)) {
+			EXPECT_EQ(EIO, mb_kbtf_read_error(lazy));
+		} else {
+			EXPECT_EQ(mb_kbtf_find(full, "task_struct", MB_BTF_KIND_STRUCT), id);
+		}
+		mb_kbtf_free(lazy);
+	}
+	/* no index: the first by-id access reads it all, in runs of blocks */
+	sv.reads = 0;
+	sv.fail_at = 0;
+	sv.bytes = 0;
+	lazy = mb_kbtf_open_lazy(sv.len, serve, &sv, err, sizeof(err));
+	ASSERT_TRUE(lazy != NULL);
+	EXPECT_EQ(mb_kbtf_type_cnt(full), mb_kbtf_type_cnt(lazy));
+	EXPECT_EQ(sv.len, sv.bytes);
+	EXPECT_GE(4, sv.reads);
+	mb_kbtf_free(lazy);
+	free(idx);
+	mb_kbtf_free(full);
+	free((void *)sv.data);
+}
+
 struct core_out {
 	int pid, tgid;
 	int pid_flavor;

@@ -344,6 +344,18 @@ TEST_F(fault, load_attach_pin)
 	fault_loop(_metadata, self, 1, 0);
 }
 
+/* CO-RE and a tp_btf target: the kernel's BTF is read in blocks as lookups
+ * reach them (with the name index an earlier load left in /run/minibpf), and
+ * each of those reads fails in turn too: the load stops with EIO and never
+ * loads what a half-read lookup concluded. */
+TEST_F(fault, core_load_reads_kernel_btf)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		SKIP(return, "no kernel BTF");
+	ASSERT_TRUE((self->data = slurp(OBJ("core_task"), &self->size)) != NULL);
+	fault_loop(_metadata, self, 0, 0);
+}
+
 /* The oracle itself: a load that is not closed is seen, then not. */
 TEST_F(fault, leak_check_sees_a_leak)
 {
