@@ -119,8 +119,10 @@
 	/* end */
 
 #define SEC_NAME(n, ...) n "\0"
+#define SEC_LEN(n, ...) sizeof(n) - 1,
 #define SEC_ENT(n, t, a, k, f) { t, a, k, f },
 static const char sec_names[] = SECS(SEC_NAME);
+static const uint8_t sec_lens[] = { SECS(SEC_LEN) };   /* no strlen per lookup */
 static const struct sec_ent {
 	uint8_t prog_type, attach_type, kind, flags;
 } secs[] = { SECS(SEC_ENT) };
@@ -140,10 +142,10 @@ const char *mb_attach_kind_name(uint32_t kind)
 }
 
 /* Returns the target ("" when none follows) or NULL when NAME does not match. */
-static const char *sec_match(const char *pat, const char *name)
+static const char *sec_match(const char *pat, size_t len, const char *name)
 {
-	size_t len = strlen(pat);
-
+	if (pat[0] != name[0])
+		return NULL;    /* most patterns: at the first byte */
 	if (pat[len - 1] != '+')
 		return strcmp(pat, name) ? NULL : "";
 	len--;
@@ -182,14 +184,16 @@ static int auto_kind(uint32_t kind, const char *target)
 int mb_sec_lookup(const char *sec, struct mb_sec_def *out)
 {
 	const char *name = sec_names;
-	size_t i;
+	size_t i, len;
 
 	if (!sec)
 		return -EINVAL;
-	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++, name += strlen(name) + 1) {
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++, name += len + 1) {
 		const struct sec_ent *e = &secs[i];
-		const char *target = sec_match(name, sec);
+		const char *target;
 
+		len = sec_lens[i];
+		target = sec_match(name, len, sec);
 		if (!target)
 			continue;
 		memset(out, 0, sizeof(*out));

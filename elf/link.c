@@ -50,7 +50,8 @@ static int grow(void *arrp, uint32_t *cap, uint32_t need, size_t elsz)
 	return 0;
 }
 
-static const struct mb_elf_reloc *reloc_find(const struct mb_elf_object *obj, uint32_t text,
+/* The first relocation at or after (text, insn): relocs are sorted so. */
+static const struct mb_elf_reloc *reloc_from(const struct mb_elf_object *obj, uint32_t text,
 					     uint32_t insn)
 {
 	uint32_t lo = 0, hi = obj->nrelocs;
@@ -59,14 +60,12 @@ static const struct mb_elf_reloc *reloc_find(const struct mb_elf_object *obj, ui
 		uint32_t mid = lo + (hi - lo) / 2;
 		const struct mb_elf_reloc *r = &obj->relocs[mid];
 
-		if (r->text == text && r->insn == insn)
-			return r;
 		if (r->text < text || (r->text == text && r->insn < insn))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return obj->relocs + lo;
 }
 
 static int func_at(const struct mb_elf_object *obj, uint32_t text, uint32_t insn)
@@ -149,11 +148,18 @@ static int link_segment(struct linker *l, uint32_t si)
 	const struct mb_elf_object *obj = l->obj;
 	const struct mb_elf_segment seg = l->out->segs[si];
 	const char *fname = obj->funcs[seg.func].name;
+	/* one search per segment, then a cursor that follows the insns */
+	const struct mb_elf_reloc *rc = reloc_from(obj, seg.text, seg.src_off);
+	const struct mb_elf_reloc *rend = obj->relocs + obj->nrelocs;
 	uint32_t j;
 
 	for (j = 0; j < seg.cnt; j++) {
 		uint32_t src = seg.src_off + j, dst = seg.dst_off + j;
-		const struct mb_elf_reloc *r = reloc_find(obj, seg.text, src);
+		const struct mb_elf_reloc *r;
+
+		while (rc < rend && rc->text == seg.text && rc->insn < src)
+			rc++;
+		r = rc < rend && rc->text == seg.text && rc->insn == src ? rc : NULL;
 		struct bpf_insn in = l->out->insns[dst];
 		int ldimm = in.code == LD_IMM64 && j + 1 < seg.cnt;
 		uint32_t ttext = seg.text;

@@ -665,6 +665,9 @@ static int text_relocs(struct parser *p, uint32_t text, const struct mb_elf_rel 
 	char w[160];
 	int i;
 
+	/* where the relocation is, formatted only for an error message */
+#define W where(obj, text, rl.insn, w, sizeof(w))
+
 	for (i = 0; i < n; i++) {
 		const struct mb_elf_rel *r = &rels[i];
 		const struct mb_elf_sym *s = &p->e.syms[r->sym];
@@ -682,21 +685,20 @@ static int text_relocs(struct parser *p, uint32_t text, const struct mb_elf_rel 
 				    rsec, i, (unsigned long long)r->offset, t->name);
 		rl.insn = (uint32_t)(r->offset / 8);
 		in = &t->insns[rl.insn];
-		where(obj, text, rl.insn, w, sizeof(w));
 		tt = s->shndx < p->e.shnum ? p->sec_text[s->shndx] : NO_TEXT;
 		if (r->type == R_BPF_64_64) {
 			if (in->code != LD_IMM64 || rl.insn + 1 >= t->insn_cnt)
 				return fail(p, -EINVAL, "%s: relocation against '%s' on an insn that is not ld_imm64 (code 0x%02x)",
-					    w, s->name, in->code);
+					    W, s->name, in->code);
 			if (s->shndx == 0) {
 				if (p->sym_extern[r->sym] == UINT32_MAX)
-					return fail(p, -EINVAL, "%s: relocation against undefined local symbol '%s'", w, s->name);
+					return fail(p, -EINVAL, "%s: relocation against undefined local symbol '%s'", W, s->name);
 				rl.kind = MB_RELOC_EXTERN;
 				rl.index = p->sym_extern[r->sym];
 			} else if (s->shndx == p->legacy_sec || s->shndx == p->maps_sec) {
 				m = map_by_sym(obj, s);
 				if (m < 0)
-					return fail(p, -EINVAL, "%s: relocation against unknown map '%s'", w, s->name);
+					return fail(p, -EINVAL, "%s: relocation against unknown map '%s'", W, s->name);
 				rl.kind = MB_RELOC_MAP;
 				rl.index = (uint32_t)m;
 			} else if (tt != NO_TEXT) {
@@ -704,7 +706,7 @@ static int text_relocs(struct parser *p, uint32_t text, const struct mb_elf_rel 
 				target = (int64_t)s->value + in->imm;
 				if (target < 0 || target % 8 || target / 8 >= obj->texts[tt].insn_cnt)
 					return fail(p, -EINVAL, "%s: function address '%s'%+d is outside section '%s'",
-						    w, s->name, in->imm, obj->texts[tt].name);
+						    W, s->name, in->imm, obj->texts[tt].name);
 				rl.kind = MB_RELOC_FUNC;
 				rl.index = tt;
 				rl.offset = (uint32_t)(target / 8);
@@ -712,19 +714,19 @@ static int text_relocs(struct parser *p, uint32_t text, const struct mb_elf_rel 
 				target = (int64_t)s->value + in->imm;
 				if (target < 0 || target > obj->maps[m].value_size)
 					return fail(p, -EINVAL, "%s: offset %lld into '%s' via '%s' is out of range (%u bytes)",
-						    w, (long long)target, obj->maps[m].name, s->name,
+						    W, (long long)target, obj->maps[m].name, s->name,
 						    obj->maps[m].value_size);
 				rl.kind = MB_RELOC_DATA;
 				rl.index = (uint32_t)m;
 				rl.offset = (uint32_t)target;
 			} else {
 				return fail(p, -EINVAL, "%s: relocation against '%s' in section '%s', which holds no map, global data or code",
-					    w, s->name, s->shndx < p->e.shnum ? p->e.sh[s->shndx].name : "?");
+					    W, s->name, s->shndx < p->e.shnum ? p->e.sh[s->shndx].name : "?");
 			}
 		} else if (r->type == R_BPF_64_32) {
 			if (in->code != CALL)
 				return fail(p, -EINVAL, "%s: call relocation against '%s' on an insn that is not a call (code 0x%02x)",
-					    w, s->name, in->code);
+					    W, s->name, in->code);
 			if (s->shndx == 0 && p->sym_extern[r->sym] != UINT32_MAX) {
 				rl.kind = MB_RELOC_EXTERN;
 				rl.index = p->sym_extern[r->sym];
@@ -733,15 +735,15 @@ static int text_relocs(struct parser *p, uint32_t text, const struct mb_elf_rel 
 				target = (int64_t)s->value / 8 + in->imm + 1;
 				if (s->value % 8 || target < 0 || target >= obj->texts[tt].insn_cnt)
 					return fail(p, -EINVAL, "%s: call to '%s'%+d lands outside section '%s'",
-						    w, s->name, in->imm, obj->texts[tt].name);
+						    W, s->name, in->imm, obj->texts[tt].name);
 				rl.kind = MB_RELOC_CALL;
 				rl.index = tt;
 				rl.offset = (uint32_t)target;
 			} else {
-				return fail(p, -EINVAL, "%s: call relocation against '%s', which is not a function", w, s->name);
+				return fail(p, -EINVAL, "%s: call relocation against '%s', which is not a function", W, s->name);
 			}
 		} else {
-			return fail(p, -EINVAL, "%s: unsupported relocation type %u against '%s'", w, r->type, s->name);
+			return fail(p, -EINVAL, "%s: unsupported relocation type %u against '%s'", W, r->type, s->name);
 		}
 		slot = push(&obj->relocs, &obj->nrelocs, sizeof(*slot));
 		if (!slot)
@@ -749,6 +751,7 @@ static int text_relocs(struct parser *p, uint32_t text, const struct mb_elf_rel 
 		*slot = rl;
 	}
 	return 0;
+#undef W
 }
 
 /* Relocations inside .maps: pointers in a map-in-map's or prog array's
