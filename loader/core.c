@@ -2,8 +2,9 @@
  * ids of tp_btf/fentry/lsm/iter targets, and (extern.c) typed ksyms and
  * kfuncs. The kernel's BTF is read lazily (btf/kbtf.c): with the name index
  * of an earlier load, a load reads the few 4 KB blocks its lookups reach
- * instead of all 5 MB (which before 6.16, where sysfs cannot mmap it, meant a
- * copy and 1,300 page faults). Nothing outlives the load. */
+ * instead of all 5 MB (which before 6.16, where sysfs cannot mmap it, meant
+ * 1,300 reads of 4 KB). Without an index it is mmap'd where the kernel allows
+ * it, else read whole. Nothing outlives the load. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,6 +28,8 @@ struct poison_rec {
 
 struct mb_kern {
 	int btf_fd;             /* the kernel BTF file, read as lookups need it */
+	void *map;              /* ... or all of it mmap'd, when there is no index */
+	size_t map_len;
 	struct mb_kbtf *kbtf;
 	struct mb_kbtf *local;
 	struct mb_core *core;
@@ -155,6 +158,8 @@ void mb_kern_free(struct mb_object *obj)
 	if (k->idx)
 		munmap(k->idx, k->idx_len);
 	mb_kbtf_free(k->kbtf);
+	if (k->map)
+		munmap(k->map, k->map_len);
 	if (k->btf_fd >= 0)
 		close(k->btf_fd);
 	if (k->kconfig_fd >= 0) {
@@ -240,8 +245,26 @@ struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
 	/* small BTFs (tests' targets) are cheap to scan: no file for them */
 	if (st.st_size >= (1 << 20) && !getenv("MINIBPF_NO_BTF_INDEX"))
 		idx_load(k, &st, path);
-	/* no index: every record is read for the pass that makes one */
-	if (!k->idx && (r = mb_kbtf_read_all(k->kbtf))) {
+	if (k->idx)
+		return k->kbtf;
+	/* No index: the pass that makes one reads every record. mmap'd (sysfs
+	 * allows it since 6.16; a file always) that is a page fault per page;
+	 * read, sysfs hands out 4 KB per call. */
+	k->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, k->btf_fd, 0);
+	if (k->map != MAP_FAILED) {
+		struct mb_kbtf *m = mb_kbtf_open(k->map, (size_t)st.st_size, err, sizeof(err));
+
+		k->map_len = (size_t)st.st_size;
+		if (m) {
+			mb_kbtf_free(k->kbtf);
+			k->kbtf = m;
+			return m;
+		}
+	} else {
+		k->map = NULL;
+	}
+	r = mb_kbtf_read_all(k->kbtf);
+	if (r) {
 		mb_err(-r, "kernel BTF %s: %s", path, mb_kbtf_error(k->kbtf));
 		mb_kbtf_free(k->kbtf);
 		k->kbtf = NULL;
