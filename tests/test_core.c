@@ -579,27 +579,6 @@ static int serve(void *ctx, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-static void *slurp_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	size_t cap = 1 << 20, n = 0, r;
-	char *b = malloc(cap);
-
-	while (f && b && (r = fread(b + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap)
-			b = realloc(b, cap *= 2);
-	}
-	if (f)
-		fclose(f);
-	if (!f || !b || !n) {
-		free(b);
-		return NULL;
-	}
-	*len = n;
-	return b;
-}
-
 /* Lazily read, with the index of a full pass: the same answers as the blob
  * in memory from a few blocks; a failed read is reported, never mistaken
  * for an answer. */
@@ -614,7 +593,7 @@ TEST(kbtf_lazy_reads_only_what_lookups_reach)
 	size_t ilen, i;
 	int id;
 
-	sv.data = slurp_file("/sys/kernel/btf/vmlinux", &sv.len);
+	sv.data = read_file("/sys/kernel/btf/vmlinux", &sv.len);
 	if (!sv.data)
 		SKIP(return, "no /sys/kernel/btf/vmlinux");
 	full = mb_kbtf_open(sv.data, sv.len, err, sizeof(err));
@@ -878,37 +857,45 @@ static void same_as_bpftool(struct __test_metadata *_metadata, const char *obj_n
 		rc = system(cmd);
 		SKIP(return, "bpftool cannot load %s here", obj_name);
 	}
-	obj = mb_object_open(obj_name, NULL);
-	ASSERT_TRUE(obj != NULL);
-	EXPECT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
-	for (i = 0; i < mb_object_prog_count(obj); i++) {
-		struct mb_program *p = mb_object_prog(obj, i);
-		struct bpf_insn *a = NULL, *b = NULL;
-		uint32_t na = 0, nb = 0, k;
-		int fd;
+	/* kernel BTF both ways: read lazily through the name index, and whole
+	 * (mmap'd) as when there is no index */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			setenv("MINIBPF_NO_BTF_INDEX", "1", 1);
+		obj = mb_object_open(obj_name, NULL);
+		ASSERT_TRUE(obj != NULL);
+		EXPECT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+		for (i = 0; i < mb_object_prog_count(obj); i++) {
+			struct mb_program *p = mb_object_prog(obj, i);
+			struct bpf_insn *a = NULL, *b = NULL;
+			uint32_t na = 0, nb = 0, k;
+			int fd;
 
-		snprintf(pin, sizeof(pin), "%s/%s", dir, mb_prog_name(p));
-		fd = mb_sys_obj_get(pin, 0);
-		EXPECT_GE(fd, 0);
-		if (fd < 0 || mb_prog_fd(p) < 0)
-			continue;
-		EXPECT_EQ(0, xlated(fd, &a, &na));
-		EXPECT_EQ(0, xlated(mb_prog_fd(p), &b, &nb));
-		close(fd);
-		EXPECT_EQ(na, nb);
-		for (k = 0; k < na && k < nb; k++)
-			if (memcmp(&a[k], &b[k], sizeof(*a))) {
-				TH_LOG("%s: insn %u: bpftool %02x %d/%d %d %d, minibpf %02x %d/%d %d %d",
-				       mb_prog_name(p), k, a[k].code, a[k].dst_reg, a[k].src_reg, a[k].off,
-				       a[k].imm, b[k].code, b[k].dst_reg, b[k].src_reg, b[k].off, b[k].imm);
-				EXPECT_TRUE(0);
-				break;
-			}
-		TH_LOG("%s: %u xlated insns compared", mb_prog_name(p), na);
-		free(a);
-		free(b);
+			snprintf(pin, sizeof(pin), "%s/%s", dir, mb_prog_name(p));
+			fd = mb_sys_obj_get(pin, 0);
+			EXPECT_GE(fd, 0);
+			if (fd < 0 || mb_prog_fd(p) < 0)
+				continue;
+			EXPECT_EQ(0, xlated(fd, &a, &na));
+			EXPECT_EQ(0, xlated(mb_prog_fd(p), &b, &nb));
+			close(fd);
+			EXPECT_EQ(na, nb);
+			for (k = 0; k < na && k < nb; k++)
+				if (memcmp(&a[k], &b[k], sizeof(*a))) {
+					TH_LOG("%s: insn %u: bpftool %02x %d/%d %d %d, minibpf %02x %d/%d %d %d",
+					       mb_prog_name(p), k, a[k].code, a[k].dst_reg, a[k].src_reg, a[k].off,
+					       a[k].imm, b[k].code, b[k].dst_reg, b[k].src_reg, b[k].off, b[k].imm);
+					EXPECT_TRUE(0);
+					break;
+				}
+			TH_LOG("%s: %u xlated insns compared (%s)", mb_prog_name(p), na,
+			       pass ? "no index" : "index");
+			free(a);
+			free(b);
+		}
+		mb_object_close(obj);
 	}
-	mb_object_close(obj);
+	unsetenv("MINIBPF_NO_BTF_INDEX");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	rc = system(cmd);
 	(void)rc;
