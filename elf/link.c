@@ -149,9 +149,13 @@ static int link_segment(struct linker *l, uint32_t si)
 	const struct mb_elf_segment seg = l->out->segs[si];
 	const char *fname = obj->funcs[seg.func].name;
 	/* one search per segment, then a cursor that follows the insns */
-	const struct mb_elf_reloc *rc = reloc_from(obj, seg.text, seg.src_off);
-	const struct mb_elf_reloc *rend = obj->relocs + obj->nrelocs;
+	const struct mb_elf_reloc *rc = NULL, *rend = NULL;
 	uint32_t j;
+
+	if (obj->nrelocs) {
+		rc = reloc_from(obj, seg.text, seg.src_off);
+		rend = obj->relocs + obj->nrelocs;
+	}
 
 	for (j = 0; j < seg.cnt; j++) {
 		uint32_t src = seg.src_off + j, dst = seg.dst_off + j;

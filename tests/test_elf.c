@@ -562,6 +562,17 @@ TEST(seed_example)
 	EXPECT_STREQ("bpf_prog", obj->progs[0].name);
 	EXPECT_STREQ("tracepoint/syscalls/sys_enter_execve", obj->progs[0].sec_name);
 	EXPECT_STREQ("Dual BSD/GPL", obj->license);
+	/* No relocations at all (the string is built on the stack): the
+	 * linker must not walk a NULL table (clang's UBSan in fuzz_elf found
+	 * pointer arithmetic on it, which gcc's UBSan does not check). */
+	EXPECT_EQ(0, obj->nrelocs);
+	{
+		struct mb_elf_linked l;
+
+		ASSERT_EQ(0, mb_elf_prog_link(obj, 0, &l, err, sizeof(err))) TH_LOG("%s", err);
+		EXPECT_EQ(obj->progs[0].insn_cnt, l.insn_cnt);
+		mb_elf_linked_free(&l);
+	}
 	mb_elf_object_free(obj);
 }
 
