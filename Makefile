@@ -115,11 +115,11 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kse
 
 # With musl-gcc (scripts/setup.sh installs it) the static binary is built
 # too, and run-tests.sh runs the CLI tests against it as well.
+STATIC_CLI := $(if $(shell command -v musl-gcc),$(MUSL_B)/minibpf)
 $(B)/tests/test_bump_alloc: cli/bump_alloc.c
-tests: $(TEST_BINS) $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf \
-	$(if $(shell command -v musl-gcc),$(MUSL_B)/minibpf)
+tests: $(TEST_BINS) $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf $(STATIC_CLI)
 test: tests
-	@scripts/run-tests.sh $(B)
+	@STATIC=$(STATIC_CLI) scripts/run-tests.sh $(B)
 
 # ---- cross builds (compile only) -----------------------------------------
 cross:

@@ -588,13 +588,13 @@ static int do_tracelog(int argc, char **argv)
 }
 
 /* load / loadall through the public API. */
-/* DIR/NAME into out (of PATH_MAX): 0, or -1 when it does not fit. Not
- * snprintf: 256 programs made that a tenth of loadall's user time. */
-static int path_join(char *out, const char *dir, const char *name)
+/* DIR/NAME into out[size]: 0, or -1 when it does not fit. Not snprintf:
+ * 256 programs made that a tenth of loadall's user time. */
+static int path_join(char *out, size_t size, const char *dir, const char *name)
 {
 	size_t d = strlen(dir), n = strlen(name);
 
-	if (d + 1 + n >= 4096)
+	if (d + 1 + n >= size)
 		return -1;
 	memcpy(out, dir, d);
 	out[d] = '/';
@@ -713,7 +713,7 @@ static int load_common(int argc, char **argv, int all)
 	for (int i = 0; i < (all ? np : 1); i++) {
 		struct mb_program *pr = mb_object_prog(obj, i);
 
-		if (all ? path_join(p, path, mb_prog_name(pr)) :
+		if (all ? path_join(p, sizeof(p), path, mb_prog_name(pr)) :
 			  snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p)) {
 			cli_err("pin path for '%s' under '%s' is too long", mb_prog_name(pr), path);
 			goto out;
@@ -765,7 +765,7 @@ static int load_common(int argc, char **argv, int all)
 			memset(&mi, 0, sizeof(mi));
 			if (strchr(mn, '.') && !mb_sys_obj_get_info_by_fd(mb_map_fd(m), &mi, &ml))
 				mn = mi.name;
-			if (path_join(p, pinmaps, mn)) {
+			if (path_join(p, sizeof(p), pinmaps, mn)) {
 				cli_err("pin path for map '%s' under '%s' is too long", mn, pinmaps);
 				goto out;
 			}
@@ -783,7 +783,7 @@ out:
 	for (int i = 0; ret && i < pinned; i++) {
 		if (!all)
 			unlink(path);
-		else if (!path_join(p, path, mb_prog_name(mb_object_prog(obj, i))))
+		else if (!path_join(p, sizeof(p), path, mb_prog_name(mb_object_prog(obj, i))))
 			unlink(p);
 	}
 	if (ret && made_dir)

@@ -50,7 +50,8 @@ static int grow(void *arrp, uint32_t *cap, uint32_t need, size_t elsz)
 	return 0;
 }
 
-/* The first relocation at or after (text, insn): relocs are sorted so. */
+/* The first relocation at or after (text, insn): relocs are sorted so.
+ * Only with relocations (no arithmetic on a NULL table). */
 static const struct mb_elf_reloc *reloc_from(const struct mb_elf_object *obj, uint32_t text,
 					     uint32_t insn)
 {
@@ -156,20 +157,19 @@ static int link_segment(struct linker *l, uint32_t si)
 		rc = reloc_from(obj, seg.text, seg.src_off);
 		rend = obj->relocs + obj->nrelocs;
 	}
-
 	for (j = 0; j < seg.cnt; j++) {
 		uint32_t src = seg.src_off + j, dst = seg.dst_off + j;
-		const struct mb_elf_reloc *r;
-
-		while (rc < rend && rc->text == seg.text && rc->insn < src)
-			rc++;
-		r = rc < rend && rc->text == seg.text && rc->insn == src ? rc : NULL;
+		const struct mb_elf_reloc *r = NULL;
 		struct bpf_insn in = l->out->insns[dst];
 		int ldimm = in.code == LD_IMM64 && j + 1 < seg.cnt;
 		uint32_t ttext = seg.text;
 		int64_t target = -1, dest;
 		int ret = 0;
 
+		while (rc < rend && rc->text == seg.text && rc->insn < src)
+			rc++;
+		if (rc < rend && rc->text == seg.text && rc->insn == src)
+			r = rc;
 		if (r) {
 			switch (r->kind) {
 			case MB_RELOC_MAP:

@@ -235,12 +235,12 @@ struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
 	}
 	if (fstat(k->btf_fd, &st) || st.st_size <= 0 || (uint64_t)st.st_size > KBTF_MAX) {
 		mb_err(EINVAL, "kernel BTF %s: unusable size", path);
-		return NULL;
+		goto fail;
 	}
 	k->kbtf = mb_kbtf_open_lazy((uint64_t)st.st_size, kern_read, k, err, sizeof(err));
 	if (!k->kbtf) {
 		mb_err(errno ? errno : EINVAL, "kernel BTF %s: %s", path, err);
-		return NULL;
+		goto fail;
 	}
 	/* small BTFs (tests' targets) are cheap to scan: no file for them */
 	if (st.st_size >= (1 << 20) && !getenv("MINIBPF_NO_BTF_INDEX"))
@@ -249,28 +249,35 @@ struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
 		return k->kbtf;
 	/* No index: the pass that makes one reads every record. mmap'd (sysfs
 	 * allows it since 6.16; a file always) that is a page fault per page;
-	 * read, sysfs hands out 4 KB per call. */
+	 * read, sysfs hands out 4 KB per call. The lazy open checked the
+	 * header, so the mapped blob opens the same way. */
 	k->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, k->btf_fd, 0);
 	if (k->map != MAP_FAILED) {
-		struct mb_kbtf *m = mb_kbtf_open(k->map, (size_t)st.st_size, err, sizeof(err));
-
 		k->map_len = (size_t)st.st_size;
-		if (m) {
-			mb_kbtf_free(k->kbtf);
-			k->kbtf = m;
-			return m;
-		}
-	} else {
-		k->map = NULL;
-	}
-	r = mb_kbtf_read_all(k->kbtf);
-	if (r) {
-		mb_err(-r, "kernel BTF %s: %s", path, mb_kbtf_error(k->kbtf));
 		mb_kbtf_free(k->kbtf);
-		k->kbtf = NULL;
-		return NULL;
+		k->kbtf = mb_kbtf_open(k->map, k->map_len, err, sizeof(err));
+		if (k->kbtf)
+			return k->kbtf;
+		mb_err(errno ? errno : EINVAL, "kernel BTF %s: %s", path, err);
+		goto fail;
 	}
-	return k->kbtf;
+	k->map = NULL;
+	r = mb_kbtf_read_all(k->kbtf);
+	if (!r)
+		return k->kbtf;
+	mb_err(-r, "kernel BTF %s: %s", path, mb_kbtf_error(k->kbtf));
+fail:
+	/* nothing half-open: a later call starts again; errno stays mb_err's */
+	r = errno;
+	mb_kbtf_free(k->kbtf);
+	k->kbtf = NULL;
+	if (k->map)
+		munmap(k->map, k->map_len);
+	k->map = NULL;
+	close(k->btf_fd);
+	k->btf_fd = -1;
+	errno = r;
+	return NULL;
 }
 
 /* A lookup that met a failed read saw less than the kernel has: whatever

@@ -859,8 +859,12 @@ int mb_extern_patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_l
 		if (insn->code != (BPF_JMP | BPF_CALL))
 			return mb_err(EINVAL, "prog '%s': insn %u: kfunc '%s' used other than by a call",
 				      p->def->name, pt->insn, x->name);
+		/* no kernel BTF at all is an error, weak or not (as in
+		 * libbpf): its message says why */
 		kb = mb_kern_btf(obj);
-		id = kb ? mb_kbtf_find(kb, x->name, MB_BTF_KIND_FUNC) : -ENOENT;
+		if (!kb)
+			return -errno;
+		id = mb_kbtf_find(kb, x->name, MB_BTF_KIND_FUNC);
 		if (id < 0) {
 			if (!x->weak)
 				return mb_err(ESRCH, "prog '%s': insn %u: kfunc '%s' is not in the kernel's BTF",
@@ -888,7 +892,9 @@ int mb_extern_patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_l
 	}
 	if (kinds[pt->index] == X_TYPED) {
 		kb = mb_kern_btf(obj);
-		id = kb ? mb_kbtf_find(kb, x->name, MB_BTF_KIND_VAR) : -ENOENT;
+		if (!kb)
+			return -errno;
+		id = mb_kbtf_find(kb, x->name, MB_BTF_KIND_VAR);
 		if (id > 0) {
 			insn[0].src_reg = BPF_PSEUDO_BTF_ID;
 			insn[0].imm = id;

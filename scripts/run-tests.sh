@@ -3,11 +3,12 @@
 # kselftest totals into one line: "N passed, N failed, N skipped".
 BUILD=${1:-build}
 pass=0 fail=0 skip=0 broken=""
-# The CLI tests run twice when the static binary is built: it is what ships
-# to small systems, with its own allocator (cli/bump_alloc.c).
-STATIC=${STATIC:-build/musl/minibpf}
+# STATIC=PATH (make test passes the static musl binary it built): the CLI
+# tests run a second time against it, the binary that ships to small
+# systems, with its own allocator (cli/bump_alloc.c).
+STATIC=${STATIC:-}
 runs=$(for t in "$BUILD"/tests/test_*; do echo "$t"; done)
-[ -x "$STATIC" ] && [ -x "$BUILD/tests/test_cli" ] && runs="$runs
+[ -n "$STATIC" ] && [ -x "$STATIC" ] && [ -x "$BUILD/tests/test_cli" ] && runs="$runs
 static:$BUILD/tests/test_cli"
 for t in $runs; do
 	env=

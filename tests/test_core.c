@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "lib_kernel.h"
 #include "minibpf.h"
 #include "btf/core.h"
 #include "elf/object.h"
@@ -295,6 +296,33 @@ TEST(damaged_target_btf)
 /* The same object loaded for real: with --btf's option the custom target
  * makes it load; against the running kernel (no struct mb_core_s) the
  * unguarded read is poisoned and the failure names the field. */
+/* A --btf file that is not BTF: the load fails naming the file (a kfunc
+ * used to be reported "not in the kernel's BTF", a weak one silently
+ * absent), and no fd of it stays open. */
+TEST(bad_btf_path_leaves_no_fd)
+{
+	char path[] = "/tmp/mbtest_core_badbtf_XXXXXX";
+	static const char junk[64] = "this is not BTF";
+	struct mb_open_opts o = { .sz = sizeof(o) };
+	struct mb_object *obj;
+	int fd = mkstemp(path), fds, i;
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ((ssize_t)sizeof(junk), write(fd, junk, sizeof(junk)));
+	close(fd);
+	o.btf_path = path;
+	fds = count_fds();
+	for (i = 0; i < 2; i++) {
+		obj = mb_object_open(i ? OBJ("core_task") : OBJ("core_extern"), &o);
+		ASSERT_TRUE(obj != NULL);
+		EXPECT_NE(0, mb_object_load(obj));
+		EXPECT_TRUE(strstr(mb_last_error(), path) != NULL) TH_LOG("%s", mb_last_error());
+		mb_object_close(obj);
+		EXPECT_EQ(fds, count_fds());
+	}
+	unlink(path);
+}
+
 TEST(custom_target_btf_path)
 {
 	char path[] = "/tmp/mbtest_core_btf_XXXXXX";
