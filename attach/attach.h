@@ -1,4 +1,4 @@
-/* attach/: SEC() names to attach methods, and one function per attach family.
+/* attach/: one function per attach family (the SEC() table is elf/sec.h).
  *
  * Every mb_attach_* function fills a struct mb_link_info and returns 0, or a
  * negative errno with a message (mb_last_error()). Where the kernel has a
@@ -11,55 +11,8 @@
 #include <stdio.h>
 #include <linux/bpf.h>
 
-#include "syscall/bpf_compat.h"
-
-/* How a program of a section gets attached. */
-enum mb_attach_kind {
-	MB_ATTACH_NONE,         /* loaded only (lwt, action, syscall, ...) */
-	MB_ATTACH_KPROBE,
-	MB_ATTACH_KRETPROBE,
-	MB_ATTACH_KSYSCALL,
-	MB_ATTACH_KRETSYSCALL,
-	MB_ATTACH_UPROBE,
-	MB_ATTACH_URETPROBE,
-	MB_ATTACH_TRACEPOINT,
-	MB_ATTACH_RAW_TP,
-	MB_ATTACH_TRACING,      /* tp_btf, fentry, fexit, fmod_ret: by the load's BTF id */
-	MB_ATTACH_LSM,
-	MB_ATTACH_ITER,
-	MB_ATTACH_FREPLACE,
-	MB_ATTACH_PERF_EVENT,
-	MB_ATTACH_XDP,
-	MB_ATTACH_TC,           /* cls_bpf through netlink, or tcx */
-	MB_ATTACH_TCX,
-	MB_ATTACH_CGROUP,
-	MB_ATTACH_SOCKMAP,      /* sk_skb, sk_msg */
-	MB_ATTACH_NETNS,        /* flow_dissector, sk_lookup */
-	MB_ATTACH_SOCKET,       /* SO_ATTACH_BPF */
-	MB_ATTACH_REUSEPORT,    /* SO_ATTACH_REUSEPORT_EBPF */
-	MB_ATTACH_STRUCT_OPS,
-	MB_ATTACH_OTHER,        /* known section, attach method not supported here */
-};
-
-#define MB_SEC_SLEEPABLE     0x01  /* load with BPF_F_SLEEPABLE */
-#define MB_SEC_XDP_FRAGS     0x02  /* load with BPF_F_XDP_HAS_FRAGS */
-#define MB_SEC_AUTO          0x04  /* the name says where to attach */
-#define MB_SEC_ATTACH_BTF    0x08  /* the load needs a BTF id of the target */
-#define MB_SEC_EXP_OPTIONAL  0x10  /* expected_attach_type may be dropped on old kernels */
-
-struct mb_sec_def {
-	uint32_t prog_type;
-	uint32_t expected_attach_type;
-	uint32_t kind;          /* enum mb_attach_kind */
-	uint32_t flags;         /* MB_SEC_* */
-	const char *target;     /* inside the name, after "type/"; NULL if none */
-	const char *pattern;    /* the table entry that matched, e.g. "kprobe+" */
-};
-
-/* 0 and *out filled, or -ENOENT for an unknown section name. Pure. */
-int mb_sec_lookup(const char *sec, struct mb_sec_def *out);
-/* The name of an attach kind, for messages ("kprobe", "cgroup", ...). */
-const char *mb_attach_kind_name(uint32_t kind);
+#include "uapi/bpf_compat.h"
+#include "elf/sec.h"
 
 /* ---- attachments ---------------------------------------------------------- */
 enum mb_link_method {
@@ -90,6 +43,13 @@ struct mb_link_info {
 int mb_link_info_detach(struct mb_link_info *l);
 /* Pin a link fd in bpffs (MB_LINK_FD only). */
 int mb_link_info_pin(const struct mb_link_info *l, const char *path);
+
+/* What mb_prog_attach() returns: one attachment, or one per CPU (perf_event). */
+struct mb_link {
+	int n;
+	int pinned;
+	struct mb_link_info info[];
+};
 
 /* Tracing. pid -1 / cpu 0 for tracepoints, as perf does for system-wide. */
 int mb_attach_tracepoint(int prog_fd, const char *category, const char *name,
@@ -145,11 +105,13 @@ struct mb_attach_target {
 	uint32_t flags;         /* xdp flags, cgroup BPF_F_ALLOW_* */
 	uint64_t sample_period; /* perf_event */
 };
-/* Attach by the SEC() name; target may be NULL for sections naming their target.
- * perf_event fills one info per CPU: out must have room for max entries.
- * Returns the number of infos filled (1 for all but perf_event) or -errno. */
-int mb_attach_auto(int prog_fd, const char *sec_name, const struct mb_attach_target *target,
-		   struct mb_link_info *out, int max);
+/* Attach the way the program's resolved section definition says (def: from
+ * the SEC() table, mb_elf_prog.sec; NULL: unknown section); sec_name is for
+ * messages. target may be NULL for sections naming their target. perf_event
+ * fills one info per CPU: out must have room for max entries. Returns the
+ * number of infos filled (1 for all but perf_event) or -errno. */
+int mb_attach_auto(int prog_fd, const char *sec_name, const struct mb_sec_def *def,
+		   const struct mb_attach_target *target, struct mb_link_info *out, int max);
 
 /* Copy trace_pipe to OUT until *stop becomes non-zero (checked every 200 ms). */
 int mb_tracelog_stream(FILE *out, volatile int *stop);

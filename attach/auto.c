@@ -48,8 +48,8 @@ static int need(const char *sec, const char *what)
 	return mb_err(EINVAL, "section '%s' does not name its target: attach it to %s", sec, what);
 }
 
-int mb_attach_auto(int prog_fd, const char *sec, const struct mb_attach_target *t,
-		   struct mb_link_info *out, int max)
+int mb_attach_auto(int prog_fd, const char *sec, const struct mb_sec_def *def,
+		   const struct mb_attach_target *t, struct mb_link_info *out, int max)
 {
 	static const struct mb_attach_target none;
 	struct mb_sec_def d;
@@ -62,9 +62,10 @@ int mb_attach_auto(int prog_fd, const char *sec, const struct mb_attach_target *
 		return mb_err(EINVAL, "section '%s': no room for the link", sec);
 	if (!t)
 		t = &none;
-	if (mb_sec_lookup(sec, &d))
+	if (!def)
 		return mb_err(ENOENT, "section '%s': unknown section name, cannot tell how to "
 			      "attach it", sec);
+	d = *def;
 	fd = t->target_fd;
 	switch (d.kind) {
 	case MB_ATTACH_KPROBE:

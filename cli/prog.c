@@ -711,7 +711,7 @@ static int load_common(int argc, char **argv, int all)
 		made_dir = 1;
 	}
 	for (int i = 0; i < (all ? np : 1); i++) {
-		struct mb_program *pr = mb_object_prog(obj, i);
+		struct mb_prog *pr = mb_object_prog(obj, i);
 
 		if (all ? path_join(p, sizeof(p), path, mb_prog_name(pr)) :
 			  snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p)) {

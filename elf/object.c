@@ -297,6 +297,8 @@ static int read_funcs(struct parser *p)
 		pr->sec_name = strdup(t->name);
 		if (!pr->name || !pr->sec_name)
 			return fail(p, -ENOMEM, "out of memory");
+		/* The SEC() name resolved once, here; loader/ and attach/ use it. */
+		pr->known_sec = mb_sec_lookup(pr->sec_name, &pr->sec) == 0;
 		pr->sec_idx = t->sec_idx;
 		pr->text = f->text;
 		pr->func = i;

@@ -9,7 +9,8 @@
  *         MB_PATCH_MAP_FD:    insn[k].src_reg = BPF_PSEUDO_MAP_FD,    insn[k].imm = fd
  *         MB_PATCH_MAP_VALUE: insn[k].src_reg = BPF_PSEUDO_MAP_VALUE, insn[k].imm = fd,
  *                             insn[k+1].imm = offset
- *         MB_PATCH_EXTERN:    unresolved extern (obj->externs[index]): refuse for now
+ *         MB_PATCH_EXTERN:    an extern (obj->externs[index]): .kconfig value,
+ *                             ksym address or kfunc BTF id (loader/extern.c)
  *       BPF_PROG_LOAD(l.insns, l.insn_cnt); l.segs maps .BTF.ext records
  *       mb_elf_linked_free(&l);
  *   mb_elf_object_free(obj);
@@ -29,6 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/bpf.h>
+
+#include "elf/sec.h"
 
 struct mb_btf;
 
@@ -61,6 +64,8 @@ struct mb_elf_prog {
 	uint32_t insn_cnt;
 	const struct bpf_insn *insns;   /* = obj->texts[text].insns + insn_off (unlinked) */
 	int global;                 /* 0 for a static program */
+	struct mb_sec_def sec;      /* the SEC() table's entry (elf/sec.h); target in sec_name */
+	int known_sec;              /* 0: the table has no such section */
 };
 
 enum mb_elf_map_origin {
@@ -180,7 +185,7 @@ int mb_elf_object_sec_find(const struct mb_elf_object *obj, const char *name);
 const struct mb_elf_var *mb_elf_object_var_find(const struct mb_elf_object *obj,
 						const char *sec_name, const char *name);
 
-/* ---- the pure linker (elf/link.c) ---------------------------------------- */
+/* ---- the pure linker (elf/linker.c) -------------------------------------- */
 
 enum mb_elf_patch_kind { MB_PATCH_MAP_FD, MB_PATCH_MAP_VALUE, MB_PATCH_EXTERN };
 struct mb_elf_patch {

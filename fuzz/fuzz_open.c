@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!obj)
 		return 0;
 	for (i = 0; i < mb_object_prog_count(obj); i++) {
-		struct mb_program *p = mb_object_prog(obj, i);
+		struct mb_prog *p = mb_object_prog(obj, i);
 
 		(void)strlen(mb_prog_name(p));
 		(void)strlen(mb_prog_section(p));

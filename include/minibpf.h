@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 struct mb_object;
-struct mb_program;
+struct mb_prog;
 struct mb_map;
 struct mb_link;
 
@@ -48,24 +48,24 @@ void mb_object_close(struct mb_object *obj);
 const char *mb_object_name(const struct mb_object *obj);
 
 int mb_object_prog_count(const struct mb_object *obj);
-struct mb_program *mb_object_prog(const struct mb_object *obj, int i);
-struct mb_program *mb_object_prog_by_name(const struct mb_object *obj, const char *name);
+struct mb_prog *mb_object_prog(const struct mb_object *obj, int i);
+struct mb_prog *mb_object_prog_by_name(const struct mb_object *obj, const char *name);
 int mb_object_map_count(const struct mb_object *obj);
 struct mb_map *mb_object_map(const struct mb_object *obj, int i);
 struct mb_map *mb_object_map_by_name(const struct mb_object *obj, const char *name);
 
-const char *mb_prog_name(const struct mb_program *prog);
-const char *mb_prog_section(const struct mb_program *prog);
-uint32_t mb_prog_type(const struct mb_program *prog);
-uint32_t mb_prog_expected_attach_type(const struct mb_program *prog);
-int mb_prog_fd(const struct mb_program *prog);
+const char *mb_prog_name(const struct mb_prog *prog);
+const char *mb_prog_section(const struct mb_prog *prog);
+uint32_t mb_prog_type(const struct mb_prog *prog);
+uint32_t mb_prog_expected_attach_type(const struct mb_prog *prog);
+int mb_prog_fd(const struct mb_prog *prog);
 /* Skip (0) or load (1) this program in mb_object_load(); default 1. */
-void mb_prog_set_autoload(struct mb_program *prog, int load);
+void mb_prog_set_autoload(struct mb_prog *prog, int load);
 /* Override the type guessed from the SEC() name (before load). */
-void mb_prog_set_type(struct mb_program *prog, uint32_t prog_type, uint32_t expected_attach_type);
+void mb_prog_set_type(struct mb_prog *prog, uint32_t prog_type, uint32_t expected_attach_type);
 /* The verifier log of the last load (NULL if none was asked for or needed). */
-const char *mb_prog_log(const struct mb_program *prog);
-int mb_prog_pin(struct mb_program *prog, const char *path);
+const char *mb_prog_log(const struct mb_prog *prog);
+int mb_prog_pin(struct mb_prog *prog, const char *path);
 
 const char *mb_map_name(const struct mb_map *map);
 int mb_map_fd(const struct mb_map *map);
@@ -96,7 +96,7 @@ int mb_map_get_next_key(const struct mb_map *map, const void *key, void *next_ke
 /* Attach PROG the way its SEC() name says (tracepoint/CAT/NAME, raw_tp/NAME,
  * uprobe/PATH:SYM, ...). NULL with errno and mb_last_error() if the section
  * does not name a target. */
-struct mb_link *mb_prog_attach(struct mb_program *prog);
+struct mb_link *mb_prog_attach(struct mb_prog *prog);
 /* Where a program goes when its SEC() name cannot say: an interface (xdp,
  * tc, tcx), a cgroup, a sockmap, a netns, a socket. Fields the program's kind
  * does not use are ignored. */
@@ -109,7 +109,7 @@ struct mb_attach_opts {
 	uint32_t flags;            /* XDP_FLAGS_*, BPF_F_ALLOW_MULTI/OVERRIDE */
 	uint64_t sample_period;    /* perf_event */
 };
-struct mb_link *mb_prog_attach_opts(struct mb_program *prog, const struct mb_attach_opts *opts);
+struct mb_link *mb_prog_attach_opts(struct mb_prog *prog, const struct mb_attach_opts *opts);
 int mb_link_fd(const struct mb_link *link);
 /* Number of attachments behind the link (perf_event: one per CPU). */
 int mb_link_count(const struct mb_link *link);

@@ -843,7 +843,7 @@ static uint64_t kallsyms_addr(const char *name)
 	return found;
 }
 
-int mb_extern_patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_linked *l,
+int mb_extern_patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_linked *l,
 		    const struct mb_elf_patch *pt)
 {
 	const struct mb_elf_extern *x;

@@ -11,7 +11,7 @@
 #include "syscall/errmsg.h"
 
 int mb_load_btf(struct mb_object *obj);
-int mb_load_prog(struct mb_object *obj, struct mb_program *p);
+int mb_load_prog(struct mb_object *obj, struct mb_prog *p);
 
 int mb_load_btf(struct mb_object *obj)
 {
@@ -151,7 +151,7 @@ static int collect_ext(struct mb_object *obj, const struct mb_elf_linked *l,
 	return 0;
 }
 
-static int patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_linked *l)
+static int patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_linked *l)
 {
 	uint32_t i;
 
@@ -187,7 +187,7 @@ static int patch(struct mb_object *obj, struct mb_program *p, struct mb_elf_link
 
 /* Like libbpf, keep the object's read-only data with every program even when
  * the program does not use it: bpftool reads bpf_metadata_* variables from it. */
-static int bind_rodata(const struct mb_object *obj, const struct mb_program *p)
+static int bind_rodata(const struct mb_object *obj, const struct mb_prog *p)
 {
 	uint32_t i;
 	int err;
@@ -222,7 +222,7 @@ static const char *log_tail(const char *log)
 	return p == log ? p : p + 1;
 }
 
-int mb_load_prog(struct mb_object *obj, struct mb_program *p)
+int mb_load_prog(struct mb_object *obj, struct mb_prog *p)
 {
 	struct mb_elf_linked l;
 	struct ext_out fi = { 0 }, li = { 0 };

@@ -78,13 +78,14 @@ struct mb_object *mb_object_open_mem(const void *data, size_t size, const struct
 		obj->maps[i].fd = -1;
 	}
 	for (i = 0; i < obj->nprogs; i++) {
-		struct mb_program *p = &obj->progs[i];
+		struct mb_prog *p = &obj->progs[i];
 
 		p->obj = obj;
 		p->def = &obj->elf->progs[i];
 		p->fd = -1;
 		p->autoload = 1;
-		p->known_sec = mb_sec_lookup(p->def->sec_name, &p->sec) == 0;
+		p->sec = p->def->sec;
+		p->known_sec = p->def->known_sec;
 	}
 	return obj;
 }
@@ -154,7 +155,7 @@ const char *mb_object_name(const struct mb_object *obj) { return obj->name; }
 int mb_object_prog_count(const struct mb_object *obj) { return obj->nprogs; }
 int mb_object_map_count(const struct mb_object *obj) { return obj->nmaps; }
 
-struct mb_program *mb_object_prog(const struct mb_object *obj, int i)
+struct mb_prog *mb_object_prog(const struct mb_object *obj, int i)
 {
 	return i >= 0 && (uint32_t)i < obj->nprogs ? &obj->progs[i] : NULL;
 }
@@ -164,7 +165,7 @@ struct mb_map *mb_object_map(const struct mb_object *obj, int i)
 	return i >= 0 && (uint32_t)i < obj->nmaps ? &obj->maps[i] : NULL;
 }
 
-struct mb_program *mb_object_prog_by_name(const struct mb_object *obj, const char *name)
+struct mb_prog *mb_object_prog_by_name(const struct mb_object *obj, const char *name)
 {
 	return mb_object_prog(obj, mb_elf_object_prog_find(obj->elf, name));
 }
@@ -179,22 +180,22 @@ struct mb_map *mb_object_map_by_name(const struct mb_object *obj, const char *na
 	return NULL;
 }
 
-const char *mb_prog_name(const struct mb_program *p) { return p->def->name; }
-const char *mb_prog_section(const struct mb_program *p) { return p->def->sec_name; }
-uint32_t mb_prog_type(const struct mb_program *p) { return p->sec.prog_type; }
-uint32_t mb_prog_expected_attach_type(const struct mb_program *p) { return p->sec.expected_attach_type; }
-int mb_prog_fd(const struct mb_program *p) { return p->fd; }
-const char *mb_prog_log(const struct mb_program *p) { return p->log; }
-void mb_prog_set_autoload(struct mb_program *p, int load) { p->autoload = !!load; }
+const char *mb_prog_name(const struct mb_prog *p) { return p->def->name; }
+const char *mb_prog_section(const struct mb_prog *p) { return p->def->sec_name; }
+uint32_t mb_prog_type(const struct mb_prog *p) { return p->sec.prog_type; }
+uint32_t mb_prog_expected_attach_type(const struct mb_prog *p) { return p->sec.expected_attach_type; }
+int mb_prog_fd(const struct mb_prog *p) { return p->fd; }
+const char *mb_prog_log(const struct mb_prog *p) { return p->log; }
+void mb_prog_set_autoload(struct mb_prog *p, int load) { p->autoload = !!load; }
 
-void mb_prog_set_type(struct mb_program *p, uint32_t type, uint32_t expected)
+void mb_prog_set_type(struct mb_prog *p, uint32_t type, uint32_t expected)
 {
 	p->sec.prog_type = type;
 	p->sec.expected_attach_type = expected;
 	p->known_sec = 1;
 }
 
-int mb_prog_pin(struct mb_program *p, const char *path)
+int mb_prog_pin(struct mb_prog *p, const char *path)
 {
 	int err;
 
@@ -343,7 +344,7 @@ void mb_object_close(struct mb_object *obj)
 
 /* In loader/load.c */
 int mb_load_btf(struct mb_object *obj);
-int mb_load_prog(struct mb_object *obj, struct mb_program *p);
+int mb_load_prog(struct mb_object *obj, struct mb_prog *p);
 
 int mb_object_load(struct mb_object *obj)
 {
@@ -354,7 +355,7 @@ int mb_object_load(struct mb_object *obj)
 	if (obj->loaded)
 		return mb_err(EBUSY, "object '%s' is already loaded", obj->name);
 	for (i = 0; i < obj->nprogs; i++) {
-		struct mb_program *p = &obj->progs[i];
+		struct mb_prog *p = &obj->progs[i];
 
 		if (p->autoload && !p->known_sec)
 			return mb_err(EINVAL,

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "loader/internal.h"
+#include "btf/btf.h"
+#include "elf/model.h"
+#include "maps/maps.h"
 #include "syscall/bpf_sys.h"
 #include "syscall/errmsg.h"
 

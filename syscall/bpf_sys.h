@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <linux/bpf.h>
 
-#include "syscall/bpf_compat.h"
+#include "uapi/bpf_compat.h"
 
 /* ---- maps ---------------------------------------------------------------- */
 struct mb_map_create_args {

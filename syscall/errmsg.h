@@ -12,4 +12,9 @@ void mb_err_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mb_err_clear(void);
 const char *mb_last_error(void);
 
+/* Appended to EPERM messages: what an unprivileged user lacks (5.8+ split
+ * CAP_SYS_ADMIN into these). */
+#define MB_CAP_HINT "needs root, or CAP_BPF plus CAP_PERFMON for tracing or CAP_NET_ADMIN " \
+	"for networking programs"
+
 #endif

@@ -31,6 +31,16 @@
 #include "syscall/errmsg.h"
 #include "syscall/netlink.h"
 
+/* mb_attach_auto() by a section name, as the loader calls it with the
+ * program's resolved SEC() definition. */
+static int attach_sec(int prog, const char *sec, const struct mb_attach_target *t,
+		      struct mb_link_info *out, int max)
+{
+	struct mb_sec_def d;
+
+	return mb_attach_auto(prog, sec, mb_sec_lookup(sec, &d) ? NULL : &d, t, out, max);
+}
+
 #define R0 BPF_REG_0
 #define R1 BPF_REG_1
 #define R2 BPF_REG_2
@@ -191,17 +201,17 @@ TEST_F(trace, auto_attach_by_section)
 	int prog = load_counter(BPF_PROG_TYPE_TRACEPOINT, 0, self->map, 2, getpid(), 0);
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
-	ASSERT_EQ(1, mb_attach_auto(prog, "tp/syscalls/sys_enter_getpid", NULL, &self->l, 1))
+	ASSERT_EQ(1, attach_sec(prog, "tp/syscalls/sys_enter_getpid", NULL, &self->l, 1))
 		TH_LOG("%s", mb_last_error());
 	getpid_n(3);
 	EXPECT_EQ(3, count(self->map, 2));
 	mb_link_info_detach(&self->l);
 	/* sections that do not name a target say so */
-	EXPECT_EQ(-EINVAL, mb_attach_auto(prog, "tracepoint", NULL, &self->l, 1));
+	EXPECT_EQ(-EINVAL, attach_sec(prog, "tracepoint", NULL, &self->l, 1));
 	EXPECT_TRUE(strstr(mb_last_error(), "does not name its target") != NULL);
-	EXPECT_EQ(-EINVAL, mb_attach_auto(prog, "xdp", NULL, &self->l, 1));
-	EXPECT_EQ(-EOPNOTSUPP, mb_attach_auto(prog, "lwt_in", NULL, &self->l, 1));
-	EXPECT_EQ(-ENOENT, mb_attach_auto(prog, "nonsense", NULL, &self->l, 1));
+	EXPECT_EQ(-EINVAL, attach_sec(prog, "xdp", NULL, &self->l, 1));
+	EXPECT_EQ(-EOPNOTSUPP, attach_sec(prog, "lwt_in", NULL, &self->l, 1));
+	EXPECT_EQ(-ENOENT, attach_sec(prog, "nonsense", NULL, &self->l, 1));
 	close(prog);
 }
 
@@ -298,7 +308,7 @@ TEST_F(trace, uprobe_on_own_function)
 
 		ASSERT_LE(3, rprog) LOG_LOAD(rprog);
 		snprintf(sec, sizeof(sec), "uretprobe/%s:h4_uprobe_target", exe);
-		ASSERT_EQ(1, mb_attach_auto(rprog, sec, NULL, &r, 1)) TH_LOG("%s", mb_last_error());
+		ASSERT_EQ(1, attach_sec(rprog, sec, NULL, &r, 1)) TH_LOG("%s", mb_last_error());
 		close(rprog);
 	}
 	for (i = 0; i < 7; i++)
@@ -367,7 +377,7 @@ TEST_F(trace, uprobe_libc_by_section)
 	int i;
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
-	if (mb_attach_auto(prog, "uprobe/libc.so.6:getppid", NULL, &self->l, 1) != 1)
+	if (attach_sec(prog, "uprobe/libc.so.6:getppid", NULL, &self->l, 1) != 1)
 		SKIP(return, "no libc.so.6 to probe (static or musl system?): %s", mb_last_error());
 	for (i = 0; i < 3; i++)
 		getppid();
@@ -407,7 +417,7 @@ TEST_F(trace, kprobe)
 	int err;
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
-	err = mb_attach_auto(prog, "ksyscall/getpid", NULL, &self->l, 1);
+	err = attach_sec(prog, "ksyscall/getpid", NULL, &self->l, 1);
 	if (err == -EOPNOTSUPP && mb_pmu_type("kprobe") < 0) {
 		EXPECT_TRUE(strstr(mb_last_error(), "CONFIG_KPROBES") != NULL) TH_LOG("%s",
 										   mb_last_error());
@@ -507,7 +517,7 @@ TEST_F(net, socket_filter_drops)
 	int prog = load_counter(BPF_PROG_TYPE_SOCKET_FILTER, 0, self->map, 0, 0, 0);
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
-	ASSERT_EQ(1, mb_attach_auto(prog, "socket",
+	ASSERT_EQ(1, attach_sec(prog, "socket",
 				    &(struct mb_attach_target){ .target_fd = self->v.sa }, &self->l, 1))
 		TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(0, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
@@ -557,7 +567,7 @@ TEST_F(net, sk_lookup_netns_link)
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
 	/* no target: the caller's network namespace */
-	ASSERT_EQ(1, mb_attach_auto(prog, "sk_lookup", NULL, &self->l, 1))
+	ASSERT_EQ(1, attach_sec(prog, "sk_lookup", NULL, &self->l, 1))
 		TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(MB_LINK_FD, self->l.method);
 	EXPECT_EQ(3, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
@@ -603,7 +613,7 @@ TEST(sockmap_sk_msg_and_sk_skb)
 	ASSERT_LE(3, msg) LOG_LOAD(msg);
 	skb = load_counter(BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_STREAM_VERDICT, map, 1, 0, 1);
 	ASSERT_LE(3, skb) LOG_LOAD(skb);
-	ASSERT_EQ(1, mb_attach_auto(msg, "sk_msg", &(struct mb_attach_target){ .target_fd = smap },
+	ASSERT_EQ(1, attach_sec(msg, "sk_msg", &(struct mb_attach_target){ .target_fd = smap },
 				    &lm, 1)) TH_LOG("%s", mb_last_error());
 	ASSERT_EQ(0, mb_attach_sockmap(skb, smap, BPF_SK_SKB_STREAM_VERDICT, &ls))
 		TH_LOG("%s", mb_last_error());
@@ -767,7 +777,7 @@ TEST_F(cg, cgroup_skb_egress_drops)
 
 	ASSERT_LE(3, prog) LOG_LOAD(prog);
 	EXPECT_EQ(0, e2e_in_cgroup(self->dir, udp_send, NULL));
-	ASSERT_EQ(1, mb_attach_auto(prog, "cgroup_skb/egress",
+	ASSERT_EQ(1, attach_sec(prog, "cgroup_skb/egress",
 				    &(struct mb_attach_target){ .target_fd = self->fd }, &self->l, 1))
 		TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(MB_LINK_FD, self->l.method);
@@ -810,7 +820,7 @@ TEST_F(cg, sockops_counts)
 	ASSERT_EQ(0, bind(l, (struct sockaddr *)&sin, sizeof(sin)));
 	ASSERT_EQ(0, listen(l, 4));
 	ASSERT_EQ(0, getsockname(l, (struct sockaddr *)&sin, &len));
-	ASSERT_EQ(1, mb_attach_auto(prog, "sockops",
+	ASSERT_EQ(1, attach_sec(prog, "sockops",
 				    &(struct mb_attach_target){ .target_fd = self->fd }, &self->l, 1))
 		TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(0, e2e_in_cgroup(self->dir, tcp_connect, &sin));

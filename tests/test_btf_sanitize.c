@@ -276,7 +276,7 @@ TEST_F(forced, load_sanitized)
 	for (s = 0; s < sizeof(forced_sets) / sizeof(forced_sets[0]); s++) {
 		int lacks = mb_btf_lacks_parse(forced_sets[s]);
 		struct bpf_prog_info pi;
-		struct mb_program *p;
+		struct mb_prog *p;
 		struct mb_btf *kb;
 		uint32_t btf_id, len;
 

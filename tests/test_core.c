@@ -894,7 +894,7 @@ static void same_as_bpftool(struct __test_metadata *_metadata, const char *obj_n
 		ASSERT_TRUE(obj != NULL);
 		EXPECT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
 		for (i = 0; i < mb_object_prog_count(obj); i++) {
-			struct mb_program *p = mb_object_prog(obj, i);
+			struct mb_prog *p = mb_object_prog(obj, i);
 			struct bpf_insn *a = NULL, *b = NULL;
 			uint32_t na = 0, nb = 0, k;
 			int fd;

@@ -32,7 +32,7 @@ static inline struct mb_object *e2e_open(const char *path, const char *only)
 	if (!obj)
 		return NULL;
 	for (i = 0; only && i < mb_object_prog_count(obj); i++) {
-		struct mb_program *p = mb_object_prog(obj, i);
+		struct mb_prog *p = mb_object_prog(obj, i);
 		const char *n = mb_prog_name(p), *s = only;
 		size_t len = strlen(n);
 		int keep = 0;

@@ -50,7 +50,7 @@ static int load_set_port(struct mb_object *obj, int port)
 	return mb_object_load(obj);
 }
 
-static struct mb_program *prog(FIXTURE_DATA(net) *self, const char *name)
+static struct mb_prog *prog(FIXTURE_DATA(net) *self, const char *name)
 {
 	return mb_object_prog_by_name(self->obj, name);
 }

@@ -62,7 +62,7 @@ static int load_attach(FIXTURE_DATA(cg) *self, const char *only)
 	if (!self->obj || mb_object_load(self->obj))
 		return -1;
 	for (i = 0; i < mb_object_prog_count(self->obj) && n < 4; i++) {
-		struct mb_program *p = mb_object_prog(self->obj, i);
+		struct mb_prog *p = mb_object_prog(self->obj, i);
 		struct mb_attach_opts o = { .sz = sizeof(o), .target_fd = self->fd };
 
 		if (mb_prog_fd(p) < 0)

@@ -166,7 +166,7 @@ static int compare_object(struct __test_metadata *_metadata, const char *path)
 		return -1;
 	}
 	for (i = 0; i < mb_object_prog_count(obj); i++) {
-		struct mb_program *prog = mb_object_prog(obj, i);
+		struct mb_prog *prog = mb_object_prog(obj, i);
 		struct xlated a = { 0 }, b = { 0 };
 		uint32_t k;
 		int fd;

@@ -1,21 +1,24 @@
-/* loader/: the public attach API on top of attach/. */
+/* attach/: the public attach API (mb_prog_attach, mb_link_*) on top of the
+ * attach families. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "loader/internal.h"
+#include "minibpf.h"
+#include "elf/model.h"
+#include "attach/attach.h"
 #include "syscall/bpf_sys.h"
 #include "syscall/errmsg.h"
 
 #define MAX_LINKS 256   /* perf_event: one link per CPU */
 
-struct mb_link *mb_prog_attach(struct mb_program *p)
+struct mb_link *mb_prog_attach(struct mb_prog *p)
 {
 	return mb_prog_attach_opts(p, NULL);
 }
 
-struct mb_link *mb_prog_attach_opts(struct mb_program *p, const struct mb_attach_opts *o)
+struct mb_link *mb_prog_attach_opts(struct mb_prog *p, const struct mb_attach_opts *o)
 {
 	struct mb_attach_opts opts = { .sz = sizeof(opts) };
 	struct mb_attach_target t;
@@ -42,7 +45,8 @@ struct mb_link *mb_prog_attach_opts(struct mb_program *p, const struct mb_attach
 		mb_err(ENOMEM, "out of memory");
 		return NULL;
 	}
-	n = mb_attach_auto(p->fd, p->def->sec_name, o ? &t : NULL, l->info, MAX_LINKS);
+	n = mb_attach_auto(p->fd, p->def->sec_name, p->def->known_sec ? &p->sec : NULL,
+			   o ? &t : NULL, l->info, MAX_LINKS);
 	if (n < 0) {
 		free(l);
 		mb_err_prefix("prog '%s' (section '%s'): ", p->def->name, p->def->sec_name);

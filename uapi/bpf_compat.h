@@ -4,8 +4,8 @@
  * header, and each line names the kernel that introduced it. Enum values are
  * kernel ABI: they never change once released.
  */
-#ifndef MB_SYSCALL_BPF_COMPAT_H
-#define MB_SYSCALL_BPF_COMPAT_H
+#ifndef MB_UAPI_BPF_COMPAT_H
+#define MB_UAPI_BPF_COMPAT_H
 
 #include <stddef.h>
 #include <stdint.h>

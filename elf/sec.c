@@ -7,7 +7,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "attach/attach.h"
+#include <linux/bpf.h>
+
+#include "uapi/bpf_compat.h"
+#include "elf/sec.h"
 
 #define P(t) BPF_PROG_TYPE_##t
 #define A(t) BPF_##t

@@ -311,7 +311,7 @@ static void source_line(const struct mb_object *obj, const struct mb_btf_ext_sec
 	snprintf(out, len, " at %s:%u: %s", base ? base + 1 : file, best->line_col >> 10, src);
 }
 
-int mb_core_relocate(struct mb_object *obj, struct mb_program *p, struct mb_elf_linked *l)
+int mb_core_relocate(struct mb_object *obj, struct mb_prog *p, struct mb_elf_linked *l)
 {
 	struct mb_kern *k;
 	uint32_t s, i;
@@ -402,7 +402,7 @@ const char *mb_core_explain(struct mb_object *obj, const char *log, char *out, s
 	return NULL;
 }
 
-int mb_prog_attach_btf_id(struct mb_object *obj, struct mb_program *p, uint32_t *btf_id)
+int mb_prog_attach_btf_id(struct mb_object *obj, struct mb_prog *p, uint32_t *btf_id)
 {
 	const char *t = p->sec.target, *pfx = "";
 	char name[160];
