@@ -362,9 +362,11 @@ TEST(sockmap_sk_skb_and_sk_msg)
 	ASSERT_EQ(0, connect(cli, (struct sockaddr *)&sin, sizeof(sin)));
 	srv = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	ASSERT_LE(0, srv);
-	ASSERT_EQ(0, mb_map_update_elem(mb_object_map_by_name(obj, "sock_map"), &k0, sizeof(k0), &cli, sizeof(cli), 0))
+	ASSERT_EQ(0, mb_map_update_elem(mb_object_map_by_name(obj, "sock_map"), &k0, sizeof(k0),
+					&cli, sizeof(cli), 0))
 		TH_LOG("%s", mb_last_error());
-	ASSERT_EQ(0, mb_map_update_elem(mb_object_map_by_name(obj, "sock_map"), &k1, sizeof(k1), &srv, sizeof(srv), 0))
+	ASSERT_EQ(0, mb_map_update_elem(mb_object_map_by_name(obj, "sock_map"), &k1, sizeof(k1),
+					&srv, sizeof(srv), 0))
 		TH_LOG("%s", mb_last_error());
 	ASSERT_EQ(5, send(cli, "hello", 5, 0));
 	p = (struct pollfd){ .fd = srv, .events = POLLIN };

@@ -372,9 +372,11 @@ TEST(tail_call_through_initial_slot)
 	ASSERT_EQ(0, mb_sys_prog_test_run(mb_prog_fd(mb_object_prog_by_name(obj, "entry")), pkt,
 					  sizeof(pkt), NULL, NULL, NULL, 0, NULL, NULL, 1, 0, &ret, &dur));
 	EXPECT_EQ(7, ret);      /* entry -> jumps[1] = second -> outer[1] = in_b */
-	ASSERT_EQ(0, mb_map_lookup_elem(mb_object_map_by_name(obj, "in_b"), &z, sizeof(z), &v, sizeof(v), 0));
+	ASSERT_EQ(0, mb_map_lookup_elem(mb_object_map_by_name(obj, "in_b"), &z, sizeof(z), &v,
+					 sizeof(v), 0));
 	EXPECT_EQ(5, v);
-	ASSERT_EQ(0, mb_map_lookup_elem(mb_object_map_by_name(obj, "in_a"), &z, sizeof(z), &v, sizeof(v), 0));
+	ASSERT_EQ(0, mb_map_lookup_elem(mb_object_map_by_name(obj, "in_a"), &z, sizeof(z), &v,
+					 sizeof(v), 0));
 	EXPECT_EQ(0, v);
 	mb_object_close(obj);
 }
