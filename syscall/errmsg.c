@@ -92,6 +92,7 @@ int mb_opts_copy(void *dst, size_t dst_sz, const void *src, const char *what)
 			return mb_err(EINVAL, "struct %s: byte %zu is set, but this minibpf knows only %zu bytes of it (an option it does not have)",
 				      what, i, dst_sz);
 	memcpy(dst, src, sz < dst_sz ? sz : dst_sz);
+	memcpy(dst, &dst_sz, sizeof(dst_sz));  /* the copy is of our size, whole */
 	return 0;
 }
 

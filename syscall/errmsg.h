@@ -20,7 +20,7 @@ const char *mb_last_error(void);
 void mb_pr(enum mb_print_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Copy a caller's options struct (its first field: size_t sz) into DST,
  * which holds this version's defaults and is DST_SZ bytes: min(sz, DST_SZ)
- * bytes of SRC (NULL: keep the defaults). -EINVAL with a message naming WHAT
+ * bytes of SRC (NULL: keep the defaults); DST's sz is then DST_SZ. -EINVAL with a message naming WHAT
  * if sz cannot even hold itself or bytes past DST_SZ are not zero (an option
  * this version does not know), as libbpf's OPTS_VALID. */
 int mb_opts_copy(void *dst, size_t dst_sz, const void *src, const char *what);
