@@ -31,7 +31,7 @@ void mb_trace(FILE *out);
 
 /* Warnings and notes (an attachment made the old way, BTF the kernel refused
  * and the load went on without): the library writes nothing itself; it hands
- * them to the function set here, one whole line (with its '\n') per call.
+ * them to the function set here, one whole message ending in '\n' per call.
  * NULL, the default, drops them. Returns the previous function. */
 enum mb_print_level { MB_WARN, MB_INFO, MB_DEBUG };
 typedef int (*mb_print_fn)(enum mb_print_level level, const char *fmt, va_list ap);
@@ -85,6 +85,8 @@ int mb_prog_pin(struct mb_prog *prog, const char *path);
 const char *mb_map_name(const struct mb_map *map);
 int mb_map_fd(const struct mb_map *map);
 uint32_t mb_map_type(const struct mb_map *map);
+/* The sizes the map is created with (maps of maps, prog and perf event
+ * arrays declared without them get libbpf's 4 bytes). */
 uint32_t mb_map_key_size(const struct mb_map *map);
 uint32_t mb_map_value_size(const struct mb_map *map);
 uint32_t mb_map_max_entries(const struct mb_map *map);

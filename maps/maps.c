@@ -20,7 +20,7 @@
  * fixed at boot, and per-CPU map calls check their buffers against it. */
 static uint32_t possible_cpus(void)
 {
-	static uint32_t cached;
+	static _Atomic uint32_t cached;     /* any thread may ask */
 	char buf[256];
 	uint32_t n = 0;
 	char *p = buf;
