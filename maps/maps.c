@@ -45,7 +45,8 @@ static uint32_t possible_cpus(void)
 			break;
 		p++;
 	}
-	return cached = n ? n : 1;
+	cached = n ? n : 1;
+	return cached;
 }
 
 int mb_num_possible_cpus(void)
