@@ -114,7 +114,4 @@ struct mb_attach_target {
 int mb_attach_auto(int prog_fd, const char *sec_name, const struct mb_sec_def *def,
 		   const struct mb_attach_target *target, struct mb_link_info *out, int max);
 
-/* Copy trace_pipe to OUT until *stop becomes non-zero (checked every 200 ms). */
-int mb_tracelog_stream(FILE *out, volatile int *stop);
-
 #endif

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "minibpf.h"
 #include "btf/btf.h"
 
 struct cli_opts opt;
@@ -474,6 +475,12 @@ static const struct cmd top_cmds[] = {
 	{ 0 }
 };
 
+/* The library's warnings go where the tool's own messages go. */
+static int print_stderr(enum mb_print_level level, const char *fmt, va_list ap)
+{
+	return level == MB_DEBUG && !opt.debug ? 0 : vfprintf(stderr, fmt, ap);
+}
+
 /* Options before the object keyword, as bpftool: -jpdVh, clustered or not,
  * and their long forms (unambiguous prefixes accepted). */
 int main(int argc, char **argv)
@@ -482,6 +489,7 @@ int main(int argc, char **argv)
 	static const char shorts[] = "jpdTVh";
 	int i, version = 0;
 
+	mb_set_print(print_stderr);
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *a = argv[i] + 1, *l = longs;
 		char one[2] = { 0 };

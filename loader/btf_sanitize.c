@@ -9,6 +9,7 @@
 
 #include "loader/internal.h"
 #include "syscall/bpf_sys.h"
+#include "syscall/errmsg.h"
 
 #define K(kind, vlen) ((uint32_t)MB_BTF_KIND_##kind << 24 | (vlen))
 #define INT_4 1, K(INT, 0), 4, 32           /* [1] int "int" */
@@ -88,7 +89,7 @@ int mb_btf_load_obj(struct mb_object *obj, char **log)
 
 	obj->btf_lacks = 0;
 	if (lacks < 0) {
-		fprintf(stderr, "minibpf: warning: MINIBPF_BTF_LACKS='%s': unknown name (known: func, datasec, global_func, float, decl_tag, type_tag, enum64, all)\n",
+		mb_pr(MB_WARN, "minibpf: warning: MINIBPF_BTF_LACKS='%s': unknown name (known: func, datasec, global_func, float, decl_tag, type_tag, enum64, all)\n",
 			env);
 		lacks = 0;
 	}
@@ -103,7 +104,7 @@ int mb_btf_load_obj(struct mb_object *obj, char **log)
 	copy = mb_btf_parse(raw, size, err, sizeof(err));
 	if (!copy || mb_btf_sanitize(copy, (unsigned)lacks, err, sizeof(err))) {
 		mb_btf_free(copy);
-		fprintf(stderr, "minibpf: warning: %s: sanitizing the BTF: %s\n", obj->name, err);
+		mb_pr(MB_WARN, "minibpf: warning: %s: sanitizing the BTF: %s\n", obj->name, err);
 		return -EINVAL;
 	}
 	raw = mb_btf_raw(copy, &size);

@@ -807,7 +807,7 @@ int mb_extern_prepare(struct mb_object *obj)
 	if (!obj->elf->btf || mb_btf_find(obj->elf->btf, "dummy_ksym", MB_BTF_KIND_VAR) > 0)
 		return 0;   /* no BTF, or sanitized by an earlier load */
 	if (sanitize(obj))
-		fprintf(stderr, "minibpf: warning: %s: could not rewrite the extern sections of the object's BTF\n",
+		mb_pr(MB_WARN, "minibpf: warning: %s: could not rewrite the extern sections of the object's BTF\n",
 			obj->name);
 	/* the blob was re-laid: .BTF.ext section names pointed into it */
 	if (obj->ext) {
@@ -815,7 +815,7 @@ int mb_extern_prepare(struct mb_object *obj)
 		obj->ext = mb_btf_ext_parse(obj->elf->btf, obj->elf->btf_ext_data, obj->elf->btf_ext_size,
 					    err, sizeof(err));
 		if (!obj->ext)
-			fprintf(stderr, "minibpf: warning: %s: .BTF.ext: %s\n", obj->name, err);
+			mb_pr(MB_WARN, "minibpf: warning: %s: .BTF.ext: %s\n", obj->name, err);
 	}
 	return 0;
 }

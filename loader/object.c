@@ -25,14 +25,19 @@ static char *dup_or(const char *s, const char *dflt)
 	return strdup(s ? s : dflt);
 }
 
-struct mb_object *mb_object_open_mem(const void *data, size_t size, const struct mb_open_opts *o)
+struct mb_object *mb_object_open_mem(const void *data, size_t size,
+				     const struct mb_open_opts *opts)
 {
-	const char *name = o && o->object_name ? o->object_name : "object";
+	struct mb_open_opts o = { .sz = sizeof(o) };
+	const char *name;
 	struct mb_object *obj;
 	char err[512];
 	uint32_t i;
 
 	mb_err_clear();
+	if (mb_opts_copy(&o, sizeof(o), opts, "mb_open_opts"))
+		return NULL;
+	name = o.object_name ? o.object_name : "object";
 	obj = calloc(1, sizeof(*obj));
 	if (!obj) {
 		mb_err(ENOMEM, "out of memory");
@@ -47,11 +52,11 @@ struct mb_object *mb_object_open_mem(const void *data, size_t size, const struct
 		mb_err(e, "%s", err);
 		return NULL;
 	}
-	obj->name = dup_or(o && o->object_name ? NULL : obj->elf->obj_name, name);
-	obj->pin_root = dup_or(o ? o->pin_root : NULL, "/sys/fs/bpf");
-	obj->btf_path = o && o->btf_path ? strdup(o->btf_path) : NULL;
-	obj->log_level = o ? o->log_level : 0;
-	obj->prog_flags = o ? o->prog_flags : 0;
+	obj->name = dup_or(o.object_name ? NULL : obj->elf->obj_name, name);
+	obj->pin_root = dup_or(o.pin_root, "/sys/fs/bpf");
+	obj->btf_path = o.btf_path ? strdup(o.btf_path) : NULL;
+	obj->log_level = o.log_level;
+	obj->prog_flags = o.prog_flags;
 	obj->nmaps = obj->elf->nmaps;
 	obj->nprogs = obj->elf->nprogs;
 	obj->maps = calloc(obj->nmaps + 1, sizeof(*obj->maps));
@@ -102,6 +107,8 @@ struct mb_object *mb_object_open(const char *path, const struct mb_open_opts *o)
 	int fd, e;
 
 	mb_err_clear();
+	if (mb_opts_copy(&opts, sizeof(opts), o, "mb_open_opts"))
+		return NULL;
 	/* openat, not open: musl's open() follows O_CLOEXEC with an extra
 	 * fcntl for kernels older than 2.6.23. */
 	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
@@ -133,8 +140,6 @@ struct mb_object *mb_object_open(const char *path, const struct mb_open_opts *o)
 		}
 		got += n;
 	}
-	if (o)
-		memcpy(&opts, o, o->sz && o->sz < sizeof(opts) ? o->sz : sizeof(opts));
 	if (!opts.object_name) {
 		/* libbpf's object name: the file name up to its first '.' */
 		base = strrchr(path, '/');
@@ -186,13 +191,34 @@ uint32_t mb_prog_type(const struct mb_prog *p) { return p->sec.prog_type; }
 uint32_t mb_prog_expected_attach_type(const struct mb_prog *p) { return p->sec.expected_attach_type; }
 int mb_prog_fd(const struct mb_prog *p) { return p->fd; }
 const char *mb_prog_log(const struct mb_prog *p) { return p->log; }
-void mb_prog_set_autoload(struct mb_prog *p, int load) { p->autoload = !!load; }
-
-void mb_prog_set_type(struct mb_prog *p, uint32_t type, uint32_t expected)
+/* What a program is loaded as is fixed once it is. */
+static int prog_settable(const struct mb_prog *p, const char *what)
 {
+	if (p->obj->loaded)
+		return mb_err(EBUSY, "prog '%s': cannot set %s: the object is already loaded",
+			      p->def->name, what);
+	return 0;
+}
+
+int mb_prog_set_autoload(struct mb_prog *p, int load)
+{
+	int err = prog_settable(p, "autoload");
+
+	if (!err)
+		p->autoload = !!load;
+	return err;
+}
+
+int mb_prog_set_type(struct mb_prog *p, uint32_t type, uint32_t expected)
+{
+	int err = prog_settable(p, "the program type");
+
+	if (err)
+		return err;
 	p->sec.prog_type = type;
 	p->sec.expected_attach_type = expected;
 	p->known_sec = 1;
+	return 0;
 }
 
 int mb_prog_pin(struct mb_prog *p, const char *path)
@@ -211,8 +237,6 @@ int mb_prog_pin(struct mb_prog *p, const char *path)
 const char *mb_map_name(const struct mb_map *m) { return m->def->name; }
 int mb_map_fd(const struct mb_map *m) { return m->fd; }
 uint32_t mb_map_type(const struct mb_map *m) { return m->def->type; }
-uint32_t mb_map_key_size(const struct mb_map *m) { return m->def->key_size; }
-uint32_t mb_map_value_size(const struct mb_map *m) { return m->def->value_size; }
 uint32_t mb_map_max_entries(const struct mb_map *m) { return m->def->max_entries; }
 
 int mb_map_pin(struct mb_map *m, const char *path)
@@ -226,6 +250,51 @@ int mb_map_pin(struct mb_map *m, const char *path)
 		return mb_err(-err, "map '%s': pinning at %s: %s", m->def->name, path,
 			      strerror(-err));
 	return 0;
+}
+
+/* DIR/NAME for map M, NAME the kernel's name (libbpf's "obj.data" for
+ * global data) with its dots made '_': bpffs refuses them. */
+static int map_pin_path(const struct mb_map *m, const char *dir, char *out, size_t size)
+{
+	const char *name = strchr(m->def->name, '.') ? m->def->kname : m->def->name;
+	size_t d = strlen(dir);
+	char *c;
+
+	if ((size_t)snprintf(out, size, "%s/%s", dir, name) >= size)
+		return mb_err(ENAMETOOLONG, "map '%s': pin path under '%s' is too long",
+			      m->def->name, dir);
+	for (c = out + d + 1; (c = strchr(c, '.')); )
+		*c = '_';
+	return 0;
+}
+
+int mb_object_pin_maps(struct mb_object *obj, const char *dir)
+{
+	char path[4096];
+	uint32_t i, k;
+	int made, err = 0;
+
+	mb_err_clear();
+	if (!obj->loaded)
+		return mb_err(EINVAL, "object '%s': not loaded", obj->name);
+	made = !mkdir(dir, 0700);
+	if (!made && errno != EEXIST)
+		return mb_err(errno, "mkdir '%s': %s", dir, strerror(errno));
+	for (i = 0; i < obj->nmaps && !err; i++) {
+		err = map_pin_path(&obj->maps[i], dir, path, sizeof(path));
+		if (!err)
+			err = mb_map_pin(&obj->maps[i], path);
+	}
+	if (!err)
+		return 0;
+	/* all or nothing: the pins made before the failing one go again */
+	for (k = 0; k + 1 < i; k++)
+		if (!map_pin_path(&obj->maps[k], dir, path, sizeof(path)))
+			unlink(path);
+	if (made)
+		rmdir(dir);
+	errno = -err;
+	return err;
 }
 
 int mb_map_set_initial_value(struct mb_map *m, const void *data, size_t size)
@@ -283,26 +352,6 @@ void *mb_object_global(struct mb_object *obj, const char *name, size_t *size)
 	mb_err(obj->loaded ? EBUSY : ENOENT, "no global variable '%s'%s", name,
 	       obj->loaded ? " (the object is already loaded)" : "");
 	return NULL;
-}
-
-int mb_map_lookup(const struct mb_map *m, const void *key, void *value)
-{
-	return mb_sys_map_lookup(m->fd, key, value, 0);
-}
-
-int mb_map_update(const struct mb_map *m, const void *key, const void *value, uint64_t flags)
-{
-	return mb_sys_map_update(m->fd, key, value, flags);
-}
-
-int mb_map_delete(const struct mb_map *m, const void *key)
-{
-	return mb_sys_map_delete(m->fd, key);
-}
-
-int mb_map_get_next_key(const struct mb_map *m, const void *key, void *next_key)
-{
-	return mb_sys_map_get_next_key(m->fd, key, next_key);
 }
 
 static void close_progs(struct mb_object *obj)

@@ -53,6 +53,49 @@ void mb_err_clear(void)
 		msg[0] = 0;
 }
 
+static mb_print_fn printer;
+
+mb_print_fn mb_set_print(mb_print_fn fn)
+{
+	mb_print_fn old = printer;
+
+	printer = fn;
+	return old;
+}
+
+void mb_pr(enum mb_print_level level, const char *fmt, ...)
+{
+	mb_print_fn fn = printer;
+	int e = errno;     /* a warning on the way to an error keeps its errno */
+	va_list ap;
+
+	if (!fn)
+		return;
+	va_start(ap, fmt);
+	fn(level, fmt, ap);
+	va_end(ap);
+	errno = e;
+}
+
+int mb_opts_copy(void *dst, size_t dst_sz, const void *src, const char *what)
+{
+	size_t sz, i;
+
+	if (!src)
+		return 0;
+	memcpy(&sz, src, sizeof(sz));
+	if (sz < sizeof(sz))
+		return mb_err(EINVAL, "struct %s: sz %zu is smaller than its sz field; set it to sizeof(struct %s)",
+			      what, sz, what);
+	for (i = dst_sz; i < sz; i++)
+		if (((const unsigned char *)src)[i])
+			return mb_err(EINVAL, "struct %s: byte %zu is set, but this minibpf knows only %zu bytes of it (an option it does not have)",
+				      what, i, dst_sz);
+	memcpy(dst, src, sz < dst_sz ? sz : dst_sz);
+	memcpy(dst, &dst_sz, sizeof(dst_sz));  /* the copy is of our size, whole */
+	return 0;
+}
+
 const char *mb_last_error(void)
 {
 	return msg ? msg : (errno == ENOMEM ? "out of memory" : "");

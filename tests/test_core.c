@@ -731,7 +731,7 @@ static int bss_read(struct mb_object *obj, void *out, size_t len)
 
 	if (!m || mb_map_value_size(m) > sizeof(buf) || mb_map_value_size(m) < len)
 		return -1;
-	if (mb_map_lookup(m, &key, buf))
+	if (mb_map_lookup_elem(m, &key, sizeof(key), buf, mb_map_value_size(m), 0))
 		return -1;
 	memcpy(out, buf, len);
 	return 0;
