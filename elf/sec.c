@@ -191,6 +191,14 @@ int mb_sec_lookup(const char *sec, struct mb_sec_def *out)
 
 	if (!sec)
 		return -EINVAL;
+	/* libbpf >= 1.0: a leading '?' means "do not load unless asked" */
+	if (sec[0] == '?') {
+		int r = sec[1] == '?' ? -ENOENT : mb_sec_lookup(sec + 1, out);
+
+		if (!r)
+			out->flags |= MB_SEC_NOAUTOLOAD;
+		return r;
+	}
 	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++, name += len + 1) {
 		const struct sec_ent *e = &secs[i];
 		const char *target;

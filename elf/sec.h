@@ -42,6 +42,7 @@ enum mb_attach_kind {
 #define MB_SEC_AUTO          0x04  /* the name says where to attach */
 #define MB_SEC_ATTACH_BTF    0x08  /* the load needs a BTF id of the target */
 #define MB_SEC_EXP_OPTIONAL  0x10  /* expected_attach_type may be dropped on old kernels */
+#define MB_SEC_NOAUTOLOAD    0x20  /* SEC("?..."): not loaded unless mb_prog_set_autoload() */
 
 struct mb_sec_def {
 	uint32_t prog_type;

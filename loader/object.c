@@ -83,8 +83,8 @@ struct mb_object *mb_object_open_mem(const void *data, size_t size, const struct
 		p->obj = obj;
 		p->def = &obj->elf->progs[i];
 		p->fd = -1;
-		p->autoload = 1;
 		p->sec = p->def->sec;
+		p->autoload = !(p->sec.flags & MB_SEC_NOAUTOLOAD);
 		p->known_sec = p->def->known_sec;
 	}
 	return obj;

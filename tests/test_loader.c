@@ -374,4 +374,59 @@ TEST(legacy_maps_section)
 	mb_object_close(obj);
 }
 
+/* SEC("?..."): such programs are left out of a load unless turned on, and
+ * a ring buffer of 5000 bytes is created with a size the kernel takes. */
+TEST(optional_programs_and_ringbuf_size)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	struct mb_prog *always, *asked, *bad;
+	struct mb_link *l1, *l2;
+	struct bpf_map_info mi;
+	uint32_t len = sizeof(mi), *pid;
+	long page = sysconf(_SC_PAGESIZE);
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(3, mb_object_prog_count(obj));
+	always = mb_object_prog_by_name(obj, "always");
+	asked = mb_object_prog_by_name(obj, "when_asked");
+	bad = mb_object_prog_by_name(obj, "never_valid");
+	ASSERT_TRUE(always && asked && bad);
+	EXPECT_EQ(BPF_PROG_TYPE_TRACEPOINT, mb_prog_type(asked));
+	EXPECT_STREQ("?tp/syscalls/sys_enter_getpid", mb_prog_section(asked));
+	pid = mb_object_global(obj, "target_pid", NULL);
+	ASSERT_NE(NULL, pid);
+	*pid = getpid();
+	mb_prog_set_autoload(asked, 1);
+	/* never_valid would fail the whole load if it reached the verifier */
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(-1, mb_prog_fd(bad));
+	ASSERT_GE(mb_prog_fd(asked), 3);
+	l1 = mb_prog_attach(always);
+	l2 = mb_prog_attach(asked);
+	ASSERT_TRUE(l1 && l2) TH_LOG("%s", mb_last_error());
+	syscall(SYS_getpid);
+	mb_link_destroy(l1);
+	mb_link_destroy(l2);
+	EXPECT_GE(lookup_u64(mb_object_map_by_name(obj, "hits"), 0), 1);
+	EXPECT_GE(lookup_u64(mb_object_map_by_name(obj, "hits"), 1), 1);
+	memset(&mi, 0, sizeof(mi));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_map_fd(mb_object_map_by_name(obj, "events")),
+					       &mi, &len));
+	EXPECT_EQ(BPF_MAP_TYPE_RINGBUF, mi.type);
+	/* the smallest power-of-2 number of pages that holds 5000 bytes */
+	EXPECT_EQ(page >= 8192 ? page : 8192, mi.max_entries);
+	mb_object_close(obj);
+
+	/* turned on, the invalid one is verified, and fails the load by name */
+	obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	ASSERT_NE(NULL, obj);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "never_valid"), 1);
+	EXPECT_NE(0, mb_object_load(obj));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "never_valid")) TH_LOG("%s", mb_last_error());
+	/* the verifier's reason, whole, at the end */
+	EXPECT_NE(NULL, strstr(mb_last_error(), "R0 invalid mem access 'map_value_or_null'\n"
+			       "processed ")) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
 TEST_HARNESS_MAIN
