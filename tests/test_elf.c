@@ -576,6 +576,35 @@ TEST(seed_example)
 	mb_elf_object_free(obj);
 }
 
+/* Subprograms in libbpf's order (depth-first from where each is first
+ * referenced), and a call chain too deep to follow refused by name. */
+TEST(link_order_and_depth)
+{
+	static const char *const want[] = { "order", "first", "bump", "loop_cb",
+					    "from_callback", "second" };
+	char err[256];
+	struct mb_elf_object *obj = parse_file(MB_BUILD_DIR "/progs/subprog_order.bpf.o", err,
+					       sizeof(err));
+	struct mb_elf_linked l;
+	uint32_t i;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+	ASSERT_EQ(0, mb_elf_prog_link(obj, 0, &l, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(6, l.nsegs);
+	for (i = 0; i < l.nsegs; i++)
+		EXPECT_STREQ(want[i], obj->funcs[l.segs[i].func].name);
+	mb_elf_linked_free(&l);
+	mb_elf_object_free(obj);
+
+	obj = parse_file(MB_BUILD_DIR "/progs/elf_deepcall.bpf.o", err, sizeof(err));
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+	EXPECT_EQ(-E2BIG, mb_elf_prog_link(obj, 0, &l, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "prog 'deep': func 'f64': insn")) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, "call chain deeper than 64 functions")) TH_LOG("%s", err);
+	EXPECT_EQ(NULL, l.insns);
+	mb_elf_object_free(obj);
+}
+
 /* The same source compiled bpfel and bpfeb must give the same object. */
 static void same_object(struct __test_metadata *_metadata, const struct mb_elf_object *le,
 			const struct mb_elf_object *be)
