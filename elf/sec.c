@@ -220,3 +220,35 @@ int mb_sec_lookup(const char *sec, struct mb_sec_def *out)
 	}
 	return -ENOENT;
 }
+
+/* How a program whose type the user set attaches: the table's plainest entry
+ * of PROG_TYPE (and ATTACH_TYPE unless 0), without a target. First choice:
+ * a name without '/' that attaches and takes no extra load flags ("xdp",
+ * not "xdp.frags/devmap"; "tc", not "tc/ingress"); then any entry. */
+int mb_sec_for_type(uint32_t prog_type, uint32_t attach_type, struct mb_sec_def *out)
+{
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		const char *name = sec_names;
+		size_t i;
+
+		for (i = 0; i < sizeof(secs) / sizeof(secs[0]); name += sec_lens[i] + 1, i++) {
+			const struct sec_ent *e = &secs[i];
+
+			if (e->prog_type != prog_type || (attach_type && e->attach_type != attach_type))
+				continue;
+			if (!pass && (memchr(name, '/', sec_lens[i]) || e->kind == MB_ATTACH_NONE ||
+				      (e->flags & (MB_SEC_XDP_FRAGS | MB_SEC_SLEEPABLE))))
+				continue;
+			memset(out, 0, sizeof(*out));
+			out->prog_type = prog_type;
+			out->expected_attach_type = attach_type;
+			out->kind = e->kind;
+			out->flags = e->flags;
+			out->pattern = name;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

@@ -57,5 +57,8 @@ struct mb_sec_def {
 int mb_sec_lookup(const char *sec, struct mb_sec_def *out);
 /* The name of an attach kind, for messages ("kprobe", "cgroup", ...). */
 const char *mb_attach_kind_name(uint32_t kind);
+/* The table's first entry for a program type (and attach type, unless 0),
+ * with no target: for programs whose type the user set. -ENOENT if none. */
+int mb_sec_for_type(uint32_t prog_type, uint32_t attach_type, struct mb_sec_def *out);
 
 #endif

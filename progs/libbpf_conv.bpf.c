@@ -67,4 +67,12 @@ int never_valid(void *ctx)
 	return *(volatile __u64 *)v;
 }
 
+/* A section name no table knows: loads only once its type is set, and then
+ * attaches the way that type does (a socket filter that drops everything). */
+SEC("?minibpf_custom")
+int custom_filter(void *skb)
+{
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";

@@ -159,6 +159,23 @@ TEST(optional_sections)
 	EXPECT_EQ(-ENOENT, mb_sec_lookup("?nonsense", &d));
 }
 
+/* A type the user set: the table's first entry for it, without a target. */
+TEST(definition_for_a_type)
+{
+	struct mb_sec_def d;
+
+	ASSERT_EQ(0, mb_sec_for_type(BPF_PROG_TYPE_XDP, 0, &d));
+	EXPECT_EQ(MB_ATTACH_XDP, d.kind);
+	EXPECT_EQ(NULL, d.target);
+	ASSERT_EQ(0, mb_sec_for_type(BPF_PROG_TYPE_TRACEPOINT, 0, &d));
+	EXPECT_EQ(MB_ATTACH_TRACEPOINT, d.kind);
+	EXPECT_FALSE(d.flags & MB_SEC_AUTO);
+	ASSERT_EQ(0, mb_sec_for_type(BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, &d));
+	EXPECT_EQ(MB_ATTACH_CGROUP, d.kind);
+	EXPECT_EQ(BPF_CGROUP_INET_EGRESS, d.expected_attach_type);
+	EXPECT_EQ(-ENOENT, mb_sec_for_type(1000, 0, &d));
+}
+
 /* libbpf 1.0 rules: "type" is exact; "type+" is "type" or "type/...". */
 TEST(prefix_rules)
 {

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/socket.h>
 
 #include "kselftest_harness.h"
 #include "lib_kernel.h"
@@ -386,7 +387,7 @@ TEST(optional_programs_and_ringbuf_size)
 	long page = sysconf(_SC_PAGESIZE);
 
 	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
-	ASSERT_EQ(3, mb_object_prog_count(obj));
+	ASSERT_EQ(4, mb_object_prog_count(obj));
 	always = mb_object_prog_by_name(obj, "always");
 	asked = mb_object_prog_by_name(obj, "when_asked");
 	bad = mb_object_prog_by_name(obj, "never_valid");
@@ -421,11 +422,45 @@ TEST(optional_programs_and_ringbuf_size)
 	obj = mb_object_open(OBJ("libbpf_conv"), NULL);
 	ASSERT_NE(NULL, obj);
 	mb_prog_set_autoload(mb_object_prog_by_name(obj, "never_valid"), 1);
-	EXPECT_NE(0, mb_object_load(obj));
+	EXPECT_EQ(-EACCES, mb_object_load(obj));
 	EXPECT_NE(NULL, strstr(mb_last_error(), "never_valid")) TH_LOG("%s", mb_last_error());
 	/* the verifier's reason, whole, at the end */
 	EXPECT_NE(NULL, strstr(mb_last_error(), "R0 invalid mem access 'map_value_or_null'\n"
 			       "processed ")) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
+/* A program in a section the SEC() table does not know: its type set by the
+ * user, it loads and attaches as that type says (a socket filter dropping
+ * every datagram of a socket pair). */
+TEST(set_type_decides_how_to_attach)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	struct mb_attach_opts ao = { .sz = sizeof(ao) };
+	struct mb_prog *p;
+	struct mb_link *l;
+	int sv[2];
+	char c = 'x';
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	p = mb_object_prog_by_name(obj, "custom_filter");
+	ASSERT_NE(NULL, p);
+	mb_prog_set_autoload(p, 1);
+	mb_prog_set_type(p, BPF_PROG_TYPE_SOCKET_FILTER, 0);
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
+	/* without a socket, the error says what it needs */
+	EXPECT_EQ(NULL, mb_prog_attach(p));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "a socket")) TH_LOG("%s", mb_last_error());
+	ao.target_fd = sv[1];
+	l = mb_prog_attach_opts(p, &ao);
+	ASSERT_NE(NULL, l) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(1, send(sv[0], &c, 1, 0));
+	EXPECT_EQ(-1, recv(sv[1], &c, 1, MSG_DONTWAIT));   /* dropped by the filter */
+	EXPECT_EQ(EAGAIN, errno);
+	mb_link_destroy(l);
+	close(sv[0]);
+	close(sv[1]);
 	mb_object_close(obj);
 }
 
