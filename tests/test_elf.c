@@ -697,11 +697,12 @@ TEST(big_endian_matches_little_endian)
  * ships under /usr/lib/<multiarch>/bpf: it must see what we see. */
 TEST(every_object_agrees_with_libelf)
 {
-	static const char *const dirs[] = { MB_BUILD_DIR "/progs", "/usr/lib/x86_64-linux-gnu/bpf" };
+	static const char *const dirs[] = { MB_BUILD_DIR "/progs", "/usr/lib/x86_64-linux-gnu/bpf",
+					    "/lib/udev/rc_keymaps/protocols" };
 	char path[512];
 	unsigned i, files = 0;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		DIR *dp = opendir(dirs[i]);
 		struct dirent *d;
 
@@ -720,6 +721,50 @@ TEST(every_object_agrees_with_libelf)
 	}
 	TH_LOG("%u objects checked against libelf", files);
 	EXPECT_GE(files, 16);
+}
+
+/* ir-keytable's IR decoders (Debian's package, not built with clang's libbpf
+ * conventions): legacy map definitions in "lirc_mode2/maps", programs in
+ * "lirc_mode2/NAME". Every one opens, with its maps and a lirc_mode2 type. */
+TEST(ir_keytable_decoders)
+{
+	const char *dir = "/lib/udev/rc_keymaps/protocols";
+	DIR *dp = opendir(dir);
+	struct dirent *d;
+	unsigned files = 0;
+
+	if (!dp)
+		SKIP(return, "%s: no ir-keytable installed (scripts/setup.sh installs it)", dir);
+	while ((d = readdir(dp))) {
+		size_t n = strlen(d->d_name);
+		struct mb_elf_object *obj;
+		char path[512], err[256];
+		uint32_t i, legacy = 0;
+
+		if (n < 3 || strcmp(d->d_name + n - 2, ".o"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		obj = parse_file(path, err, sizeof(err));
+		EXPECT_NE(NULL, obj) TH_LOG("%s", err);
+		if (!obj)
+			continue;
+		for (i = 0; i < obj->nmaps; i++)
+			legacy += obj->maps[i].origin == MB_MAP_LEGACY;
+		EXPECT_GE(legacy, 1) TH_LOG("%s", path);
+		EXPECT_GE(obj->nprogs, 1) TH_LOG("%s", path);
+		for (i = 0; i < obj->nprogs; i++) {
+			struct mb_elf_linked l;
+
+			EXPECT_TRUE(obj->progs[i].known_sec) TH_LOG("%s", obj->progs[i].sec_name);
+			EXPECT_EQ(BPF_PROG_TYPE_LIRC_MODE2, obj->progs[i].sec.prog_type);
+			EXPECT_EQ(0, mb_elf_prog_link(obj, i, &l, err, sizeof(err))) TH_LOG("%s", err);
+			mb_elf_linked_free(&l);
+		}
+		mb_elf_object_free(obj);
+		files++;
+	}
+	closedir(dp);
+	EXPECT_GE(files, 1);
 }
 
 /* ---- malformed input ------------------------------------------------------ */
