@@ -45,7 +45,8 @@ struct mb_link *mb_prog_attach_opts(struct mb_prog *p, const struct mb_attach_op
 		mb_err(ENOMEM, "out of memory");
 		return NULL;
 	}
-	n = mb_attach_auto(p->fd, p->def->sec_name, p->def->known_sec ? &p->sec : NULL,
+	/* p->sec: the section's definition, or what mb_prog_set_type() made it */
+	n = mb_attach_auto(p->fd, p->def->sec_name, p->known_sec ? &p->sec : NULL,
 			   o ? &t : NULL, l->info, MAX_LINKS);
 	if (n < 0) {
 		free(l);

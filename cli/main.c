@@ -19,22 +19,32 @@ int is_prefix(const char *arg, const char *keyword)
 
 int cli_err(const char *fmt, ...)
 {
-	char msg[512];
-	va_list ap;
+	char small[512], *msg = small;
+	va_list ap, aq;
+	int n;
 
+	/* Never cut: a load error ends with the verifier's reason. */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)))
+		vsnprintf(msg, (size_t)n + 1, fmt, aq);
+	else
+		msg = small;
+	va_end(aq);
 	va_end(ap);
 	if (!opt.json) {
 		fprintf(stderr, "Error: %s\n", msg);
-		return -1;
+	} else {
+		/* Inside an array already started this stays valid JSON, as an element. */
+		jw_obj();
+		jw_ks("error", msg);
+		jw_end_obj();
+		if (!jw_depth())
+			jw_done();
 	}
-	/* Inside an array already started this stays valid JSON, as an element. */
-	jw_obj();
-	jw_ks("error", msg);
-	jw_end_obj();
-	if (!jw_depth())
-		jw_done();
+	if (msg != small)
+		free(msg);
 	return -1;
 }
 

@@ -358,27 +358,47 @@ static struct mb_elf_map *map_add(struct parser *p, const char *name)
 	return m;
 }
 
-/* The `maps` section: struct bpf_map_def records, one per symbol. Records
- * may be longer than the five fields we read (iproute2 and old samples
- * add their own): the record size is the section size / the map count. */
+/* The legacy map section: `maps`, or a name ending in "/maps" (the
+ * decoders of ir-keytable use "lirc_mode2/maps"); the first one. */
+static uint32_t legacy_maps_sec(const struct mb_elf *e)
+{
+	uint32_t i;
+
+	for (i = 1; i < e->shnum; i++) {
+		const char *n = e->sh[i].name;
+		size_t len = strlen(n);
+
+		if (!(e->sh[i].flags & SHF_EXECINSTR_) &&
+		    (!strcmp(n, "maps") || (len > 5 && !strcmp(n + len - 5, "/maps"))))
+			return i;
+	}
+	return 0;
+}
+
+/* The legacy map section: struct bpf_map_def records, one per symbol.
+ * Records may be longer than the five fields we read (iproute2 and old
+ * samples add their own): the record size is the section size / the map
+ * count. */
 static int read_legacy_maps(struct parser *p)
 {
 	struct mb_elf *e = &p->e;
 	const uint8_t *d;
 	uint64_t size, rec;
 	uint32_t i, n = 0;
+	const char *sname;
 
-	p->legacy_sec = mb_elf_sec_find(e, "maps");
+	p->legacy_sec = legacy_maps_sec(e);
 	if (!p->legacy_sec)
 		return 0;
+	sname = e->sh[p->legacy_sec].name;
 	d = mb_elf_sec_data(e, p->legacy_sec, &size);
 	for (i = 1; i < e->nsyms; i++)
 		n += e->syms[i].shndx == p->legacy_sec && e->syms[i].type != STT_SECTION_;
 	if (!n)
 		return 0;
 	if (!d || size % n || size / n < 20)
-		return fail(p, -EINVAL, "section 'maps': size %llu does not hold %u map definitions of at least 20 bytes",
-			    (unsigned long long)size, n);
+		return fail(p, -EINVAL, "section '%s': size %llu does not hold %u map definitions of at least 20 bytes",
+			    sname, (unsigned long long)size, n);
 	rec = size / n;
 	for (i = 1; i < e->nsyms; i++) {
 		const struct mb_elf_sym *s = &e->syms[i];
@@ -388,8 +408,8 @@ static int read_legacy_maps(struct parser *p)
 		if (s->shndx != p->legacy_sec || s->type == STT_SECTION_)
 			continue;
 		if (s->value % rec || s->value >= size)
-			return fail(p, -EINVAL, "section 'maps': map '%s' at offset %llu is not on a %llu-byte record boundary",
-				    s->name, (unsigned long long)s->value, (unsigned long long)rec);
+			return fail(p, -EINVAL, "section '%s': map '%s' at offset %llu is not on a %llu-byte record boundary",
+				    sname, s->name, (unsigned long long)s->value, (unsigned long long)rec);
 		m = map_add(p, s->name);
 		if (!m)
 			return fail(p, -ENOMEM, "out of memory");

@@ -573,13 +573,19 @@ static int kconfig_map(struct mb_object *obj)
 		size_t vlen;
 		char num[16];
 
-		if (!strcmp(k->name, "LINUX_KERNEL_VERSION") ||
-		    !strcmp(k->name, "LINUX_HAS_BPF_COOKIE") || !strcmp(k->name, "LINUX_HAS_SYSCALL_WRAPPER")) {
-			/* cookies since 5.15; syscall wrappers on every arch minibpf targets */
-			snprintf(num, sizeof(num), "%u", k->name[6] == 'K' ? kernel_version() :
-				 k->name[10] == 'B' ? kernel_version() >= 0x050f00 : 1);
+		if (!strcmp(k->name, "LINUX_KERNEL_VERSION")) {
+			snprintf(num, sizeof(num), "%u", kernel_version());
 			v = num;
 			vlen = strlen(num);
+		} else if (!strcmp(k->name, "LINUX_HAS_BPF_COOKIE") ||
+			   !strcmp(k->name, "LINUX_HAS_SYSCALL_WRAPPER")) {
+			/* libbpf's virtual externs, declared `extern bool ... __kconfig`
+			 * (or an integer): cookies since 5.15, syscall wrappers on every
+			 * arch minibpf targets. A bool takes y/n, an integer 1/0. */
+			int on = k->name[10] == 'B' ? kernel_version() >= 0x050f00 : 1;
+
+			v = k->kind == K_INT ? (on ? "1" : "0") : (on ? "y" : "n");
+			vlen = 1;
 		} else if (!strncmp(k->name, "CONFIG_", 7)) {
 			if (!cfg)
 				cfg = read_config();

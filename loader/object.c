@@ -88,8 +88,9 @@ struct mb_object *mb_object_open_mem(const void *data, size_t size,
 		p->obj = obj;
 		p->def = &obj->elf->progs[i];
 		p->fd = -1;
-		p->autoload = 1;
 		p->sec = p->def->sec;
+		/* SEC("?..."), also of a name the table does not know */
+		p->autoload = p->def->sec_name[0] != '?';
 		p->known_sec = p->def->known_sec;
 	}
 	return obj;
@@ -215,6 +216,12 @@ int mb_prog_set_type(struct mb_prog *p, uint32_t type, uint32_t expected)
 
 	if (err)
 		return err;
+	/* Another type than the section's: attach the way that type does
+	 * (the section's target, if any, no longer applies). */
+	if ((!p->known_sec || p->sec.prog_type != type) && mb_sec_for_type(type, expected, &p->sec)) {
+		memset(&p->sec, 0, sizeof(p->sec));
+		p->sec.kind = MB_ATTACH_OTHER;
+	}
 	p->sec.prog_type = type;
 	p->sec.expected_attach_type = expected;
 	p->known_sec = 1;

@@ -75,6 +75,22 @@ static uint32_t value_size_of(const struct mb_elf_map *d)
 
 static int mmapable = 1;
 
+/* The max_entries the kernel gets. A ring buffer's size must be a power-of-2
+ * multiple of the page size (which the build host cannot know: 64 KB on some
+ * arm64 kernels): round up as libbpf does, so objects written for it load.
+ * A size too large to round is passed on for the kernel to refuse. */
+static uint32_t kernel_max_entries(const struct mb_elf_map *d)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), sz = d->max_entries, m;
+
+	if ((d->type != BPF_MAP_TYPE_RINGBUF && d->type != BPF_MAP_TYPE_USER_RINGBUF) || !sz ||
+	    !page)
+		return d->max_entries;
+	for (m = page; m < sz; m <<= 1)
+		;
+	return m <= UINT32_MAX ? (uint32_t)m : d->max_entries;
+}
+
 static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, int inner_fd,
 		      int use_btf)
 {
@@ -82,7 +98,7 @@ static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, i
 		.map_type = d->type,
 		.key_size = key_size_of(d),
 		.value_size = value_size_of(d),
-		.max_entries = d->max_entries,
+		.max_entries = kernel_max_entries(d),
 		.map_flags = d->map_flags,
 		.inner_map_fd = inner_fd,
 		.numa_node = d->numa_node,
@@ -159,13 +175,13 @@ static int check_compatible(const struct mb_elf_map *d, int fd, const char *path
 		return mb_err(-err, "map '%s': cannot inspect the map pinned at %s: %s", d->name,
 			      path, strerror(-err));
 	if (info.type != d->type || info.key_size != d->key_size ||
-	    info.value_size != d->value_size || info.max_entries != d->max_entries ||
+	    info.value_size != d->value_size || info.max_entries != kernel_max_entries(d) ||
 	    info.map_flags != d->map_flags)
 		return mb_err(EINVAL,
 			      "map '%s': the map pinned at %s differs (type %u key %u value %u entries %u flags 0x%x; the object wants %u %u %u %u 0x%x): remove the pin or fix the object",
 			      d->name, path, info.type, info.key_size, info.value_size,
 			      info.max_entries, info.map_flags, d->type, d->key_size, d->value_size,
-			      d->max_entries, d->map_flags);
+			      kernel_max_entries(d), d->map_flags);
 	return 0;
 }
 

@@ -169,6 +169,25 @@ TEST_F(cli, bad_input)
 	ASSERT_NE(NULL, strstr(err, "Argument list too long"));   /* E2BIG: index >= max_entries */
 }
 
+/* A refused load's error ends with the verifier's reason, however long the
+ * message (it was cut at 512 bytes, before the reason). */
+TEST_F(cli, load_error_ends_with_the_verifiers_reason)
+{
+	char err[16384], path[256];
+	const char *end;
+
+	snprintf(path, sizeof(path), "%s/bad", self->dir);
+	ASSERT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog loadall %s %s",
+			 MB_BUILD_DIR "/progs/loader_bad.bpf.o", path));
+	EXPECT_LT(512, strlen(err));
+	EXPECT_NE(NULL, strstr(err, "R0 invalid mem access 'map_value_or_null'\nprocessed "))
+		TH_LOG("%s", err);
+	end = strrchr(err, '\n');
+	ASSERT_NE(NULL, end);
+	EXPECT_EQ('\0', end[1]);
+	EXPECT_EQ(-1, access(path, F_OK));
+}
+
 TEST_F(cli, show_matches_bpftool)
 {
 	char a[65536], b[65536];

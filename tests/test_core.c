@@ -1026,6 +1026,7 @@ struct ext_out {
 	int bpf_syscall, missing;
 	unsigned long long sched_addr;
 	unsigned int runs;
+	int has_cookie, has_wrapper;
 };
 
 static unsigned long long kallsyms(const char *name)
@@ -1093,6 +1094,9 @@ TEST(externs_kconfig_ksym_kfunc)
 	config_oracle(&hz, &sys);
 	EXPECT_EQ(hz, out.hz);
 	EXPECT_EQ(sys, out.bpf_syscall);
+	/* libbpf's virtual bool externs: this kernel (>= 5.15) has both */
+	EXPECT_EQ(1, out.has_cookie);
+	EXPECT_EQ(1, out.has_wrapper);
 	TH_LOG("CONFIG_HZ=%d CONFIG_BPF_SYSCALL=%d", out.hz, out.bpf_syscall);
 }
 

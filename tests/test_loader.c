@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/socket.h>
 
 #include "kselftest_harness.h"
 #include "lib_kernel.h"
@@ -655,6 +656,118 @@ TEST(percpu_array_every_cpu)
 	EXPECT_EQ(1, k);
 	EXPECT_EQ(-ENOENT, mb_map_get_next_key(m, &k, &k, sizeof(k)));
 	free(vals);
+	mb_object_close(obj);
+}
+
+/* SEC("?..."): such programs are left out of a load unless turned on, and
+ * a ring buffer of 5000 bytes is created with a size the kernel takes. */
+TEST(optional_programs_and_ringbuf_size)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	struct mb_prog *always, *asked, *bad;
+	struct mb_link *l1, *l2;
+	struct bpf_map_info mi;
+	uint32_t len = sizeof(mi), *pid;
+	long page = sysconf(_SC_PAGESIZE);
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(4, mb_object_prog_count(obj));
+	always = mb_object_prog_by_name(obj, "always");
+	asked = mb_object_prog_by_name(obj, "when_asked");
+	bad = mb_object_prog_by_name(obj, "never_valid");
+	ASSERT_TRUE(always && asked && bad);
+	EXPECT_EQ(BPF_PROG_TYPE_TRACEPOINT, mb_prog_type(asked));
+	EXPECT_STREQ("?tp/syscalls/sys_enter_getpid", mb_prog_section(asked));
+	pid = mb_object_global(obj, "target_pid", NULL);
+	ASSERT_NE(NULL, pid);
+	*pid = getpid();
+	mb_prog_set_autoload(asked, 1);
+	/* never_valid would fail the whole load if it reached the verifier */
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(-1, mb_prog_fd(bad));
+	ASSERT_GE(mb_prog_fd(asked), 3);
+	l1 = mb_prog_attach(always);
+	l2 = mb_prog_attach(asked);
+	ASSERT_TRUE(l1 && l2) TH_LOG("%s", mb_last_error());
+	syscall(SYS_getpid);
+	mb_link_destroy(l1);
+	mb_link_destroy(l2);
+	EXPECT_GE(lookup_u64(mb_object_map_by_name(obj, "hits"), 0), 1);
+	EXPECT_GE(lookup_u64(mb_object_map_by_name(obj, "hits"), 1), 1);
+	memset(&mi, 0, sizeof(mi));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_map_fd(mb_object_map_by_name(obj, "events")),
+					       &mi, &len));
+	EXPECT_EQ(BPF_MAP_TYPE_RINGBUF, mi.type);
+	/* the smallest power-of-2 number of pages that holds 5000 bytes */
+	EXPECT_EQ(page >= 8192 ? page : 8192, mi.max_entries);
+	mb_object_close(obj);
+
+	/* turned on, the invalid one is verified, and fails the load by name */
+	obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	ASSERT_NE(NULL, obj);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "never_valid"), 1);
+	EXPECT_EQ(-EACCES, mb_object_load(obj));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "never_valid")) TH_LOG("%s", mb_last_error());
+	/* the verifier's reason, whole, at the end */
+	EXPECT_NE(NULL, strstr(mb_last_error(), "R0 invalid mem access 'map_value_or_null'\n"
+			       "processed ")) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
+/* A program in a section the SEC() table does not know: its type set by the
+ * user, it loads and attaches as that type says (a socket filter dropping
+ * every datagram of a socket pair). */
+TEST(set_type_decides_how_to_attach)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	struct mb_attach_opts ao = { .sz = sizeof(ao) };
+	struct mb_prog *p;
+	struct mb_link *l;
+	int sv[2];
+	char c = 'x';
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	p = mb_object_prog_by_name(obj, "custom_filter");
+	ASSERT_NE(NULL, p);
+	mb_prog_set_autoload(p, 1);
+	mb_prog_set_type(p, BPF_PROG_TYPE_SOCKET_FILTER, 0);
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
+	/* without a socket, the error says what it needs */
+	EXPECT_EQ(NULL, mb_prog_attach(p));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "a socket")) TH_LOG("%s", mb_last_error());
+	ao.target_fd = sv[1];
+	l = mb_prog_attach_opts(p, &ao);
+	ASSERT_NE(NULL, l) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(1, send(sv[0], &c, 1, 0));
+	EXPECT_EQ(-1, recv(sv[1], &c, 1, MSG_DONTWAIT));   /* dropped by the filter */
+	EXPECT_EQ(EAGAIN, errno);
+	mb_link_destroy(l);
+	close(sv[0]);
+	close(sv[1]);
+	mb_object_close(obj);
+}
+
+/* ir-keytable's decoders load where the kernel has lirc_mode2 programs
+ * (CONFIG_BPF_LIRC_MODE2: the Debian guest kernels do, this VM does not). */
+TEST(ir_keytable_decoder_loads)
+{
+	const char *path = "/lib/udev/rc_keymaps/protocols/raw.o";
+	struct mb_object *obj;
+	int err;
+
+	if (access(path, R_OK))
+		SKIP(return, "%s: no ir-keytable installed (scripts/setup.sh installs it)", path);
+	obj = mb_object_open(path, NULL);
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(BPF_PROG_TYPE_LIRC_MODE2, mb_prog_type(mb_object_prog(obj, 0)));
+	err = mb_object_load(obj);
+	if (err == -EINVAL && !strstr(mb_last_error(), "verifier log")) {
+		mb_object_close(obj);
+		SKIP(return, "the kernel refuses lirc_mode2 programs (no CONFIG_BPF_LIRC_MODE2)");
+	}
+	EXPECT_EQ(0, err) TH_LOG("%s", mb_last_error());
+	EXPECT_GE(mb_map_fd(mb_object_map_by_name(obj, "raw_map")), 3);
 	mb_object_close(obj);
 }
 
