@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "minibpf.h"
 #include "btf/btf.h"     /* func protos and source lines in dump xlated */
+#include "elf/sec.h"     /* type TYPE by section name, as bpftool takes it */
 
 /* info with map_ids filled (malloc'd into *ids, caller frees). */
 static int prog_info(int fd, struct bpf_prog_info *info, uint32_t **ids)
@@ -608,6 +609,7 @@ static int path_join(char *out, size_t size, const char *dir, const char *name)
 struct load_args {
 	const char *file, *path, *pinmaps;
 	int all, type, autoattach, nreuse;
+	uint32_t expected;      /* the expected attach type that goes with type */
 	struct load_reuse { const char *name; uint32_t idx; int fd; } reuse[MAX_REUSE];
 };
 
@@ -628,7 +630,15 @@ static int load_parse(struct load_args *a, int argc, char **argv)
 		if (argc < 2)
 			return usage_err("prog");
 		if (is_prefix(k, "type")) {
+			struct mb_sec_def d;
+
+			/* the kernel's name (socket_filter) or, as bpftool, a
+			 * section name (socket, kprobe, xdp, cgroup/skb) */
 			a->type = name_lookup(MB_ENUM_PROG_TYPE, argv[1]);
+			if (a->type < 0 && !mb_sec_lookup(argv[1], &d)) {
+				a->type = (int)d.prog_type;
+				a->expected = d.expected_attach_type;
+			}
 			if (a->type < 0)
 				return cli_err("unknown program type '%s'", argv[1]);
 		} else if (is_prefix(k, "pinmaps")) {
@@ -693,14 +703,16 @@ static struct mb_object *load_object(const struct load_args *a)
 		return NULL;
 	}
 	np = mb_object_prog_count(obj);
-	if (np <= 0) {
-		cli_err("'%s' has no programs", a->file);
+	/* loadall of an object with only maps (or only BTF) creates them, for
+	 * pinmaps, as bpftool does; load needs a program to pin at PATH */
+	if (np <= 0 && !a->all) {
+		cli_err("'%s' has no programs (loadall creates its maps)", a->file);
 		goto fail;
 	}
 	if (reuse_maps(obj, a))
 		goto fail;
 	for (int i = 0; i < np && a->type >= 0; i++)
-		if (mb_prog_set_type(mb_object_prog(obj, i), a->type, 0)) {
+		if (mb_prog_set_type(mb_object_prog(obj, i), (uint32_t)a->type, a->expected)) {
 			cli_err("%s", mb_last_error());
 			goto fail;
 		}
@@ -756,27 +768,40 @@ static int prog_path(const struct load_args *a, struct mb_prog *pr, char *out, s
 			snprintf(out, size, "%s", a->path) >= (int)size ? -1 : 0;
 }
 
-/* Pin (or attach and pin) the programs; *pinned counts the pins made. */
-static int load_pin(struct mb_object *obj, const struct load_args *a, int *pinned,
+/* Pin (or attach and pin) the programs that were loaded (not the SEC("?...")
+ * ones): all of them under DIR, or the first at PATH. Programs [0, *done)
+ * have been handled. */
+static int load_pin(struct mb_object *obj, const struct load_args *a, int *done,
 		    int *made_dir)
 {
+	int n = mb_object_prog_count(obj), loaded = 0;
 	char p[4096];
 
-	if (a->all && mkdir(a->path, 0700)) {
+	for (int i = 0; i < n; i++)
+		loaded += mb_prog_fd(mb_object_prog(obj, i)) >= 0;
+	if (!loaded && !a->all)
+		return cli_err("'%s': no program was loaded to pin at '%s' (all are SEC(\"?...\"))",
+			       a->file, a->path);
+	if (loaded && a->all && mkdir(a->path, 0700)) {
 		if (errno != EEXIST)
 			return cli_err("mkdir '%s': %s", a->path, strerror(errno));
-	} else if (a->all) {
+	} else if (loaded && a->all) {
 		*made_dir = 1;
 	}
-	for (int i = 0; i < (a->all ? mb_object_prog_count(obj) : 1); i++) {
+	for (int i = 0, pins = 0; i < n && (a->all || !pins); i++) {
 		struct mb_prog *pr = mb_object_prog(obj, i);
 
+		*done = i + 1;
+		if (mb_prog_fd(pr) < 0)
+			continue;
 		if (prog_path(a, pr, p, sizeof(p)))
 			return cli_err("pin path for '%s' under '%s' is too long", mb_prog_name(pr),
 				       a->path);
-		if (pin_prog(pr, p, a->autoattach))
+		if (pin_prog(pr, p, a->autoattach)) {
+			*done = i;
 			return -1;
-		(*pinned)++;
+		}
+		pins++;
 	}
 	if (a->pinmaps && mb_object_pin_maps(obj, a->pinmaps))
 		return cli_err("%s", mb_last_error());
@@ -784,13 +809,14 @@ static int load_pin(struct mb_object *obj, const struct load_args *a, int *pinne
 }
 
 /* A failed load leaves nothing: unpin what this command pinned. */
-static void load_rollback(struct mb_object *obj, const struct load_args *a, int pinned,
+static void load_rollback(struct mb_object *obj, const struct load_args *a, int done,
 			  int made_dir)
 {
 	char p[4096];
 
-	for (int i = 0; i < pinned; i++)
-		if (!prog_path(a, mb_object_prog(obj, i), p, sizeof(p)))
+	for (int i = 0; i < done; i++)
+		if (mb_prog_fd(mb_object_prog(obj, i)) >= 0 &&
+		    !prog_path(a, mb_object_prog(obj, i), p, sizeof(p)))
 			unlink(p);
 	if (made_dir)
 		rmdir(a->path);

@@ -188,6 +188,54 @@ TEST_F(cli, load_error_ends_with_the_verifiers_reason)
 	EXPECT_EQ(-1, access(path, F_OK));
 }
 
+/* libbpf conventions at the command line: SEC("?...") programs are neither
+ * loaded nor pinned, an object of maps only is loaded for pinmaps, and
+ * `type` takes bpftool's section-style names. */
+TEST_F(cli, loadall_optional_maps_only_and_type_names)
+{
+	char out[8192], err[4096], dir[256], maps[256];
+
+	snprintf(dir, sizeof(dir), "%s/conv", self->dir);
+	ASSERT_EQ(0, run(NULL, 0, err, sizeof(err), MB " prog loadall %s %s",
+			 MB_BUILD_DIR "/progs/libbpf_conv.bpf.o", dir)) TH_LOG("%s", err);
+	EXPECT_EQ(0, access(strcat(strcpy(out, dir), "/always"), F_OK));
+	EXPECT_EQ(-1, access(strcat(strcpy(out, dir), "/when_asked"), F_OK));
+	EXPECT_EQ(-1, access(strcat(strcpy(out, dir), "/never_valid"), F_OK));
+
+	snprintf(dir, sizeof(dir), "%s/mo", self->dir);
+	snprintf(maps, sizeof(maps), "%s/mo_maps", self->dir);
+	ASSERT_EQ(0, run(NULL, 0, err, sizeof(err), MB " prog loadall %s %s pinmaps %s",
+			 MB_BUILD_DIR "/progs/maps_only.bpf.o", dir, maps)) TH_LOG("%s", err);
+	EXPECT_EQ(-1, access(dir, F_OK));       /* no programs: no program directory */
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " map dump pinned %s/maps_onl_data",
+			 maps)) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(out, "\"generation\": 7")) TH_LOG("%s", out);
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " map show pinned %s/shared_counts",
+			 maps)) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(out, "max_entries 128")) TH_LOG("%s", out);
+	/* load pins one program at PATH: an object without one is an error */
+	EXPECT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog load %s %s/x",
+			 MB_BUILD_DIR "/progs/maps_only.bpf.o", self->dir));
+	EXPECT_NE(NULL, strstr(err, "has no programs")) TH_LOG("%s", err);
+
+	snprintf(dir, sizeof(dir), "%s/cs", self->dir);
+	EXPECT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog load %s %s",
+			 MB_BUILD_DIR "/progs/custom_sec.bpf.o", dir));
+	EXPECT_NE(NULL, strstr(err, "names no program type")) TH_LOG("%s", err);
+	ASSERT_EQ(0, run(NULL, 0, err, sizeof(err), MB " prog load %s %s type socket",
+			 MB_BUILD_DIR "/progs/custom_sec.bpf.o", dir)) TH_LOG("%s", err);
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " prog show pinned %s", dir));
+	EXPECT_NE(NULL, strstr(out, "socket_filter  name drop_all")) TH_LOG("%s", out);
+	unlink(dir);
+	ASSERT_EQ(0, run(NULL, 0, err, sizeof(err), MB " prog load %s %s type cgroup/skb",
+			 MB_BUILD_DIR "/progs/custom_sec.bpf.o", dir)) TH_LOG("%s", err);
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " prog show pinned %s", dir));
+	EXPECT_NE(NULL, strstr(out, "cgroup_skb  name drop_all")) TH_LOG("%s", out);
+	unlink(dir);
+	EXPECT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog load %s %s type socket_filter",
+			 MB_BUILD_DIR "/progs/maps_only.bpf.o", dir));
+}
+
 TEST_F(cli, show_matches_bpftool)
 {
 	char a[65536], b[65536];
