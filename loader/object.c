@@ -14,6 +14,8 @@
 
 /* An object file bigger than this is refused before it is read. */
 #define MAX_OBJECT_SIZE (256u << 20)
+/* The byte order this library was built for (gcc and clang both say). */
+#define HOST_BIG_ENDIAN (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
 
 void mb_trace(FILE *out)
 {
@@ -410,6 +412,15 @@ int mb_object_load(struct mb_object *obj)
 	mb_err_clear();
 	if (obj->loaded)
 		return mb_err(EBUSY, "object '%s' is already loaded", obj->name);
+	/* Instructions could be swapped, but not the data sections, the
+	 * BTF-described values or the compiler's layout assumptions: an object
+	 * of the other byte order would load and run wrong (libbpf refuses it
+	 * too). Before any syscall. */
+	if (obj->elf->big_endian != HOST_BIG_ENDIAN)
+		return mb_err(ENOEXEC, "object '%s' is %s-endian but this host is %s-endian: "
+			      "build it for this host (clang -target %s)", obj->name,
+			      obj->elf->big_endian ? "big" : "little", HOST_BIG_ENDIAN ? "big" : "little",
+			      HOST_BIG_ENDIAN ? "bpfeb" : "bpfel");
 	for (i = 0; i < obj->nprogs; i++) {
 		struct mb_prog *p = &obj->progs[i];
 

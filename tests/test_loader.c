@@ -771,4 +771,41 @@ TEST(ir_keytable_decoder_loads)
 	mb_object_close(obj);
 }
 
+/* An object of the other byte order is refused by name before any syscall
+ * (its data and BTF-described values would be read wrong); it still opens,
+ * for obj dump and inspection. */
+TEST(foreign_byte_order_refused_before_any_syscall)
+{
+	static const char *const objs[] = { "hello", "loader_counts", "btf_maps" };
+	size_t i;
+
+	if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+		SKIP(return, "the fixtures of the other byte order are built big-endian (bpfeb)");
+	for (i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		char path[512], *trace = NULL;
+		size_t tlen = 0;
+		struct mb_object *obj;
+		FILE *f;
+		int err;
+
+		snprintf(path, sizeof(path), MB_BUILD_DIR "/progs/%s.bpfeb.o", objs[i]);
+		obj = mb_object_open(path, NULL);
+		ASSERT_NE(NULL, obj) TH_LOG("%s: %s", path, mb_last_error());
+		EXPECT_LT(0, mb_object_prog_count(obj));
+		f = open_memstream(&trace, &tlen);
+		ASSERT_NE(NULL, f);
+		mb_trace(f);
+		err = mb_object_load(obj);
+		mb_trace(NULL);
+		fclose(f);
+		EXPECT_EQ(-ENOEXEC, err);
+		EXPECT_NE(NULL, strstr(mb_last_error(), "is big-endian but this host is little-endian"))
+			TH_LOG("%s", mb_last_error());
+		EXPECT_EQ(NULL, strstr(trace, "bpf(")) TH_LOG("%s", trace);
+		EXPECT_EQ(-1, mb_prog_fd(mb_object_prog(obj, 0)));
+		free(trace);
+		mb_object_close(obj);
+	}
+}
+
 TEST_HARNESS_MAIN
