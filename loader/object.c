@@ -239,7 +239,7 @@ int mb_prog_pin(struct mb_prog *p, const char *path)
 	err = mb_sys_obj_pin(p->fd, path);
 	if (err)
 		return mb_err(-err, "prog '%s': pinning at %s: %s", p->def->name, path,
-			      strerror(-err));
+			      mb_pin_why(err, path));
 	return 0;
 }
 
@@ -257,7 +257,7 @@ int mb_map_pin(struct mb_map *m, const char *path)
 	err = mb_sys_obj_pin(m->fd, path);
 	if (err)
 		return mb_err(-err, "map '%s': pinning at %s: %s", m->def->name, path,
-			      strerror(-err));
+			      mb_pin_why(err, path));
 	return 0;
 }
 

@@ -256,7 +256,8 @@ static int setup_map(struct mb_object *obj, struct mb_map *m)
 			mb_close(other);
 		}
 		if (err)
-			return mb_err(-err, "map '%s': pinning at %s: %s", d->name, path, strerror(-err));
+			return mb_err(-err, "map '%s': pinning at %s: %s", d->name, path,
+				      mb_pin_why(err, path));
 		m->pin_path = strdup(path);
 		if (!m->pin_path)
 			return mb_err(ENOMEM, "out of memory");

@@ -154,6 +154,10 @@ const char *mb_tracefs_path(void);
 const char *mb_bpffs_path(void);
 /* Is PATH on a bpf filesystem? 1 yes, 0 no, negative errno. */
 int mb_is_bpffs(const char *path);
+/* Why BPF_OBJ_PIN at PATH failed with ERR (negative): strerror, or, for a
+ * path outside bpffs (the kernel says only EPERM), that. Checked after the
+ * failure, so a pin that works costs no statfs. */
+const char *mb_pin_why(int err, const char *path);
 /* The id of tracepoint CATEGORY/NAME (events/CAT/NAME/id), or a negative errno. */
 int mb_tracepoint_id(const char *category, const char *name);
 /* The PMU type of /sys/bus/event_source/devices/NAME/type (kprobe, uprobe). */

@@ -158,6 +158,13 @@ int mb_is_bpffs(const char *path)
 	return (uint32_t)st.f_type == BPF_FS_MAGIC_NR;
 }
 
+const char *mb_pin_why(int err, const char *path)
+{
+	if (err != -EEXIST && err != -ENOENT && mb_is_bpffs(path) == 0)
+		return "not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)";
+	return strerror(-err);
+}
+
 static struct {
 	int id;
 	char name[96];

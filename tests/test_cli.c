@@ -236,6 +236,30 @@ TEST_F(cli, loadall_optional_maps_only_and_type_names)
 			 MB_BUILD_DIR "/progs/maps_only.bpf.o", dir));
 }
 
+/* A pin outside bpffs: the kernel says only EPERM; the error says why, for
+ * programs, links and maps alike, and nothing is left. */
+TEST_F(cli, pin_outside_bpffs_says_so)
+{
+	static const char *const how[] = { "prog load %s %s", "prog load %s %s autoattach",
+					   "prog loadall %s %s" };
+	char err[4096], path[64], fmt[128];
+	size_t i;
+
+	snprintf(path, sizeof(path), "/tmp/mbtest_nobpffs.%d", getpid());
+	for (i = 0; i < sizeof(how) / sizeof(how[0]); i++) {
+		snprintf(fmt, sizeof(fmt), MB " %s", how[i]);
+		EXPECT_EQ(1, run(NULL, 0, err, sizeof(err), fmt, MB_BUILD_DIR "/progs/hello.bpf.o",
+				 path));
+		EXPECT_NE(NULL, strstr(err, "not on a bpf filesystem")) TH_LOG("%s: %s", how[i], err);
+		EXPECT_EQ(-1, access(path, F_OK));
+	}
+	EXPECT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog loadall %s %s/mo pinmaps %s",
+			 MB_BUILD_DIR "/progs/maps_only.bpf.o", self->dir, path));
+	EXPECT_NE(NULL, strstr(err, "not on a bpf filesystem")) TH_LOG("%s", err);
+	EXPECT_EQ(-1, access(path, F_OK));
+	rmdir(path);
+}
+
 TEST_F(cli, show_matches_bpftool)
 {
 	char a[65536], b[65536];
