@@ -338,26 +338,35 @@ static const char *fmt_pid(const char *f, pid_t p)
 	return pat;
 }
 
-TEST_F(ev, cli_execsnoop_ringbuf)
+/* `-j map event_pipe MAP --type event` while three execs run: each exec's
+ * pid in a formatted record, one JSON object per line. */
+static void json_pipe(struct __test_metadata *_metadata, FIXTURE_DATA(ev) *self,
+		      const char *map, char *out, size_t olen, char *err, size_t elen)
 {
-	static char out[1 << 16], err[512];
-	char map[200];
-	pid_t p, kids[3];
+	pid_t p = pipe_start(self, "-j", map, "--type event"), kids[3];
 	int i;
 
-	cli_setup(_metadata, self, "load", "execsnoop");
-	snprintf(map, sizeof(map), "%s/maps/events", self->dir);
-	/* -j --type: one object per line, fields by name (BTF from the kernel) */
-	p = pipe_start(self, "-j", map, "--type event");
 	ASSERT_EQ(0, pipe_stop(p, kids));
-	slurp(self->out, ".out", out, sizeof(out));
-	slurp(self->out, ".err", err, sizeof(err));
+	slurp(self->out, ".out", out, olen);
+	slurp(self->out, ".err", err, elen);
 	for (i = 0; i < 3; i++) {
 		pid_t k = kids[i];
 
 		EXPECT_NE(NULL, strstr(out, fmt_pid("\"formatted\":{\"pid\":%d,", k)))
 			TH_LOG("pid %d not in %.400s", k, out);
 	}
+}
+
+TEST_F(ev, cli_execsnoop_ringbuf)
+{
+	static char out[1 << 22], err[512];
+	char map[200];
+	pid_t p, kids[3];
+
+	cli_setup(_metadata, self, "load", "execsnoop");
+	snprintf(map, sizeof(map), "%s/maps/events", self->dir);
+	/* -j --type: one object per line, fields by name (BTF from the kernel) */
+	json_pipe(_metadata, self, map, out, sizeof(out), err, sizeof(err));
 	EXPECT_NE(NULL, strstr(out, "\"filename\":\"/bin/true\"}}\n"));
 	EXPECT_NE(NULL, strstr(err, " records, 0 lost")) TH_LOG("%s", err);
 	/* text, typed through the object file's BTF */
@@ -384,23 +393,13 @@ TEST_F(ev, cli_execsnoop_ringbuf)
 
 TEST_F(ev, cli_perf_event_array)
 {
-	static char out[1 << 16], err[512];
+	static char out[1 << 22], err[512];
 	char map[200];
 	pid_t p, kids[3];
-	int i;
 
 	cli_setup(_metadata, self, "loadall", "e2e_perfbuf");
 	snprintf(map, sizeof(map), "%s/maps/events", self->dir);
-	p = pipe_start(self, "-j", map, "--type event");
-	ASSERT_EQ(0, pipe_stop(p, kids));
-	slurp(self->out, ".out", out, sizeof(out));
-	slurp(self->out, ".err", err, sizeof(err));
-	for (i = 0; i < 3; i++) {
-		pid_t k = kids[i];
-
-		EXPECT_NE(NULL, strstr(out, fmt_pid("\"formatted\":{\"pid\":%d,", k)))
-			TH_LOG("pid %d not in %.400s", k, out);
-	}
+	json_pipe(_metadata, self, map, out, sizeof(out), err, sizeof(err));
 	EXPECT_NE(NULL, strstr(out, "{\"type\":9,\"cpu\":"));
 	EXPECT_NE(NULL, strstr(err, " records, 0 lost")) TH_LOG("%s", err);
 	p = pipe_start(self, "", map, "");
@@ -410,6 +409,45 @@ TEST_F(ev, cli_perf_event_array)
 	EXPECT_NE(NULL, strstr(out, "2f 62 69 6e 2f 74 72 75 65 00"));
 	/* a ring buffer has no CPUs; a hash is neither */
 	EXPECT_NE(0, e2e_sh("%s map event_pipe pinned %s cpu 0 >/dev/null 2>&1", MB, map));
+}
+
+/* Every syscall of _new failing in turn: NULL, and nothing left behind
+ * (the fd and mapping counts of the process as before). */
+static int fail_each(struct __test_metadata *_metadata, int map_fd, int perf)
+{
+	int fds0 = count_fds(), maps0 = count_lines("/proc/self/maps"), n, made = 0;
+
+	for (n = 1; !made && n < 64; n++) {
+		struct mb_perfbuf *pb = NULL;
+		struct mb_ringbuf *rb = NULL;
+
+		mb_sys_fail_nth(n, EIO);
+		if (perf)
+			pb = mb_perfbuf_new(map_fd, 1, on_sample, on_lost, NULL);
+		else
+			rb = mb_ringbuf_new(map_fd, on_rb, NULL);
+		mb_sys_fail_nth(0, 0);
+		made = pb || rb;
+		mb_perfbuf_free(pb);
+		mb_ringbuf_free(rb);
+		EXPECT_EQ(fds0, count_fds()) TH_LOG("syscall %d failing", n);
+		EXPECT_EQ(maps0, count_lines("/proc/self/maps")) TH_LOG("syscall %d failing", n);
+	}
+	EXPECT_TRUE(made);
+	return n - 1;
+}
+
+TEST_F(ev, failed_ringbuf_setup_leaves_nothing)
+{
+	ASSERT_EQ(0, load(_metadata, self, "e2e_ringbuf", "rb2_getpgid"));
+	/* info, epoll_create, 2 mmaps, epoll_ctl: the 6th call succeeds */
+	EXPECT_EQ(6, fail_each(_metadata, mb_map_fd(mb_object_map_by_name(self->obj, "rb2")), 0));
+}
+
+TEST_F(ev, failed_perfbuf_setup_leaves_nothing)
+{
+	ASSERT_EQ(0, load(_metadata, self, "e2e_perfbuf", "perf_getppid"));
+	EXPECT_LT(5, fail_each(_metadata, mb_map_fd(mb_object_map_by_name(self->obj, "events")), 1));
 }
 
 TEST_HARNESS_MAIN
