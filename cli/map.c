@@ -535,6 +535,7 @@ static const char help[] =
 	"       minibpf map freeze MAP\n"
 	"       minibpf map { push | enqueue } MAP value VALUE\n"
 	"       minibpf map { pop | dequeue | peek } MAP\n"
+	"       minibpf map event_pipe MAP [cpu N index M] [--type NAME [--obj FILE]]\n"
 	"       minibpf map help\n"
 	"  MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
 	"  DATA := { [hex] BYTES | {u8|u16|u32|u64|s8|s16|s32|s64} NUMBERS }\n"
@@ -558,6 +559,7 @@ static const struct cmd cmds[] = {
 	{ "pop", do_pop },
 	{ "dequeue", do_pop },
 	{ "peek", do_lookup },
+	{ "event_pipe", do_map_event_pipe },
 	{ 0 }
 };
 

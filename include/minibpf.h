@@ -162,6 +162,54 @@ void mb_link_destroy(struct mb_link *link);
  * becomes non-zero (checked every 200 ms): 0, or a negative errno. */
 int mb_tracelog_stream(FILE *out, volatile int *stop);
 
+/* ---- getting data out: ring buffers and perf buffers --------------------
+ * A BPF_MAP_TYPE_RINGBUF (5.8+) or BPF_MAP_TYPE_PERF_EVENT_ARRAY streams
+ * records to user space. Both readers mmap the kernel's rings, sleep in
+ * epoll, and call a function per record. The map fd is not kept: it may be
+ * closed after _new (a ring buffer), or after _free (a perf buffer, whose
+ * slots are cleared through it). _free leaves no fd and no mapping. */
+
+/* A record: its bytes are valid only during the call. Non-zero stops the
+ * poll, which returns that value (use a negative one to tell it from a
+ * count). */
+typedef int (*mb_ringbuf_fn)(void *ctx, const void *data, size_t size);
+struct mb_ringbuf;
+/* Map a ring buffer: NULL with errno (and mb_last_error()) if MAP_FD is not
+ * a ring buffer or cannot be mapped. */
+struct mb_ringbuf *mb_ringbuf_new(int map_fd, mb_ringbuf_fn fn, void *ctx);
+/* Another ring buffer in the same poller, with its own callback. */
+int mb_ringbuf_add(struct mb_ringbuf *rb, int map_fd, mb_ringbuf_fn fn, void *ctx);
+/* Wait up to timeout_ms (-1: forever, 0: not at all) for records, consume
+ * what is there. Records consumed, or -errno (-EINTR when a signal came),
+ * or a callback's non-zero return. */
+int mb_ringbuf_poll(struct mb_ringbuf *rb, int timeout_ms);
+/* Consume every ring without waiting; as mb_ringbuf_poll. */
+int mb_ringbuf_consume(struct mb_ringbuf *rb);
+/* The epoll fd (readable when a ring has records), for an outer event loop. */
+int mb_ringbuf_epoll_fd(const struct mb_ringbuf *rb);
+void mb_ringbuf_free(struct mb_ringbuf *rb);
+
+/* A PERF_RECORD_SAMPLE's raw bytes from bpf_perf_event_output() on CPU. */
+typedef int (*mb_perfbuf_sample_fn)(void *ctx, int cpu, const void *data, size_t size);
+/* PERF_RECORD_LOST: COUNT samples on CPU did not fit in its ring. */
+typedef void (*mb_perfbuf_lost_fn)(void *ctx, int cpu, uint64_t count);
+struct mb_perfbuf;
+/* One perf event (PERF_COUNT_SW_BPF_OUTPUT) per online CPU, each with a ring
+ * of page_cnt pages (a power of two; 0: 8), stored in slot CPU of MAP_FD.
+ * lost may be NULL. NULL with errno on failure, nothing left behind. */
+struct mb_perfbuf *mb_perfbuf_new(int map_fd, size_t page_cnt, mb_perfbuf_sample_fn sample,
+				  mb_perfbuf_lost_fn lost, void *ctx);
+/* The same for one CPU only, stored in slot INDEX (bpftool's `cpu N index M`). */
+struct mb_perfbuf *mb_perfbuf_new_cpu(int map_fd, size_t page_cnt, int cpu, uint32_t index,
+				      mb_perfbuf_sample_fn sample, mb_perfbuf_lost_fn lost,
+				      void *ctx);
+/* As mb_ringbuf_poll / _consume / _epoll_fd; counts samples (not losses). */
+int mb_perfbuf_poll(struct mb_perfbuf *pb, int timeout_ms);
+int mb_perfbuf_consume(struct mb_perfbuf *pb);
+int mb_perfbuf_epoll_fd(const struct mb_perfbuf *pb);
+/* Clear the map slots, close the events, unmap. */
+void mb_perfbuf_free(struct mb_perfbuf *pb);
+
 #ifdef __cplusplus
 }
 #endif
