@@ -162,11 +162,10 @@ static int apply_pure(const char *path, const void *target, size_t tlen, struct 
 	struct mb_elf_object *o;
 	struct mb_elf_linked l;
 	struct mb_btf_ext *ext;
-	struct mb_btf *lk, *tk;
+	struct mb_btf *tk;
 	struct mb_core *c;
 	const struct mb_btf_ext_sec *es;
-	const void *raw;
-	uint32_t rawlen, k;
+	uint32_t k;
 	size_t len;
 	void *data = read_file(path, &len);
 	int n = 0;
@@ -182,10 +181,8 @@ static int apply_pure(const char *path, const void *target, size_t tlen, struct 
 		mb_elf_object_free(o);
 		return -1;
 	}
-	raw = mb_btf_raw(o->btf, &rawlen);
-	lk = mb_btf_open_kernel(raw, rawlen, err, errlen);
 	tk = mb_btf_open_kernel(target, tlen, err, errlen);
-	c = mb_core_new(lk, tk, 0);
+	c = mb_core_new(o->btf, tk, 0);   /* as the loader: the object's one reader */
 	es = mb_btf_ext_sec(ext, o->progs[0].sec_name);
 	if (!c)
 		n = -1;
@@ -205,7 +202,6 @@ static int apply_pure(const char *path, const void *target, size_t tlen, struct 
 		n++;
 	}
 	mb_core_free(c);
-	mb_btf_free(lk);
 	mb_btf_free(tk);
 	mb_elf_linked_free(&l);
 	mb_btf_ext_free(ext);
