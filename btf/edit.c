@@ -28,7 +28,7 @@ static int relay(struct mb_btf_edit *ed, uint32_t types_len, uint32_t strs_len)
 	n = malloc(size);
 	if (!n)
 		return -ENOMEM;
-	memcpy(n, ed->buf, ed->hdr_len);
+	memcpy(n, v->data, ed->hdr_len);
 	memcpy(n + 8, hdr, sizeof(hdr));
 	memcpy(n + ed->hdr_len, v->types, types_len < v->types_len ? types_len : v->types_len);
 	memcpy(n + ed->hdr_len + types_len, v->strs, strs_len < v->strs_len ? strs_len : v->strs_len);
@@ -60,12 +60,9 @@ struct mb_btf_edit *mb_btf_edit_new(const struct mb_btf *src, char *err, size_t 
 		return NULL;
 	}
 	memcpy(&ed->hdr_len, raw + 4, 4);
-	ed->buf = malloc(size);
-	if (ed->buf)
-		memcpy(ed->buf, raw, size);
-	ed->size = size;
-	/* src was checked when it was opened: the copy needs its header only */
-	ed->view = ed->buf ? mb_btf_open_kernel(ed->buf, size, err, errlen) : NULL;
+	/* src was checked when it was opened: a view of its header, then one
+	 * copy laid out as header | types | strings */
+	ed->view = mb_btf_open_kernel(raw, size, err, errlen);
 	if (!ed->view || relay(ed, src->types_len, src->strs_len)) {
 		btf_errf(err, errlen, "BTF: out of memory");
 		mb_btf_edit_free(ed);
