@@ -110,11 +110,14 @@ static struct mb_btf *btf_of_file(const char *path)
 		d = sec ? mb_elf_sec_data(&e, sec, &n) : NULL;
 		if (!d)
 			cli_err("%s has no .BTF section (compile with -g)", path);
-		else if (!(btf = mb_btf_parse(d, n, err, sizeof(err))))
+		else if (!(btf = mb_btf_open(d, n, err, sizeof(err))))
 			cli_err("%s: BTF: %s", path, err);
 		mb_elf_close(&e);
 	}
-	free(buf);
+	if (btf)
+		mb_btf_adopt(btf, buf);     /* the reader works in place: buf lives with it */
+	else
+		free(buf);
 	return btf;
 }
 

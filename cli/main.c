@@ -313,8 +313,11 @@ struct mb_btf *btf_by_id(uint32_t id)
 		bi.btf = mb_ptr(buf);
 		bi.btf_size = size;
 		if (!mb_sys_obj_get_info_by_fd(fd, &bi, &(uint32_t){ sizeof(bi) }) &&
-		    bi.btf_size <= size)
-			btf = mb_btf_parse(buf, bi.btf_size, err, sizeof(err));
+		    bi.btf_size <= size &&
+		    (btf = mb_btf_open(buf, bi.btf_size, err, sizeof(err)))) {
+			mb_btf_adopt(btf, buf);   /* read in place */
+			buf = NULL;
+		}
 	}
 	free(buf);
 	mb_close(fd);

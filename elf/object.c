@@ -459,7 +459,7 @@ static int read_btf(struct parser *p)
 		memcpy(obj->btf_data, d, size);
 		obj->btf_size = size;
 		berr[0] = 0;
-		obj->btf = mb_btf_parse(d, size, berr, sizeof(berr));
+		obj->btf = mb_btf_open(obj->btf_data, size, berr, sizeof(berr));
 		/* Without .maps, BTF is optional: keep the raw bytes and let
 		 * the loader decide. */
 		if (!obj->btf && p->maps_sec)
@@ -495,7 +495,7 @@ static int var_offset(void *ctx, const char *name, uint32_t *off)
 }
 
 /* clang leaves DATASEC sizes and VAR offsets 0 in objects: fill them from
- * the ELF sections and symbols so obj->btf is ready for BPF_BTF_LOAD. */
+ * the ELF sections and symbols in the bytes for BPF_BTF_LOAD. */
 static int fixup_datasecs(struct parser *p)
 {
 	struct mb_elf_object *obj = p->obj;
@@ -507,18 +507,21 @@ static int fixup_datasecs(struct parser *p)
 
 	if (!obj->btf)
 		return 0;
+	berr[0] = 0;
+	obj->btf_edit = mb_btf_edit_new(obj->btf, berr, sizeof(berr));
+	if (!obj->btf_edit)
+		return fail(p, -errno, "section '.BTF': %s", berr);
 	/* One pass over the types: only sections that have a DATASEC. */
 	n = mb_btf_type_cnt(obj->btf);
 	for (id = 1; id < n; id++) {
 		const struct mb_btf_type *t = mb_btf_type_by_id(obj->btf, id);
 		const struct mb_elf_section *s;
-		char name[128];
+		const char *name;
 		int idx;
 
 		if (!t || mb_btf_kind(t) != MB_BTF_KIND_DATASEC)
 			continue;
-		/* the fixup may rewrite the string section: copy the name */
-		snprintf(name, sizeof(name), "%s", mb_btf_str(obj->btf, t->name_off));
+		name = mb_btf_str(obj->btf, t->name_off);
 		idx = mb_elf_object_sec_find(obj, name);
 		if (idx < 0)
 			continue;       /* .kconfig, .ksyms: no ELF section */
@@ -527,8 +530,8 @@ static int fixup_datasecs(struct parser *p)
 			continue;
 		c.sec_idx = (uint32_t)idx;
 		berr[0] = 0;
-		ret = mb_btf_fixup_datasec(obj->btf, name, (uint32_t)s->size, var_offset, &c,
-					   berr, sizeof(berr));
+		ret = mb_btf_edit_fixup_datasec(obj->btf_edit, name, (uint32_t)s->size, var_offset,
+						&c, berr, sizeof(berr));
 		if (ret && ret != -ENOENT)
 			return fail(p, ret, "section '.BTF': DATASEC '%s': %s", name, berr);
 	}
@@ -1015,6 +1018,7 @@ void mb_elf_object_free(struct mb_elf_object *obj)
 	free(obj->relocs);
 	free(obj->btf_data);
 	free(obj->btf_ext_data);
+	mb_btf_edit_free(obj->btf_edit);
 	mb_btf_free(obj->btf);
 	free(obj->name);
 	free(obj->obj_name);

@@ -330,7 +330,8 @@ void *mb_map_initial_value(struct mb_map *m, size_t *size)
 
 void *mb_object_global(struct mb_object *obj, const char *name, size_t *size)
 {
-	const struct mb_btf *btf = obj->elf->btf;
+	/* the variables' offsets: in the DATASECs as fixed for loading */
+	const struct mb_btf *btf = obj->elf->btf_edit ? mb_btf_edit_view(obj->elf->btf_edit) : NULL;
 	uint32_t id, n = btf ? mb_btf_type_cnt(btf) : 0;
 
 	for (id = 1; id < n && !obj->loaded; id++) {
@@ -339,7 +340,7 @@ void *mb_object_global(struct mb_object *obj, const char *name, size_t *size)
 		struct mb_map *m;
 		uint32_t k;
 
-		if (mb_btf_kind(t) != MB_BTF_KIND_DATASEC)
+		if (!t || mb_btf_kind(t) != MB_BTF_KIND_DATASEC)
 			continue;
 		m = mb_object_map_by_name(obj, mb_btf_str(btf, t->name_off));
 		if (!m || m->def->origin != MB_MAP_DATA || !m->def->init_data)

@@ -331,12 +331,15 @@ TEST(btf_datasec_fixed)
 	};
 	char err[256];
 	struct mb_elf_object *obj = parse_file(MULTI, err, sizeof(err));
+	const struct mb_btf *fixed;
 	uint32_t i, k;
 
 	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
 	ASSERT_NE(NULL, obj->btf);
+	ASSERT_NE(NULL, obj->btf_edit);
+	fixed = mb_btf_edit_view(obj->btf_edit);   /* the bytes to load */
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		int id = mb_btf_find(obj->btf, want[i].sec, MB_BTF_KIND_DATASEC);
+		int id = mb_btf_find(fixed, want[i].sec, MB_BTF_KIND_DATASEC);
 		const struct mb_btf_type *t;
 		const struct mb_btf_var_secinfo *v;
 		const struct mb_elf_var *ev = mb_elf_object_var_find(obj, want[i].sec, want[i].var);
@@ -345,13 +348,13 @@ TEST(btf_datasec_fixed)
 		ASSERT_GT(id, 0);
 		ASSERT_GT(sec, 0);
 		ASSERT_NE(NULL, ev) TH_LOG("no var %s", want[i].var);
-		t = mb_btf_type_by_id(obj->btf, id);
+		t = mb_btf_type_by_id(fixed, id);
 		EXPECT_EQ(obj->sections[sec].size, t->size_or_type);
 		v = mb_btf_extra(t);
 		for (k = 0; k < mb_btf_vlen(t); k++) {
-			const struct mb_btf_type *var = mb_btf_type_by_id(obj->btf, v[k].type);
+			const struct mb_btf_type *var = mb_btf_type_by_id(fixed, v[k].type);
 
-			if (strcmp(mb_btf_str(obj->btf, var->name_off), want[i].var))
+			if (strcmp(mb_btf_str(fixed, var->name_off), want[i].var))
 				continue;
 			found = 1;
 			EXPECT_EQ(ev->offset, v[k].offset);
