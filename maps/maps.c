@@ -16,19 +16,23 @@
 /* LIBBPF_PIN_BY_NAME in BTF map definitions. */
 #define PIN_BY_NAME 1
 
-/* Number of possible CPUs: "0-3,5" style list in sysfs. */
-static uint32_t possible_cpus(void)
+/* Number of possible CPUs: "0-3,5" style list in sysfs (1 without the
+ * file); a failed read is a negative errno. */
+static long possible_cpus(void)
 {
+	static uint32_t cached;     /* fixed until reboot: read once */
 	char buf[256];
 	uint32_t n = 0;
 	char *p = buf;
-	FILE *f = fopen("/sys/devices/system/cpu/possible", "re");
+	int r;
 
-	if (!f)
+	if (cached)
+		return cached;
+	r = mb_read_small("/sys/devices/system/cpu/possible", buf, sizeof(buf));
+	if (r == -ENOENT)
 		return 1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = 0;
-	fclose(f);
+	if (r < 0)
+		return r;
 	while (*p >= '0' && *p <= '9') {
 		unsigned long a = strtoul(p, &p, 10), b = a;
 
@@ -40,7 +44,8 @@ static uint32_t possible_cpus(void)
 			break;
 		p++;
 	}
-	return n ? n : 1;
+	cached = n ? n : 1;
+	return cached;
 }
 
 static int mmapable = 1;
@@ -77,7 +82,7 @@ static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, i
 		if (!a.value_size)
 			a.value_size = 4;
 		if (!a.max_entries)
-			a.max_entries = possible_cpus();
+			a.max_entries = (uint32_t)possible_cpus();   /* checked by create_map */
 		break;
 	}
 	if (use_btf && obj->btf_fd > 0 && d->btf_value_type_id) {
@@ -115,7 +120,11 @@ static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, i
 static int create_map(const struct mb_object *obj, const struct mb_elf_map *d)
 {
 	int inner_fd = 0, fd, err;
+	long cpus = d->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !d->max_entries ? possible_cpus() : 1;
 
+	if (cpus < 0)
+		return mb_err((int)-cpus, "map '%s': the number of CPUs: /sys/devices/system/cpu/possible: %s",
+			      d->name, strerror((int)-cpus));
 	if (d->inner) {
 		inner_fd = create_one(obj, d->inner, 0, 1);
 		if (inner_fd < 0)
