@@ -39,6 +39,7 @@ struct mb_kern {
 	size_t idx_len;
 	char *idx_save;             /* where to store one after this load */
 	unsigned char *ext_kind;     /* by extern index (loader/extern.c) */
+	uint64_t *ksym_addr;         /* the same, once /proc/kallsyms is read */
 };
 
 static struct mb_kern *kern_get(struct mb_object *obj)
@@ -156,6 +157,7 @@ void mb_kern_free(struct mb_object *obj)
 	}
 	free(k->poison);
 	free(k->ext_kind);
+	free(k->ksym_addr);
 	free(k);
 	obj->kern = NULL;
 }
@@ -178,6 +180,13 @@ unsigned char *mb_kern_ext_kinds(struct mb_object *obj)
 	if (k && !k->ext_kind)
 		k->ext_kind = calloc(obj->elf->nexterns + 1, 1);
 	return k ? k->ext_kind : NULL;
+}
+
+uint64_t **mb_kern_ksym_addrs(struct mb_object *obj)
+{
+	struct mb_kern *k = kern_get(obj);
+
+	return k ? &k->ksym_addr : NULL;
 }
 
 /* mb_kbtf_read_fn */
