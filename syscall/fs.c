@@ -66,49 +66,38 @@ static void trace_io(const char *call, int fd, size_t len, long long off, long r
 		      res(ret, r, sizeof(r)));
 }
 
-long mb_sys_read(int fd, void *buf, size_t len)
+/* read (OFF < 0), pread64, write (OUT): one call, retried on EINTR. */
+static long io_call(int fd, void *buf, size_t len, long long off, int out)
 {
 	long ret = mb_sys_fault_check();
 
 	if (ret == 0) {
 		do
-			ret = read(fd, buf, len);
+			ret = out ? write(fd, buf, len) : off < 0 ? read(fd, buf, len) :
+			      pread(fd, buf, len, (off_t)off);
 		while (ret < 0 && errno == EINTR);
 		if (ret < 0)
 			ret = -errno;
 	}
-	trace_io("read", fd, len, -1, ret);
+	trace_io(out ? "write" : off < 0 ? "read" : "pread64", fd, len, off, ret);
 	return ret;
+}
+
+long mb_sys_read(int fd, void *buf, size_t len)
+{
+	return io_call(fd, buf, len, -1, 0);
 }
 
 long mb_sys_pread(int fd, void *buf, size_t len, uint64_t off)
 {
-	long ret = mb_sys_fault_check();
-
-	if (ret == 0) {
-		do
-			ret = pread(fd, buf, len, (off_t)off);
-		while (ret < 0 && errno == EINTR);
-		if (ret < 0)
-			ret = -errno;
-	}
-	trace_io("pread64", fd, len, (long long)off, ret);
-	return ret;
+	if (off > (uint64_t)INT64_MAX)
+		return -EINVAL;    /* past any file; also keeps off >= 0 meaning pread */
+	return io_call(fd, buf, len, (long long)off, 0);
 }
 
 long mb_sys_write(int fd, const void *buf, size_t len)
 {
-	long ret = mb_sys_fault_check();
-
-	if (ret == 0) {
-		do
-			ret = write(fd, buf, len);
-		while (ret < 0 && errno == EINTR);
-		if (ret < 0)
-			ret = -errno;
-	}
-	trace_io("write", fd, len, -1, ret);
-	return ret;
+	return io_call(fd, (void *)buf, len, -1, 1);
 }
 
 int mb_sys_fstat(int fd, struct stat *st)
