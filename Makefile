@@ -47,7 +47,7 @@ PROG_SRCS := $(wildcard progs/*.bpf.c)
 PROG_OBJS := $(PROG_SRCS:progs/%.bpf.c=$(B)/progs/%.bpf.o)
 HDRS      := $(wildcard include/*.h $(addsuffix /*.h,$(MODULES) cli tests))
 
-.PHONY: all lib cli static progs test tests size install clean bench fuzz cross
+.PHONY: all lib cli static progs test tests size install clean bench fuzz cross check-layers
 all: $(B)/libminibpf.a $(B)/minibpf
 
 $(B)/%.o: %.c $(HDRS)
@@ -117,7 +117,14 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kse
 # too, and run-tests.sh runs the CLI tests against it as well.
 STATIC_CLI := $(if $(shell command -v musl-gcc),$(MUSL_B)/minibpf)
 $(B)/tests/test_bump_alloc: cli/bump_alloc.c
-tests: $(TEST_BINS) $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf $(STATIC_CLI)
+# The layering rule (README "Layout"), run by make test as one more test program.
+check-layers: $(LIB_OBJS)
+	@scripts/check-layers.sh . $(B)
+$(B)/tests/test_layers: scripts/check-layers.sh $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\nexec sh %s %s %s\n' "$(abspath scripts/check-layers.sh)" "$(abspath .)" "$(abspath $(B))" >$@
+	@chmod +x $@
+tests: $(TEST_BINS) $(B)/tests/test_layers $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf $(STATIC_CLI)
 test: tests
 	@STATIC=$(STATIC_CLI) scripts/run-tests.sh $(B)
 

@@ -69,7 +69,8 @@ int mb_attach_uprobe(int prog_fd, int retprobe, const char *path, const char *fu
  * The event is removed again on detach. */
 int mb_attach_probe_tracefs(int prog_fd, int uprobe, int retprobe, const char *target,
 			    uint64_t offset, int pid, struct mb_link_info *out);
-/* File offset of SYMBOL in the ELF64 file PATH (symtab, then dynsym). */
+/* File offset of SYMBOL in the ELF file PATH (ELF32 or ELF64, native byte
+ * order; symtab, then dynsym). */
 int64_t mb_uprobe_sym_offset(const char *path, const char *symbol);
 /* A cpu-clock software event on each online CPU (max ncpu), one link each.
  * Returns the number of links made, or a negative errno (nothing left attached). */
@@ -112,8 +113,5 @@ struct mb_attach_target {
  * number of infos filled (1 for all but perf_event) or -errno. */
 int mb_attach_auto(int prog_fd, const char *sec_name, const struct mb_sec_def *def,
 		   const struct mb_attach_target *target, struct mb_link_info *out, int max);
-
-/* Copy trace_pipe to OUT until *stop becomes non-zero (checked every 200 ms). */
-int mb_tracelog_stream(FILE *out, volatile int *stop);
 
 #endif

@@ -52,14 +52,8 @@ int mb_link_info_pin(const struct mb_link_info *l, const char *path)
 	if (l->method != MB_LINK_FD || l->fd < 0)
 		return mb_err(EOPNOTSUPP, "pin %s: this attachment has no bpf_link (kernel too old "
 			      "for a link of this kind), it cannot be pinned", path);
-	err = mb_is_bpffs(path);
-	if (err < 0)
-		return mb_err(-err, "pin %s: %s", path, strerror(-err));
-	if (err == 0)
-		return mb_err(EINVAL, "pin %s: not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)",
-			      path);
 	err = mb_sys_obj_pin(l->fd, path);
 	if (err)
-		return mb_err(-err, "pin %s: %s", path, strerror(-err));
+		return mb_err(-err, "pin %s: %s", path, mb_pin_why(err, path));
 	return 0;
 }

@@ -86,7 +86,7 @@ int mb_attach_xdp(int prog_fd, int ifindex, uint32_t flags, struct mb_link_info 
 	err = mb_xdp_set(ifindex, prog_fd, flags | XDP_FLAGS_UPDATE_IF_NOEXIST);
 	if (err)
 		return err;
-	fprintf(stderr, "minibpf: warning: xdp on ifindex %d: kernel has no XDP bpf_link, "
+	mb_pr(MB_WARN, "minibpf: warning: xdp on ifindex %d: kernel has no XDP bpf_link, "
 		"attached through netlink; it stays until detached and cannot be pinned\n",
 		ifindex);
 	out->method = MB_LINK_XDP_NETLINK;
@@ -131,7 +131,7 @@ int mb_attach_tc(int prog_fd, int ifindex, int egress, struct mb_link_info *out)
 	/* before 6.6 */
 	err = mb_attach_tc_netlink(prog_fd, ifindex, egress, out);
 	if (!err)
-		fprintf(stderr, "minibpf: warning: tc on ifindex %d: kernel has no tcx link, "
+		mb_pr(MB_WARN, "minibpf: warning: tc on ifindex %d: kernel has no tcx link, "
 			"attached as a cls_bpf filter; it stays until detached\n", ifindex);
 	return err;
 }

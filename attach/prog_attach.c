@@ -25,8 +25,9 @@ struct mb_link *mb_prog_attach_opts(struct mb_prog *p, const struct mb_attach_op
 	struct mb_link *l;
 	int n;
 
-	if (o)
-		memcpy(&opts, o, o->sz && o->sz < sizeof(opts) ? o->sz : sizeof(opts));
+	mb_err_clear();
+	if (mb_opts_copy(&opts, sizeof(opts), o, "mb_attach_opts"))
+		return NULL;
 	memset(&t, 0, sizeof(t));
 	t.ifindex = opts.ifindex;
 	t.egress = opts.egress;
@@ -35,7 +36,6 @@ struct mb_link *mb_prog_attach_opts(struct mb_prog *p, const struct mb_attach_op
 	t.flags = opts.flags;
 	t.sample_period = opts.sample_period;
 
-	mb_err_clear();
 	if (p->fd < 0) {
 		mb_err(EINVAL, "prog '%s': not loaded", p->def->name);
 		return NULL;
@@ -45,7 +45,8 @@ struct mb_link *mb_prog_attach_opts(struct mb_prog *p, const struct mb_attach_op
 		mb_err(ENOMEM, "out of memory");
 		return NULL;
 	}
-	n = mb_attach_auto(p->fd, p->def->sec_name, p->def->known_sec ? &p->sec : NULL,
+	/* p->sec: the section's definition, or what mb_prog_set_type() made it */
+	n = mb_attach_auto(p->fd, p->def->sec_name, p->known_sec ? &p->sec : NULL,
 			   o ? &t : NULL, l->info, MAX_LINKS);
 	if (n < 0) {
 		free(l);

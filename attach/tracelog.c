@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "minibpf.h"
 #include "attach/attach.h"
 #include "syscall/bpf_sys.h"
 #include "syscall/errmsg.h"

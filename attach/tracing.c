@@ -48,7 +48,7 @@ static int perf_attach(int prog_fd, int pfd, const char *what, struct mb_link_in
 		close(pfd);
 		return mb_err(-err, "%s: PERF_EVENT_IOC_SET_BPF: %s", what, strerror(-err));
 	}
-	fprintf(stderr, "minibpf: warning: %s: kernel has no perf bpf_link, attached through "
+	mb_pr(MB_WARN, "minibpf: warning: %s: kernel has no perf bpf_link, attached through "
 		"the perf event; it cannot be pinned\n", what);
 	out->fd = pfd;
 	out->method = MB_LINK_PERF;

@@ -1,5 +1,6 @@
 /* btf/: BTF and BTF.ext parsing, pure (no syscalls, libc only).
- * The parser validates everything once; accessors afterwards trust the blob. */
+ * One reader (struct mb_btf) for every blob, one editor (struct mb_btf_edit)
+ * for the bytes a load sends to the kernel. */
 #ifndef MB_BTF_BTF_H
 #define MB_BTF_BTF_H
 
@@ -7,15 +8,63 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct mb_btf;   /* opaque: a parsed, validated BTF blob (host byte order inside) */
+/* ---- the reader ----------------------------------------------------------
+ * struct mb_btf is the one read-only view of a BTF blob: an object's .BTF,
+ * the kernel's vmlinux BTF, a --btf file. It works in place over the bytes
+ * (they must outlive it; only another byte order or a misaligned buffer is
+ * copied, converted to host order) and every accessor is bounds-checked:
+ * an id out of range (or whose record cannot be read) is NULL from
+ * mb_btf_type_by_id() and -EINVAL from everything that follows ids; a
+ * string offset out of range is "". Accessors take a const reader: the
+ * lookup cursor and the kernel reader's lazy index are caches inside it. */
+struct mb_btf;
+struct mb_btf_type;
 
-/* Parse a .BTF section (either byte order; the magic tells). The data is
- * copied/converted, so the caller may free it. On error returns NULL, sets
- * errno and writes a message naming the problem into err. */
-struct mb_btf *mb_btf_parse(const void *data, size_t size, char *err, size_t errlen);
+/* A blob to be used whole (an object's .BTF): either byte order, every
+ * record and reference checked now, so a malformed file is refused with a
+ * message naming the type. NULL + errno + err on error. */
+struct mb_btf *mb_btf_open(const void *data, size_t size, char *err, size_t errlen);
+/* A big blob of this host's byte order (vmlinux, a --btf file): the header is
+ * checked now; the first by-id or by-name access makes one pass over the
+ * records noting every 64th offset, checking each record's extent; ids and
+ * strings are checked when followed. */
+struct mb_btf *mb_btf_open_kernel(const void *data, size_t size, char *err, size_t errlen);
+/* The same for a blob of SIZE bytes that read() fetches on demand, 4 KB
+ * blocks at a time, as lookups reach them (btf/ stays pure: the caller
+ * does the I/O). read fills buf with len bytes at off: 0 or -errno. A failed
+ * read makes what needed it look absent or malformed: check
+ * mb_btf_read_error() before trusting an answer. Without an index the
+ * first by-id access reads the whole blob (mb_btf_read_all). */
+typedef int mb_btf_read_fn(void *ctx, void *buf, size_t len, uint64_t off);
+struct mb_btf *mb_btf_open_lazy(uint64_t size, mb_btf_read_fn *read, void *ctx,
+				char *err, size_t errlen);
+int mb_btf_read_all(struct mb_btf *btf);
+/* errno of the first failed read (lazy blobs), or 0. */
+int mb_btf_read_error(const struct mb_btf *btf);
+/* Message of the last failed check (malformed records found by a lookup). */
+const char *mb_btf_error(const struct mb_btf *btf);
 void mb_btf_free(struct mb_btf *btf);
-/* The blob in host byte order, ready for BPF_BTF_LOAD (after the fixups below). */
+/* data (malloc'd: the bytes btf was opened over) is freed with btf. */
+void mb_btf_adopt(struct mb_btf *btf, void *data);
+/* The blob in host byte order (a lazy one is read whole first; NULL if that
+ * fails). */
 const void *mb_btf_raw(const struct mb_btf *btf, uint32_t *size);
+/* Size of a pointer in this BTF's world: from "long" for mb_btf_open()
+ * (libbpf's guess: 4 for an arm32 vmlinux), else the host's. */
+void mb_btf_set_ptr_size(struct mb_btf *btf, uint32_t sz);
+
+/* A name index (offsets of every 64th type, name hashes in 16k buckets) that
+ * can be kept between runs: built after a full pass, used instead of one. A
+ * later load then touches only the pages it needs. The index is not trusted:
+ * records are bounds-checked on every access, names compared after lookup;
+ * a wrong index gives wrong answers, never a bad read. idx must stay valid. */
+int mb_btf_index_build(const struct mb_btf *btf, void **out, size_t *len);
+int mb_btf_index_use(struct mb_btf *btf, const void *idx, size_t len);
+/* With an index: cb for each type whose name (essential or full) hashes like
+ * name[0..len), in id order, until cb returns non-zero (returned). -ENOSYS
+ * without an index. */
+int mb_btf_by_name(const struct mb_btf *btf, const char *name, size_t len,
+		   int (*cb)(void *ctx, uint32_t id, const struct mb_btf_type *t), void *ctx);
 
 /* ---- types (layouts are the kernel's, include/uapi/linux/btf.h) ---------- */
 enum {
@@ -55,24 +104,26 @@ static inline void *mb_btf_extra(const struct mb_btf_type *t) { return (void *)(
 /* Bytes after the common header for the record's kind (members, params,
  * ...: vlen * record size), or -1 for a kind this parser does not know. */
 int64_t mb_btf_extra_size(const struct mb_btf_type *t);
-/* Number of type ids, including the implicit void (id 0): valid ids are 1..cnt-1. */
+/* Number of type ids, including the implicit void (id 0): valid ids are
+ * 1..cnt-1. 0 if the records are malformed (mb_btf_error() says how). */
 uint32_t mb_btf_type_cnt(const struct mb_btf *btf);
-/* NULL for id 0 (void) and for ids out of range. The record may be edited in
- * place (the fixups below do) but its size must not change. */
-struct mb_btf_type *mb_btf_type_by_id(const struct mb_btf *btf, uint32_t id);
+/* NULL for id 0 (void), for ids out of range and for records that cannot be
+ * read. Read-only: edits go through struct mb_btf_edit below. */
+const struct mb_btf_type *mb_btf_type_by_id(const struct mb_btf *btf, uint32_t id);
 /* A string by offset into the string section; "" if out of range. */
 const char *mb_btf_str(const struct mb_btf *btf, uint32_t off);
 const char *mb_btf_kind_str(unsigned kind);
-/* First type with this name and kind (kind < 0: any kind). Id or -ENOENT. */
+/* First type with this name and kind (kind < 0: any kind). Id, -ENOENT, or
+ * -EINVAL if the records are malformed. */
 int mb_btf_find(const struct mb_btf *btf, const char *name, int kind);
 /* The FUNC type id for a function (for func_info / BPF_PROG_LOAD). Id or -ENOENT. */
 int mb_btf_find_func(const struct mb_btf *btf, const char *name);
 /* Skip TYPEDEF/VOLATILE/CONST/RESTRICT/TYPE_TAG. Returns the id (0 = void),
- * or -ELOOP on a modifier cycle. */
+ * -EINVAL for an id out of range, or -ELOOP on a modifier cycle. */
 int mb_btf_resolve(const struct mb_btf *btf, uint32_t id);
-/* Size in bytes of a type (PTR: the target's pointer size, 8 for BPF objects;
- * ARRAY: nelems * elem size, overflow-checked). Negative errno for void,
- * FUNC, FUNC_PROTO, FWD, or a cycle. */
+/* Size in bytes of a type (PTR: the pointer size; ARRAY: nelems * elem
+ * size, -E2BIG past INT32_MAX). -EINVAL for void, an id out of range,
+ * FUNC, FUNC_PROTO, FWD; -ELOOP for a cycle. */
 int64_t mb_btf_type_size(const struct mb_btf *btf, uint32_t id);
 
 /* STRUCT/UNION members with the kind_flag bitfield encoding decoded. */
@@ -90,28 +141,39 @@ int mb_btf_member(const struct mb_btf *btf, uint32_t id, uint32_t idx,
 int mb_btf_member_find(const struct mb_btf *btf, uint32_t id, const char *name,
 		       struct mb_btf_member_info *out);
 
-/* ---- object BTF fixups before BPF_BTF_LOAD ------------------------------ */
+/* ---- the editor -----------------------------------------------------------
+ * The bytes that BPF_BTF_LOAD gets: a host-order copy of a reader's blob
+ * that the fixups below change. mb_btf_edit_view() is a reader over the
+ * edited bytes. Adding a string or a type re-lays the blob as
+ * header | types | strings, so pointers from the view (records, strings) and
+ * from mb_btf_edit_bytes() are stale afterwards; the view itself stays. */
+struct mb_btf_edit;
+struct mb_btf_edit *mb_btf_edit_new(const struct mb_btf *src, char *err, size_t errlen);
+void mb_btf_edit_free(struct mb_btf_edit *ed);
+const struct mb_btf *mb_btf_edit_view(const struct mb_btf_edit *ed);
+/* A record to change in place (its size must not change); NULL like
+ * mb_btf_type_by_id(). */
+struct mb_btf_type *mb_btf_edit_type(struct mb_btf_edit *ed, uint32_t id);
+/* A string to change in place (its length must not grow); NULL if out of range. */
+char *mb_btf_edit_str(struct mb_btf_edit *ed, uint32_t off);
+const void *mb_btf_edit_bytes(const struct mb_btf_edit *ed, uint32_t *size);
+/* add_str: offset of s (an existing copy is reused) or a negative errno.
+ * add_type: append one whole record (common header + its vlen entries, host
+ * order), checked like opened ones; returns the new id or a negative errno. */
+int mb_btf_edit_add_str(struct mb_btf_edit *ed, const char *s);
+int mb_btf_edit_add_type(struct mb_btf_edit *ed, const void *rec, size_t len,
+			 char *err, size_t errlen);
+
 /* Clang leaves DATASEC size 0 and VAR offsets 0 (the linker decides them);
  * the kernel rejects both. Set the DATASEC `sec_name`'s size to sec_size and
  * each VAR's offset from var_offset() (usually the ELF symbol value), then
  * sort the entries by offset (the kernel wants them ascending). FUNC entries
- * (extern kfuncs in .ksyms) are left alone. Extern sections (.kconfig,
- * .ksyms) need sanitizing instead (the kernel rejects extern VAR/FUNC
- * linkage): not done here yet. Returns 0, -ENOENT if the BTF has
+ * (extern kfuncs in .ksyms) are left alone. Returns 0, -ENOENT if the BTF has
  * no such DATASEC, or a negative errno + err (callback failure: its errno;
  * var outside the section: -EINVAL). */
-int mb_btf_fixup_datasec(struct mb_btf *btf, const char *sec_name, uint32_t sec_size,
-			 int (*var_offset)(void *ctx, const char *var_name, uint32_t *off),
-			 void *ctx, char *err, size_t errlen);
-
-/* Editing (for sanitizing before BPF_BTF_LOAD). Both re-lay the blob as
- * header | types | strings, so every pointer from mb_btf_type_by_id(),
- * mb_btf_str() or mb_btf_raw() is stale afterwards.
- * add_str: offset of s (an existing copy is reused) or a negative errno.
- * add_type: append one whole record (common header + its vlen entries, host
- * order), validated like parsed ones; returns the new id or a negative errno. */
-int mb_btf_add_str(struct mb_btf *btf, const char *s);
-int mb_btf_add_type(struct mb_btf *btf, const void *rec, size_t len, char *err, size_t errlen);
+int mb_btf_edit_fixup_datasec(struct mb_btf_edit *ed, const char *sec_name, uint32_t sec_size,
+			      int (*var_offset)(void *ctx, const char *var_name, uint32_t *off),
+			      void *ctx, char *err, size_t errlen);
 
 /* ---- BTF-defined maps --------------------------------------------------- */
 /* A map declared in the ".maps" DATASEC (libbpf's BTF-defined maps:
@@ -120,7 +182,7 @@ int mb_btf_add_type(struct mb_btf *btf, const void *rec, size_t len, char *err, 
 struct mb_btf_map_def {
 	char name[64];
 	uint32_t sec_offset;            /* offset of the variable in .maps: the DATASEC's
-					 * value, 0 in clang output until mb_btf_fixup_datasec
+					 * value, 0 in clang output until mb_btf_edit_fixup_datasec
 					 * ran; prefer the ELF symbol value */
 	uint32_t size;                  /* size of the variable */
 	uint32_t type, key_size, value_size, max_entries, map_flags, numa_node, pinning;
@@ -196,9 +258,10 @@ enum {
  * 1-byte INT, DATASEC -> STRUCT ('.' -> '_' in its name), FUNC_PROTO -> ENUM,
  * FUNC -> TYPEDEF (or static FUNC), FLOAT -> empty STRUCT of its size,
  * TYPE_TAG -> CONST, ENUM64 -> UNION of 1-byte INTs (one type appended), ENUM
- * kflag cleared. Lacking FUNC or DATASEC implies lacking DECL_TAG. Type ids keep their meaning; strings may be edited (work on a
- * copy). 0 or a negative errno + err. */
-int mb_btf_sanitize(struct mb_btf *btf, unsigned lacks, char *err, size_t errlen);
+ * kflag cleared. Lacking FUNC or DATASEC implies lacking DECL_TAG. Type ids
+ * keep their meaning; strings may be edited (work on a copy: a new editor
+ * over the view). 0 or a negative errno + err. */
+int mb_btf_edit_sanitize(struct mb_btf_edit *ed, unsigned lacks, char *err, size_t errlen);
 /* "decl_tag,type_tag,..." (names as the enum above, lower case, or "all") to
  * MB_BTF_LACK_* bits; -EINVAL for an unknown name. */
 int mb_btf_lacks_parse(const char *list);

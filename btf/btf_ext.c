@@ -85,7 +85,7 @@ static int parse_sub(const struct mb_btf *btf, struct mb_btf_ext *ext, const str
 		num = rd32(r, off + 4);
 		off += 8;
 		name = mb_btf_str(btf, name_off);
-		if (name_off >= btf->str_len || !*name) {
+		if (name_off >= btf->strs_len || !*name) {
 			btf_errf(err, errlen, ".BTF.ext %s: section name offset %u not a name in .BTF",
 				 what, name_off);
 			return -EINVAL;

@@ -1,25 +1,43 @@
-/* btf/ internals shared by btf.c, btf_ext.c, btf_maps.c, btf_dump.c. */
+/* btf/ internals shared by btf.c, edit.c, btf_ext.c, btf_maps.c, btf_dump.c. */
 #ifndef MB_BTF_BTF_INT_H
 #define MB_BTF_BTF_INT_H
 
 #include <stdint.h>
 #include "btf/btf.h"
 
+struct fill;
+
 struct mb_btf {
-	uint8_t *data;                /* whole blob, host order */
+	const uint8_t *data;    /* the whole blob, host order */
 	uint32_t size;
-	uint8_t *type_data;
-	uint32_t type_len;
+	const uint8_t *types;
+	uint32_t types_len;
 	const char *strs;
-	uint32_t str_len;
-	struct mb_btf_type **types;   /* by id; [0] is NULL (void) */
-	uint32_t nr_types;            /* including void */
+	uint32_t strs_len;
+	uint8_t *copy;          /* data when we had to convert or align it */
 	uint32_t ptr_size;
-	int swapped;                  /* the input was the other byte order */
+	/* caches, changed by const accessors (every reader is malloc'd) */
+	const uint32_t *off;    /* offset of every 64th id; NULL until indexed */
+	uint32_t *own;          /* off when we built it (else it is in idx) */
+	const uint32_t *bkt;    /* name index: first entry of each hash bucket */
+	const uint32_t *ent;    /* (hash, id) pairs by bucket, ids ascending; or NULL */
+	uint32_t nent;
+	uint32_t cur_id, cur_pos;   /* the last lookup */
+	uint32_t cnt;           /* ids including void, once indexed */
+	int bad;                /* the index pass failed */
+	struct fill *fill;      /* lazy: blocks not yet read; NULL when all in memory */
+	char err[128];
 };
 
 void btf_errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 uint32_t btf_bswap32(uint32_t v);
+/* Per-kind checks of record id (references, names): 0 or -EINVAL + err. */
+int btf_check_type(const struct mb_btf *b, uint32_t id, char *err, size_t errlen);
+/* Forget the record index (the editor moved or grew the blob). */
+void btf_reindex(struct mb_btf *b);
+
+#define BTF_MAX_SIZE   (512u << 20)   /* vmlinux is ~6 MB; refuse absurd blobs */
+#define BTF_MAX_TYPES  0xfffffu       /* the kernel's BTF_MAX_TYPE */
 
 #endif

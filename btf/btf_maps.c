@@ -199,6 +199,8 @@ int mb_btf_map_defs(const struct mb_btf *btf, const char *sec_name,
 	if (id < 0)
 		return 0;
 	ds = mb_btf_type_by_id(btf, id);
+	if (!ds)
+		return 0;
 	v = mb_btf_extra(ds);
 	n = mb_btf_vlen(ds);
 	defs = calloc(n ? n : 1, sizeof(*defs));
@@ -207,17 +209,18 @@ int mb_btf_map_defs(const struct mb_btf *btf, const char *sec_name,
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		const struct mb_btf_type *var = mb_btf_type_by_id(btf, v[i].type);
-		const char *name = mb_btf_str(btf, var->name_off);
+		const struct mb_btf_type *var = mb_btf_type_by_id(btf, v[i].type), *st;
+		const char *name = var ? mb_btf_str(btf, var->name_off) : "";
 		int sid;
 
-		if (mb_btf_kind(var) != MB_BTF_KIND_VAR) {
+		if (!var || mb_btf_kind(var) != MB_BTF_KIND_VAR) {
 			btf_errf(err, errlen, "%s: entry %u ('%s') is not a variable", sec_name, i, name);
 			ret = -EINVAL;
 			goto fail;
 		}
 		sid = mb_btf_resolve(btf, var->size_or_type);
-		if (sid <= 0 || mb_btf_kind(mb_btf_type_by_id(btf, sid)) != MB_BTF_KIND_STRUCT) {
+		st = sid > 0 ? mb_btf_type_by_id(btf, (uint32_t)sid) : NULL;
+		if (!st || mb_btf_kind(st) != MB_BTF_KIND_STRUCT) {
 			btf_errf(err, errlen, "map '%s': in %s but not a struct", name, sec_name);
 			ret = -EINVAL;
 			goto fail;

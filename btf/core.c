@@ -17,7 +17,7 @@ struct acc {
 };
 
 struct spec {
-	struct mb_kbtf *btf;
+	const struct mb_btf *btf;
 	uint32_t root_id, kind;
 	struct acc a[SPEC_MAX];
 	uint32_t len;
@@ -33,7 +33,7 @@ struct cands {
 };
 
 struct mb_core {
-	struct mb_kbtf *local, *target;
+	const struct mb_btf *local, *target;
 	int big_endian;
 	struct cands *cache;
 	uint32_t ncache;
@@ -72,14 +72,14 @@ size_t mb_core_essential_len(const char *name)
 	return n;
 }
 
-static const struct mb_btf_type *type_at(struct mb_kbtf *b, uint32_t id)
+static const struct mb_btf_type *type_at(const struct mb_btf *b, uint32_t id)
 {
-	return id ? mb_kbtf_type(b, id) : &void_type;
+	return id ? mb_btf_type_by_id(b, id) : &void_type;
 }
 
-static const struct mb_btf_type *skip(struct mb_kbtf *b, uint32_t id, uint32_t *out)
+static const struct mb_btf_type *skip(const struct mb_btf *b, uint32_t id, uint32_t *out)
 {
-	int r = mb_kbtf_skip(b, id);
+	int r = mb_btf_resolve(b, id);
 
 	if (r < 0)
 		return NULL;
@@ -88,9 +88,9 @@ static const struct mb_btf_type *skip(struct mb_kbtf *b, uint32_t id, uint32_t *
 	return type_at(b, (uint32_t)r);
 }
 
-static const char *name_of(struct mb_kbtf *b, uint32_t off)
+static const char *name_of(const struct mb_btf *b, uint32_t off)
 {
-	return mb_kbtf_str(b, off);
+	return mb_btf_str(b, off);
 }
 
 static unsigned kind(const struct mb_btf_type *t) { return mb_btf_kind(t); }
@@ -135,7 +135,7 @@ static int names_eq_essential(const char *a, const char *b)
 }
 
 /* bpf_core_fields_are_compat */
-static int fields_compat(struct mb_kbtf *lb, uint32_t lid, struct mb_kbtf *tb, uint32_t tid)
+static int fields_compat(const struct mb_btf *lb, uint32_t lid, const struct mb_btf *tb, uint32_t tid)
 {
 	int depth;
 
@@ -170,7 +170,7 @@ static int fields_compat(struct mb_kbtf *lb, uint32_t lid, struct mb_kbtf *tb, u
 }
 
 /* bpf_core_types_are_compat */
-static int types_compat(struct mb_kbtf *lb, uint32_t lid, struct mb_kbtf *tb, uint32_t tid, int level)
+static int types_compat(const struct mb_btf *lb, uint32_t lid, const struct mb_btf *tb, uint32_t tid, int level)
 {
 	int depth;
 
@@ -220,17 +220,17 @@ static int types_compat(struct mb_kbtf *lb, uint32_t lid, struct mb_kbtf *tb, ui
 }
 
 /* bpf_core_names_match: an anonymous target matches only an anonymous local */
-static int names_match(struct mb_kbtf *lb, uint32_t loff, struct mb_kbtf *tb, uint32_t toff)
+static int names_match(const struct mb_btf *lb, uint32_t loff, const struct mb_btf *tb, uint32_t toff)
 {
 	const char *l = name_of(lb, loff), *t = name_of(tb, toff);
 
 	return *t ? names_eq_essential(l, t) : !*l;
 }
 
-static int types_match(struct mb_kbtf *lb, uint32_t lid, struct mb_kbtf *tb, uint32_t tid,
+static int types_match(const struct mb_btf *lb, uint32_t lid, const struct mb_btf *tb, uint32_t tid,
 		       int behind_ptr, int level);
 
-static int enums_match(struct mb_kbtf *lb, const struct mb_btf_type *l, struct mb_kbtf *tb,
+static int enums_match(const struct mb_btf *lb, const struct mb_btf_type *l, const struct mb_btf *tb,
 		       const struct mb_btf_type *t)
 {
 	uint32_t i, j;
@@ -247,7 +247,7 @@ static int enums_match(struct mb_kbtf *lb, const struct mb_btf_type *l, struct m
 	return 1;
 }
 
-static int composites_match(struct mb_kbtf *lb, const struct mb_btf_type *l, struct mb_kbtf *tb,
+static int composites_match(const struct mb_btf *lb, const struct mb_btf_type *l, const struct mb_btf *tb,
 			    const struct mb_btf_type *t, int behind_ptr, int level)
 {
 	uint32_t i, j;
@@ -276,7 +276,7 @@ static int composites_match(struct mb_kbtf *lb, const struct mb_btf_type *l, str
 }
 
 /* __bpf_core_types_match (TYPE_MATCHES, libbpf 1.1) */
-static int types_match(struct mb_kbtf *lb, uint32_t lid, struct mb_kbtf *tb, uint32_t tid,
+static int types_match(const struct mb_btf *lb, uint32_t lid, const struct mb_btf *tb, uint32_t tid,
 		       int behind_ptr, int level)
 {
 	int depth;
@@ -356,7 +356,7 @@ static int types_match(struct mb_kbtf *lb, uint32_t lid, struct mb_kbtf *tb, uin
 }
 
 /* A zero-length array that is the last member of its struct. */
-static int is_flex(struct mb_kbtf *b, const struct acc *prev, const struct mb_btf_array *a)
+static int is_flex(const struct mb_btf *b, const struct acc *prev, const struct mb_btf_array *a)
 {
 	const struct mb_btf_type *t;
 
@@ -367,7 +367,7 @@ static int is_flex(struct mb_kbtf *b, const struct acc *prev, const struct mb_bt
 }
 
 /* bpf_core_parse_spec */
-static int parse_spec(struct mb_kbtf *b, uint32_t type_id, const char *str, uint32_t rk,
+static int parse_spec(const struct mb_btf *b, uint32_t type_id, const char *str, uint32_t rk,
 		      struct spec *s)
 {
 	const struct mb_btf_type *t;
@@ -415,7 +415,7 @@ static int parse_spec(struct mb_kbtf *b, uint32_t type_id, const char *str, uint
 	}
 	if (!field_based(rk))
 		return -EINVAL;
-	sz = mb_kbtf_size(b, id);
+	sz = mb_btf_type_size(b, id);
 	if (sz < 0)
 		return (int)sz;
 	s->bit_off = (uint64_t)idx * (uint64_t)sz * 8;
@@ -455,7 +455,7 @@ static int parse_spec(struct mb_kbtf *b, uint32_t type_id, const char *str, uint
 			a->idx = idx;
 			a->name = NULL;
 			s->len++;
-			sz = mb_kbtf_size(b, id);
+			sz = mb_btf_type_size(b, id);
 			if (sz < 0)
 				return (int)sz;
 			s->bit_off += (uint64_t)idx * (uint64_t)sz * 8;
@@ -468,7 +468,7 @@ static int parse_spec(struct mb_kbtf *b, uint32_t type_id, const char *str, uint
 	return 0;
 }
 
-static void describe(struct mb_kbtf *b, const struct spec *s, char *out, size_t len)
+static void describe(const struct mb_btf *b, const struct spec *s, char *out, size_t len)
 {
 	const struct mb_btf_type *t = type_at(b, s->root_id);
 	static const char *const kn[] = { [MB_BTF_KIND_STRUCT] = "struct ", [MB_BTF_KIND_UNION] = "union ",
@@ -498,7 +498,7 @@ static void describe(struct mb_kbtf *b, const struct spec *s, char *out, size_t 
 
 /* bpf_core_match_member: find the local member by name in the target,
  * descending into anonymous members. */
-static int match_member(struct mb_kbtf *lb, const struct acc *la, struct mb_kbtf *tb,
+static int match_member(const struct mb_btf *lb, const struct acc *la, const struct mb_btf *tb,
 			uint32_t tid, struct spec *ts, uint32_t *next, int depth)
 {
 	const struct mb_btf_type *lt = type_at(lb, la->type_id), *t;
@@ -547,7 +547,7 @@ static int match_member(struct mb_kbtf *lb, const struct acc *la, struct mb_kbtf
 }
 
 /* bpf_core_spec_match: 1 match, 0 no match, <0 error */
-static int spec_match(const struct spec *ls, struct mb_kbtf *tb, uint32_t tid, struct spec *ts)
+static int spec_match(const struct spec *ls, const struct mb_btf *tb, uint32_t tid, struct spec *ts)
 {
 	const struct mb_btf_type *t;
 	uint32_t i;
@@ -615,7 +615,7 @@ static int spec_match(const struct spec *ls, struct mb_kbtf *tb, uint32_t tid, s
 		ts->a[ts->len].name = NULL;
 		ts->len++;
 		ts->raw[ts->raw_len++] = la->idx;
-		sz = mb_kbtf_size(tb, tid);
+		sz = mb_btf_type_size(tb, tid);
 		if (sz < 0)
 			return (int)sz;
 		ts->bit_off += (uint64_t)la->idx * (uint64_t)sz * 8;
@@ -650,7 +650,7 @@ static int field_value(const struct spec *s, uint32_t rk, int big_endian, uint64
 		return -EUCLEAN;
 	a = &s->a[s->len - 1];
 	if (!a->name) {
-		sz = mb_kbtf_size(s->btf, a->type_id);
+		sz = mb_btf_type_size(s->btf, a->type_id);
 		if (sz < 0)
 			return -EINVAL;
 		if (rk == MB_CORE_FIELD_BYTE_OFFSET) {
@@ -688,7 +688,7 @@ static int field_value(const struct spec *s, uint32_t rk, int big_endian, uint64
 			byte_off = bit_off / 8 / byte_sz * byte_sz;
 		}
 	} else {
-		sz = mb_kbtf_size(s->btf, fid);
+		sz = mb_btf_type_size(s->btf, fid);
 		if (sz < 0)
 			return -EINVAL;
 		byte_sz = (uint32_t)sz;
@@ -752,7 +752,7 @@ static int type_value(const struct spec *s, uint32_t rk, uint64_t *val, int *val
 		*val = 1;
 		break;
 	case MB_CORE_TYPE_SIZE:
-		sz = mb_kbtf_size(s->btf, s->root_id);
+		sz = mb_btf_type_size(s->btf, s->root_id);
 		if (sz < 0)
 			return -EINVAL;
 		*val = (uint64_t)sz;
@@ -824,7 +824,7 @@ static int calc(const struct mb_core *c, const struct spec *ls, const struct spe
 	return err;
 }
 
-struct mb_core *mb_core_new(struct mb_kbtf *local, struct mb_kbtf *target, int big_endian)
+struct mb_core *mb_core_new(const struct mb_btf *local, const struct mb_btf *target, int big_endian)
 {
 	struct mb_core *c;
 
@@ -903,9 +903,9 @@ static const struct cands *find_cands(struct mb_core *c, uint32_t local_id, char
 		snprintf(err, errlen, "local type [%u] is anonymous: CO-RE needs a named type", local_id);
 		return NULL;
 	}
-	cnt = mb_kbtf_type_cnt(c->target);
+	cnt = mb_btf_type_cnt(c->target);
 	if (!cnt) {
-		snprintf(err, errlen, "target %s", mb_kbtf_error(c->target));
+		snprintf(err, errlen, "target %s", mb_btf_error(c->target));
 		return NULL;
 	}
 	n = realloc(c->cache, (c->ncache + 1) * sizeof(*c->cache));
@@ -916,7 +916,7 @@ static const struct cands *find_cands(struct mb_core *c, uint32_t local_id, char
 	memset(cs, 0, sizeof(*cs));
 	{
 		struct cand_ctx cc = { c, lt, lname, llen, cs };
-		int r = mb_kbtf_by_name(c->target, lname, llen, cand_cb, &cc);
+		int r = mb_btf_by_name(c->target, lname, llen, cand_cb, &cc);
 
 		if (r == -ENOMEM) {
 			free(cs->ids);
@@ -926,7 +926,7 @@ static const struct cands *find_cands(struct mb_core *c, uint32_t local_id, char
 			cnt = 0;   /* the index answered */
 	}
 	for (i = 1; i < cnt; i++) {
-		const struct mb_btf_type *t = mb_kbtf_type(c->target, i);
+		const struct mb_btf_type *t = mb_btf_type_by_id(c->target, i);
 		const char *tn;
 
 		if (!kinds_compat(t, lt) || !t->name_off)
@@ -967,7 +967,7 @@ int mb_core_prepare(struct mb_core *c, const struct mb_btf_core_relo *r, uint32_
 	uint32_t i, j, nw = 0, cnt, id;
 	struct cands *nc;
 
-	if (mb_kbtf_by_name(c->target, "", 0, nop_cb, NULL) != -ENOSYS)
+	if (mb_btf_by_name(c->target, "", 0, nop_cb, NULL) != -ENOSYS)
 		return 0;   /* an index: lookups are cheap one by one */
 	w = calloc(n + 1, sizeof(*w));
 	if (!w)
@@ -998,10 +998,10 @@ int mb_core_prepare(struct mb_core *c, const struct mb_btf_core_relo *r, uint32_
 		w[nw].len = mb_core_essential_len(w[nw].name);
 		w[nw++].slot = c->ncache++;
 	}
-	cnt = nw ? mb_kbtf_type_cnt(c->target) : 0;
+	cnt = nw ? mb_btf_type_cnt(c->target) : 0;
 	/* one pass over the target for every root type at once */
 	for (id = 1; id < cnt; id++) {
-		const struct mb_btf_type *t = mb_kbtf_type(c->target, id);
+		const struct mb_btf_type *t = mb_btf_type_by_id(c->target, id);
 		const char *tn;
 
 		if (!t->name_off)
@@ -1129,7 +1129,7 @@ int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *rel, struct 
 	uint64_t first_off = 0;
 	const struct cands *cands;
 	struct calc r, cr;
-	const char *acc = mb_kbtf_str(c->local, rel->access_str_off);
+	const char *acc = mb_btf_str(c->local, rel->access_str_off);
 	uint32_t i, matched = 0;
 	int e;
 

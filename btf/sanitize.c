@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "btf/btf.h"
+#include "btf/btf_int.h"
 
 static const char lack_names[] = "func\0datasec\0global_func\0float\0decl_tag\0type_tag\0enum64\0";
 
@@ -32,24 +33,27 @@ int mb_btf_lacks_parse(const char *list)
 
 /* A new 1-byte INT. Added before any record pointer is taken: adding re-lays
  * the blob. */
-static int add_int(struct mb_btf *btf, const char *name, char *err, size_t errlen)
+static int add_int(struct mb_btf_edit *ed, const char *name, char *err, size_t errlen)
 {
 	uint32_t rec[4] = { 0, MB_BTF_KIND_INT << 24, 1, 8 };
-	int off = mb_btf_add_str(btf, name);
+	int off = mb_btf_edit_add_str(ed, name);
 
 	if (off < 0)
 		return off;
 	rec[0] = (uint32_t)off;
-	return mb_btf_add_type(btf, rec, sizeof(rec), err, errlen);
+	return mb_btf_edit_add_type(ed, rec, sizeof(rec), err, errlen);
 }
 
 static int has_kind(const struct mb_btf *btf, unsigned kind)
 {
 	uint32_t id;
 
-	for (id = 1; id < mb_btf_type_cnt(btf); id++)
-		if (mb_btf_kind(mb_btf_type_by_id(btf, id)) == kind)
+	for (id = 1; id < mb_btf_type_cnt(btf); id++) {
+		const struct mb_btf_type *t = mb_btf_type_by_id(btf, id);
+
+		if (t && mb_btf_kind(t) == kind)
 			return 1;
+	}
 	return 0;
 }
 
@@ -58,8 +62,9 @@ static uint32_t info(unsigned kind, unsigned vlen)
 	return (uint32_t)kind << 24 | vlen;
 }
 
-int mb_btf_sanitize(struct mb_btf *btf, unsigned lacks, char *err, size_t errlen)
+int mb_btf_edit_sanitize(struct mb_btf_edit *ed, unsigned lacks, char *err, size_t errlen)
 {
+	const struct mb_btf *btf = mb_btf_edit_view(ed);
 	int placeholder = 0, arg = 0;
 	uint32_t id, j;
 
@@ -68,17 +73,25 @@ int mb_btf_sanitize(struct mb_btf *btf, unsigned lacks, char *err, size_t errlen
 	if (lacks & (MB_BTF_LACK_FUNC | MB_BTF_LACK_DATASEC))
 		lacks |= MB_BTF_LACK_DECL_TAG;
 	if ((lacks & MB_BTF_LACK_ENUM64) && has_kind(btf, MB_BTF_KIND_ENUM64) &&
-	    (placeholder = add_int(btf, "enum64_placeholder", err, errlen)) < 0)
+	    (placeholder = add_int(ed, "enum64_placeholder", err, errlen)) < 0)
 		return placeholder;
 	/* FUNC_PROTO becomes an ENUM: its params the enumerators, and newer
 	 * kernels want every enumerator named (unnamed params are common). */
 	if ((lacks & MB_BTF_LACK_FUNC) && has_kind(btf, MB_BTF_KIND_FUNC_PROTO) &&
-	    (arg = mb_btf_add_str(btf, "arg")) < 0)
+	    (arg = mb_btf_edit_add_str(ed, "arg")) < 0)
 		return arg;
 	for (id = 1; id < mb_btf_type_cnt(btf); id++) {
-		struct mb_btf_type *t = mb_btf_type_by_id(btf, id);
-		unsigned kind = mb_btf_kind(t), vlen = mb_btf_vlen(t);
-		uint32_t *w = mb_btf_extra(t);
+		struct mb_btf_type *t = mb_btf_edit_type(ed, id);
+		unsigned kind, vlen;
+		uint32_t *w;
+
+		if (!t) {
+			btf_errf(err, errlen, "BTF type [%u]: cannot be read", id);
+			return -EINVAL;
+		}
+		kind = mb_btf_kind(t);
+		vlen = mb_btf_vlen(t);
+		w = mb_btf_extra(t);
 
 		switch (kind) {
 		case MB_BTF_KIND_VAR:
@@ -95,9 +108,9 @@ int mb_btf_sanitize(struct mb_btf *btf, unsigned lacks, char *err, size_t errlen
 				break;
 			{
 				/* ".data" is no C identifier; the strings are this copy's */
-				char *s = (char *)mb_btf_str(btf, t->name_off);
+				char *s = mb_btf_edit_str(ed, t->name_off);
 
-				for (; *s; s++)
+				for (; s && *s; s++)
 					if (*s == '.')
 						*s = '_';
 			}

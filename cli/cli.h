@@ -110,4 +110,7 @@ int do_net(int argc, char **argv);
 int do_cgroup(int argc, char **argv);
 int do_obj(int argc, char **argv);
 
+/* `map event_pipe` (cli/event_pipe.c). */
+int do_map_event_pipe(int argc, char **argv);
+
 #endif

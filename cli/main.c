@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "minibpf.h"
 #include "btf/btf.h"
 
 struct cli_opts opt;
@@ -18,22 +19,32 @@ int is_prefix(const char *arg, const char *keyword)
 
 int cli_err(const char *fmt, ...)
 {
-	char msg[512];
-	va_list ap;
+	char small[512], *msg = small;
+	va_list ap, aq;
+	int n;
 
+	/* Never cut: a load error ends with the verifier's reason. */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)))
+		vsnprintf(msg, (size_t)n + 1, fmt, aq);
+	else
+		msg = small;
+	va_end(aq);
 	va_end(ap);
 	if (!opt.json) {
 		fprintf(stderr, "Error: %s\n", msg);
-		return -1;
+	} else {
+		/* Inside an array already started this stays valid JSON, as an element. */
+		jw_obj();
+		jw_ks("error", msg);
+		jw_end_obj();
+		if (!jw_depth())
+			jw_done();
 	}
-	/* Inside an array already started this stays valid JSON, as an element. */
-	jw_obj();
-	jw_ks("error", msg);
-	jw_end_obj();
-	if (!jw_depth())
-		jw_done();
+	if (msg != small)
+		free(msg);
 	return -1;
 }
 
@@ -302,8 +313,11 @@ struct mb_btf *btf_by_id(uint32_t id)
 		bi.btf = mb_ptr(buf);
 		bi.btf_size = size;
 		if (!mb_sys_obj_get_info_by_fd(fd, &bi, &(uint32_t){ sizeof(bi) }) &&
-		    bi.btf_size <= size)
-			btf = mb_btf_parse(buf, bi.btf_size, err, sizeof(err));
+		    bi.btf_size <= size &&
+		    (btf = mb_btf_open(buf, bi.btf_size, err, sizeof(err)))) {
+			mb_btf_adopt(btf, buf);   /* read in place */
+			buf = NULL;
+		}
 	}
 	free(buf);
 	mb_close(fd);
@@ -474,6 +488,12 @@ static const struct cmd top_cmds[] = {
 	{ 0 }
 };
 
+/* The library's warnings go where the tool's own messages go. */
+static int print_stderr(enum mb_print_level level, const char *fmt, va_list ap)
+{
+	return level == MB_DEBUG && !opt.debug ? 0 : vfprintf(stderr, fmt, ap);
+}
+
 /* Options before the object keyword, as bpftool: -jpdVh, clustered or not,
  * and their long forms (unambiguous prefixes accepted). */
 int main(int argc, char **argv)
@@ -482,6 +502,7 @@ int main(int argc, char **argv)
 	static const char shorts[] = "jpdTVh";
 	int i, version = 0;
 
+	mb_set_print(print_stderr);
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *a = argv[i] + 1, *l = longs;
 		char one[2] = { 0 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "minibpf.h"
 #include "btf/btf.h"
 
 /* The map's BTF, when it has typed values: printed through btf/. */
@@ -49,31 +50,11 @@ static int per_cpu(uint32_t t)
 	       t == BPF_MAP_TYPE_LRU_PERCPU_HASH || t == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
 }
 
-/* Possible CPUs: the kernel sizes per-CPU values by them ("0-3" -> 4). */
-static int ncpus(void)
-{
-	static int n;
-	char buf[128], *p;
-	FILE *f;
-
-	if (n)
-		return n;
-	f = fopen("/sys/devices/system/cpu/possible", "re");
-	if (!f || !fgets(buf, sizeof(buf), f)) {
-		if (f)
-			fclose(f);
-		return n = 1;
-	}
-	fclose(f);
-	p = strrchr(buf, '-');
-	p = strrchr(buf, ',') > p ? strrchr(buf, ',') : p;
-	n = atoi(p ? p + 1 : buf) + 1;
-	return n > 0 ? n : (n = 1);
-}
-
 static uint32_t value_bytes(const struct bpf_map_info *i)
 {
-	return per_cpu(i->type) ? ((i->value_size + 7) & ~7u) * ncpus() : i->value_size;
+	/* per-CPU: one value per possible CPU, each padded to 8 bytes */
+	return per_cpu(i->type) ? ((i->value_size + 7) & ~7u) * mb_num_possible_cpus() :
+				  i->value_size;
 }
 
 static void show_one(int fd)
@@ -129,7 +110,7 @@ static void json_values(const struct bpf_map_info *i, const void *value, uint32_
 	jw_key(pc ? "values" : "value");
 	if (pc)
 		jw_arr();
-	for (int c = 0; c < (pc ? ncpus() : 1); c++) {
+	for (int c = 0; c < (pc ? mb_num_possible_cpus() : 1); c++) {
 		const char *v = (const char *)value + c * step;
 
 		if (pc) {
@@ -180,7 +161,7 @@ static void print_entry(const struct bpf_map_info *i, const void *key, const voi
 			typed(key_tid, key, i->key_size);
 		else
 			print_hex(key, i->key_size);
-		for (int c = 0; c < (per_cpu(i->type) ? ncpus() : 1); c++) {
+		for (int c = 0; c < (per_cpu(i->type) ? mb_num_possible_cpus() : 1); c++) {
 			if (per_cpu(i->type))
 				printf("\nvalue (CPU %02d): ", c);
 			else
@@ -206,7 +187,7 @@ static void print_entry(const struct bpf_map_info *i, const void *key, const voi
 	}
 	hex_line("key", key, i->key_size, '\n');
 	putchar('\n');
-	for (int c = 0; c < ncpus(); c++) {
+	for (int c = 0; c < mb_num_possible_cpus(); c++) {
 		printf("value (CPU %02d):%c", c, i->value_size > 16 ? '\n' : ' ');
 		print_hex((const char *)value + c * step, i->value_size);
 		putchar('\n');
@@ -373,7 +354,7 @@ static int elem_op(int argc, char **argv, char op)
 				goto out;
 			}
 			/* one value for every CPU, as bpftool does */
-			for (int c = 1; per_cpu(info.type) && c < ncpus(); c++)
+			for (int c = 1; per_cpu(info.type) && c < mb_num_possible_cpus(); c++)
 				memcpy(val + c * ((info.value_size + 7) & ~7u), val, info.value_size);
 		} else if (op == 'u' && !strcmp(argv[0], "any")) {
 			flags = BPF_ANY, argc--, argv++;
@@ -554,6 +535,7 @@ static const char help[] =
 	"       minibpf map freeze MAP\n"
 	"       minibpf map { push | enqueue } MAP value VALUE\n"
 	"       minibpf map { pop | dequeue | peek } MAP\n"
+	"       minibpf map event_pipe MAP [cpu N index M] [--type NAME [--obj FILE]]\n"
 	"       minibpf map help\n"
 	"  MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
 	"  DATA := { [hex] BYTES | {u8|u16|u32|u64|s8|s16|s32|s64} NUMBERS }\n"
@@ -577,6 +559,7 @@ static const struct cmd cmds[] = {
 	{ "pop", do_pop },
 	{ "dequeue", do_pop },
 	{ "peek", do_lookup },
+	{ "event_pipe", do_map_event_pipe },
 	{ 0 }
 };
 

@@ -9,8 +9,8 @@
 
 #include "cli/cli.h"
 #include "minibpf.h"
-#include "btf/btf.h"
-#include "attach/attach.h"
+#include "btf/btf.h"     /* func protos and source lines in dump xlated */
+#include "elf/sec.h"     /* type TYPE by section name, as bpftool takes it */
 
 /* info with map_ids filled (malloc'd into *ids, caller frees). */
 static int prog_info(int fd, struct bpf_prog_info *info, uint32_t **ids)
@@ -582,7 +582,7 @@ static int do_tracelog(int argc, char **argv)
 	return 0;
 }
 
-/* load / loadall through the public API. */
+/* load / loadall through the public API (include/minibpf.h) only. */
 /* DIR/NAME into out[size]: 0, or -1 when it does not fit. Not snprintf:
  * 256 programs made that a tenth of loadall's user time. */
 static int path_join(char *out, size_t size, const char *dir, const char *name)
@@ -597,95 +597,120 @@ static int path_join(char *out, size_t size, const char *dir, const char *name)
 	return 0;
 }
 
-/* A loaded object the process exits with (see load_common). */
-static struct mb_object *volatile loaded_obj;
+#define MAX_REUSE 16
 
-static int load_common(int argc, char **argv, int all)
+/* prog { load | loadall } OBJ PATH [type TYPE] [pinmaps DIR] [autoattach]
+ * [map { idx N | name NAME } MAP]... */
+struct load_args {
+	const char *file, *path, *pinmaps;
+	int all, type, autoattach, nreuse;
+	uint32_t expected;      /* the expected attach type that goes with type */
+	struct load_reuse { const char *name; uint32_t idx; int fd; } reuse[MAX_REUSE];
+};
+
+/* 0, or -1 with the error printed; the reuse fds opened are in a. */
+static int load_parse(struct load_args *a, int argc, char **argv)
 {
-	const char *file, *path, *pinmaps = NULL;
-	struct mb_object *obj = NULL;
-	struct { const char *name; uint32_t idx; int fd; } reuse[16];
-	int type = -1, autoattach = 0, ret = -1, err, nr = 0, np, pinned = 0, made_dir = 0;
-	char p[4096];
-
-	if (next_arg(&argc, &argv, &file, "OBJ") ||
-	    next_arg(&argc, &argv, &path, all ? "DIR" : "PATH"))
+	if (next_arg(&argc, &argv, &a->file, "OBJ") ||
+	    next_arg(&argc, &argv, &a->path, a->all ? "DIR" : "PATH"))
 		return -1;
 	while (argc) {
 		const char *k = argv[0];
 
 		if (is_prefix(k, "autoattach")) {
-			autoattach = 1;
+			a->autoattach = 1;
 			argc--, argv++;
 			continue;
 		}
-		if (argc < 2) {
-			usage_err("prog");
-			goto out;
-		}
+		if (argc < 2)
+			return usage_err("prog");
 		if (is_prefix(k, "type")) {
-			type = name_lookup(MB_ENUM_PROG_TYPE, argv[1]);
-			if (type < 0) {
-				cli_err("unknown program type '%s'", argv[1]);
-				goto out;
+			struct mb_sec_def d;
+
+			/* the kernel's name (socket_filter) or, as bpftool, a
+			 * section name (socket, kprobe, xdp, cgroup/skb) */
+			a->type = name_lookup(MB_ENUM_PROG_TYPE, argv[1]);
+			if (a->type < 0 && !mb_sec_lookup(argv[1], &d)) {
+				a->type = (int)d.prog_type;
+				a->expected = d.expected_attach_type;
 			}
+			if (a->type < 0)
+				return cli_err("unknown program type '%s'", argv[1]);
 		} else if (is_prefix(k, "pinmaps")) {
-			pinmaps = argv[1];
-		} else if (is_prefix(k, "map") && argc >= 3 && nr < 16) {
+			a->pinmaps = argv[1];
+		} else if (is_prefix(k, "map") && argc >= 3 && a->nreuse < MAX_REUSE) {
 			/* map { idx N | name NAME } MAP: reuse an existing map */
-			reuse[nr].name = NULL;
+			struct load_reuse *r = &a->reuse[a->nreuse];
+
+			r->name = NULL;
 			if (is_prefix(argv[1], "idx")) {
-				if (parse_u32(argv[2], &reuse[nr].idx, "map index"))
-					goto out;
+				if (parse_u32(argv[2], &r->idx, "map index"))
+					return -1;
 			} else if (is_prefix(argv[1], "name")) {
-				reuse[nr].name = argv[2];
+				r->name = argv[2];
 			} else {
-				usage_err("prog");
-				goto out;
+				return usage_err("prog");
 			}
 			argc -= 3, argv += 3;
-			reuse[nr].fd = parse_fd(KIND_MAP, &argc, &argv);
-			if (reuse[nr].fd < 0)
-				goto out;
-			nr++;
+			r->fd = parse_fd(KIND_MAP, &argc, &argv);
+			if (r->fd < 0)
+				return -1;
+			a->nreuse++;
 			continue;
 		} else {
-			usage_err("prog");
-			goto out;
+			return usage_err("prog");
 		}
 		argc -= 2, argv += 2;
 	}
+	return 0;
+}
+
+/* The maps given with `map ... MAP` stand in for the object's own. */
+static int reuse_maps(struct mb_object *obj, const struct load_args *a)
+{
+	for (int i = 0; i < a->nreuse; i++) {
+		const char *name = a->reuse[i].name;
+		uint32_t idx = a->reuse[i].idx;
+		struct mb_map *m = name ? mb_object_map_by_name(obj, name) :
+				   idx < (uint32_t)mb_object_map_count(obj) ? mb_object_map(obj, idx) :
+				   NULL;
+
+		if (!m)
+			return name ? cli_err("'%s' has no map '%s'", a->file, name) :
+				      cli_err("'%s' has no map with index %u", a->file, idx);
+		if (mb_map_reuse_fd(m, a->reuse[i].fd))
+			return cli_err("%s", mb_last_error());
+	}
+	return 0;
+}
+
+/* Open, apply the arguments, load: the object, or NULL with the error
+ * printed (and nothing left). */
+static struct mb_object *load_object(const struct load_args *a)
+{
 	struct mb_open_opts oo = { .sz = sizeof(oo), .log_level = opt.debug ? 1 : 0,
 				   .btf_path = opt.btf_path };
-	obj = mb_object_open(file, &oo);
+	struct mb_object *obj = mb_object_open(a->file, &oo);
+	int np, err;
+
 	if (!obj) {
-		cli_err("open '%s': %s", file, mb_last_error());
-		goto out;
+		cli_err("open '%s': %s", a->file, mb_last_error());
+		return NULL;
 	}
 	np = mb_object_prog_count(obj);
-	if (np <= 0) {
-		cli_err("'%s' has no programs", file);
-		goto out;
+	/* loadall of an object with only maps (or only BTF) creates them, for
+	 * pinmaps, as bpftool does; load needs a program to pin at PATH */
+	if (np <= 0 && !a->all) {
+		cli_err("'%s' has no programs (loadall creates its maps)", a->file);
+		goto fail;
 	}
-	for (int i = 0; i < nr; i++) {
-		struct mb_map *m = reuse[i].name ? mb_object_map_by_name(obj, reuse[i].name) :
-				   reuse[i].idx < (uint32_t)mb_object_map_count(obj) ?
-				   mb_object_map(obj, reuse[i].idx) : NULL;
-
-		if (!m) {
-			if (reuse[i].name)
-				cli_err("'%s' has no map '%s'", file, reuse[i].name);
-			else
-				cli_err("'%s' has no map with index %u", file, reuse[i].idx);
-			goto out;
-		}
-		if (mb_map_reuse_fd(m, reuse[i].fd)) {
+	if (reuse_maps(obj, a))
+		goto fail;
+	for (int i = 0; i < np && a->type >= 0; i++)
+		if (mb_prog_set_type(mb_object_prog(obj, i), (uint32_t)a->type, a->expected)) {
 			cli_err("%s", mb_last_error());
-			goto out;
+			goto fail;
 		}
-	}
-	for (int i = 0; i < np && type >= 0; i++)
-		mb_prog_set_type(mb_object_prog(obj, i), type, 0);
 	err = mb_object_load(obj);
 	for (int i = 0; i < np && opt.debug; i++) {
 		const char *log = mb_prog_log(mb_object_prog(obj, i));
@@ -693,106 +718,129 @@ static int load_common(int argc, char **argv, int all)
 		if (log)
 			fprintf(stderr, "%s", log);
 	}
-	if (err) {
-		cli_err("load '%s': %s", file, mb_last_error());
-		goto out;
+	if (!err)
+		return obj;
+	cli_err("load '%s': %s", a->file, mb_last_error());
+fail:
+	mb_object_close(obj);
+	return NULL;
+}
+
+/* Pin PR at PATH: with autoattach its link where there is one. */
+static int pin_prog(struct mb_prog *pr, const char *path, int autoattach)
+{
+	struct mb_link *l = autoattach ? mb_prog_attach(pr) : NULL;
+	int err;
+
+	if (!autoattach) {
+		err = mb_prog_pin(pr, path);
+	} else if (l && mb_link_count(l) > 1) {
+		/* perf_event: one link per CPU, no single path to pin them at */
+		fprintf(stderr, "Note: prog '%s': %d attachments (one per CPU) cannot "
+			"be pinned at one path; pinning the program instead\n",
+			mb_prog_name(pr), mb_link_count(l));
+		mb_link_destroy(l);
+		err = mb_prog_pin(pr, path);
+	} else if (l) {
+		err = mb_link_pin(l, path);
+		mb_link_destroy(l);
+	} else if (errno == EOPNOTSUPP || errno == EINVAL) {
+		/* as bpftool: a section without a target gets the program pinned */
+		fprintf(stderr, "Note: %s; pinning the program instead\n", mb_last_error());
+		err = mb_prog_pin(pr, path);
+	} else {
+		return cli_err("attach '%s': %s", mb_prog_name(pr), mb_last_error());
 	}
-	if (all && mkdir(path, 0700)) {
-		if (errno != EEXIST) {
-			cli_err("mkdir '%s': %s", path, strerror(errno));
-			goto out;
-		}
-	} else if (all) {
-		made_dir = 1;
+	if (err)
+		return cli_err("pin '%s' at '%s': %s", mb_prog_name(pr), path, mb_last_error());
+	return 0;
+}
+
+/* Where program I is pinned: PATH (load) or PATH/NAME (loadall). */
+static int prog_path(const struct load_args *a, struct mb_prog *pr, char *out, size_t size)
+{
+	return a->all ? path_join(out, size, a->path, mb_prog_name(pr)) :
+			snprintf(out, size, "%s", a->path) >= (int)size ? -1 : 0;
+}
+
+/* Pin (or attach and pin) the programs that were loaded (not the SEC("?...")
+ * ones): all of them under DIR, or the first at PATH. Programs [0, *done)
+ * have been handled. */
+static int load_pin(struct mb_object *obj, const struct load_args *a, int *done,
+		    int *made_dir)
+{
+	int n = mb_object_prog_count(obj), loaded = 0;
+	char p[4096];
+
+	for (int i = 0; i < n; i++)
+		loaded += mb_prog_fd(mb_object_prog(obj, i)) >= 0;
+	if (!loaded && !a->all)
+		return cli_err("'%s': no program was loaded to pin at '%s' (all are SEC(\"?...\"))",
+			       a->file, a->path);
+	if (loaded && a->all && mkdir(a->path, 0700)) {
+		if (errno != EEXIST)
+			return cli_err("mkdir '%s': %s", a->path, strerror(errno));
+	} else if (loaded && a->all) {
+		*made_dir = 1;
 	}
-	for (int i = 0; i < (all ? np : 1); i++) {
+	for (int i = 0, pins = 0; i < n && (a->all || !pins); i++) {
 		struct mb_prog *pr = mb_object_prog(obj, i);
 
-		if (all ? path_join(p, sizeof(p), path, mb_prog_name(pr)) :
-			  snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p)) {
-			cli_err("pin path for '%s' under '%s' is too long", mb_prog_name(pr), path);
-			goto out;
+		*done = i + 1;
+		if (mb_prog_fd(pr) < 0)
+			continue;
+		if (prog_path(a, pr, p, sizeof(p)))
+			return cli_err("pin path for '%s' under '%s' is too long", mb_prog_name(pr),
+				       a->path);
+		if (pin_prog(pr, p, a->autoattach)) {
+			*done = i;
+			return -1;
 		}
-		if (autoattach) {
-			struct mb_link *l = mb_prog_attach(pr);
-
-			if (l && mb_link_count(l) > 1) {
-				/* perf_event: one link per CPU, no single path to pin them at */
-				fprintf(stderr, "Note: prog '%s': %d attachments (one per CPU) cannot "
-					"be pinned at one path; pinning the program instead\n",
-					mb_prog_name(pr), mb_link_count(l));
-				mb_link_destroy(l);
-				err = mb_prog_pin(pr, p);
-			} else if (l) {
-				err = mb_link_pin(l, p);
-				mb_link_destroy(l);
-			} else if (errno == EOPNOTSUPP || errno == EINVAL) {
-				/* as bpftool: a section without a target gets the program pinned */
-				fprintf(stderr, "Note: %s; pinning the program instead\n", mb_last_error());
-				err = mb_prog_pin(pr, p);
-			} else {
-				cli_err("attach '%s': %s", mb_prog_name(pr), mb_last_error());
-				goto out;
-			}
-		} else {
-			err = mb_prog_pin(pr, p);
-		}
-		if (err) {
-			cli_err("pin '%s' at '%s': %s", mb_prog_name(pr), p, mb_last_error());
-			goto out;
-		}
-		pinned++;
+		pins++;
 	}
-	if (pinmaps) {
-		if (mkdir(pinmaps, 0700) && errno != EEXIST) {
-			cli_err("mkdir '%s': %s", pinmaps, strerror(errno));
-			goto out;
-		}
-		for (int i = 0; i < mb_object_map_count(obj); i++) {
-			struct mb_map *m = mb_object_map(obj, i);
+	if (a->pinmaps && mb_object_pin_maps(obj, a->pinmaps))
+		return cli_err("%s", mb_last_error());
+	return 0;
+}
 
-			struct bpf_map_info mi;
-			uint32_t ml = sizeof(mi);
-			const char *mn = mb_map_name(m);
-			char *dot;
+/* A failed load leaves nothing: unpin what this command pinned. */
+static void load_rollback(struct mb_object *obj, const struct load_args *a, int done,
+			  int made_dir)
+{
+	char p[4096];
 
-			/* bpffs refuses names with '.': pin "obj.data" as "obj_data", as libbpf */
-			memset(&mi, 0, sizeof(mi));
-			if (strchr(mn, '.') && !mb_sys_obj_get_info_by_fd(mb_map_fd(m), &mi, &ml))
-				mn = mi.name;
-			if (path_join(p, sizeof(p), pinmaps, mn)) {
-				cli_err("pin path for map '%s' under '%s' is too long", mn, pinmaps);
-				goto out;
-			}
-			while ((dot = strchr(p + strlen(pinmaps) + 1, '.')))
-				*dot = '_';
-			if (mb_map_pin(m, p)) {
-				cli_err("pin map '%s' at '%s': %s", mb_map_name(m), p, mb_last_error());
-				goto out;
-			}
-		}
-	}
-	ret = 0;
-out:
-	/* a failed load leaves nothing: unpin what this command pinned */
-	for (int i = 0; ret && i < pinned; i++) {
-		if (!all)
-			unlink(path);
-		else if (!path_join(p, sizeof(p), path, mb_prog_name(mb_object_prog(obj, i))))
+	for (int i = 0; i < done; i++)
+		if (mb_prog_fd(mb_object_prog(obj, i)) >= 0 &&
+		    !prog_path(a, mb_object_prog(obj, i), p, sizeof(p)))
 			unlink(p);
+	if (made_dir)
+		rmdir(a->path);
+}
+
+/* A loaded object the process exits with (see load_common). */
+static struct mb_object *volatile loaded_obj;
+
+static int load_common(int argc, char **argv, int all)
+{
+	struct load_args a = { .all = all, .type = -1 };
+	struct mb_object *obj = NULL;
+	int ret = -1, pinned = 0, made_dir = 0;
+
+	if (!load_parse(&a, argc, argv) && (obj = load_object(&a))) {
+		ret = load_pin(obj, &a, &pinned, &made_dir);
+		if (ret) {
+			load_rollback(obj, &a, pinned, made_dir);
+			mb_object_close(obj);
+		} else {
+			/* Everything that must outlive us is pinned and the
+			 * process exits next: the kernel closes the fds and
+			 * frees the memory, which saves the teardown's
+			 * syscalls. Kept reachable here. */
+			loaded_obj = obj;
+		}
 	}
-	if (ret && made_dir)
-		rmdir(path);
-	if (ret) {
-		mb_object_close(obj);
-	} else {
-		/* Everything that must outlive us is pinned and the process
-		 * exits next: the kernel closes the fds and frees the memory,
-		 * which saves the teardown's syscalls. Kept reachable here. */
-		loaded_obj = obj;
-	}
-	while (nr--)
-		mb_close(reuse[nr].fd);
+	while (a.nreuse--)
+		mb_close(a.reuse[a.nreuse].fd);
 	return ret;
 }
 

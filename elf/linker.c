@@ -105,13 +105,15 @@ static int append(struct linker *l, uint32_t fi)
 	return (int)o->nsegs++;
 }
 
-/* Destination index of (text, insn), appending its function if needed. */
+/* Destination index of (text, insn), appending its function if needed
+ * (*added: its new segment, else -1). */
 static int64_t resolve(struct linker *l, uint32_t text, uint32_t insn, const char *from,
-		       uint32_t from_insn)
+		       uint32_t from_insn, int *added)
 {
 	int fi = func_at(l->obj, text, insn), s;
 	uint32_t i;
 
+	*added = -1;
 	if (fi < 0)
 		return fail(l, -EINVAL, "%s: insn %u: call or callback target insn %u of section '%s' is in no function",
 			    from, from_insn, insn, l->obj->texts[text].name);
@@ -124,6 +126,7 @@ static int64_t resolve(struct linker *l, uint32_t text, uint32_t insn, const cha
 		s = append(l, (uint32_t)fi);
 		if (s < 0)
 			return s;
+		*added = s;
 	}
 	return (int64_t)l->out->segs[s].dst_off + (insn - l->obj->funcs[fi].insn_off);
 }
@@ -144,7 +147,14 @@ static int add_patch(struct linker *l, uint32_t insn, enum mb_elf_patch_kind kin
 	return 0;
 }
 
-static int link_segment(struct linker *l, uint32_t si)
+/* Deeper call chains than this are refused here; the kernel refuses more
+ * than 8 frames anyway, and the recursion must stay bounded on hostile input. */
+#define MAX_CHAIN 64
+
+/* Link segment si. A subprogram is appended where it is first referenced and
+ * linked at once, depth-first, before the rest of the caller (libbpf's
+ * order: the same object gets the same xlated code and program tag). */
+static int link_segment(struct linker *l, uint32_t si, unsigned depth)
 {
 	const struct mb_elf_object *obj = l->obj;
 	const struct mb_elf_segment seg = l->out->segs[si];
@@ -164,7 +174,7 @@ static int link_segment(struct linker *l, uint32_t si)
 		int ldimm = in.code == LD_IMM64 && j + 1 < seg.cnt;
 		uint32_t ttext = seg.text;
 		int64_t target = -1, dest;
-		int ret = 0;
+		int ret = 0, added;
 
 		while (rc < rend && rc->text == seg.text && rc->insn < src)
 			rc++;
@@ -198,7 +208,7 @@ static int link_segment(struct linker *l, uint32_t si)
 		if (ret)
 			return ret;
 		if (target >= 0) {
-			dest = resolve(l, ttext, (uint32_t)target, fname, j);
+			dest = resolve(l, ttext, (uint32_t)target, fname, j, &added);
 			if (dest < 0)
 				return (int)dest;
 			/* resolve() may have moved the array. */
@@ -211,6 +221,11 @@ static int link_segment(struct linker *l, uint32_t si)
 			} else {
 				l->out->insns[dst].src_reg = BPF_PSEUDO_CALL;
 			}
+			if (added >= 0 && depth >= MAX_CHAIN)
+				return fail(l, -E2BIG, "func '%s': insn %u: call chain deeper than %u functions",
+					    fname, j, MAX_CHAIN);
+			if (added >= 0 && (ret = link_segment(l, (uint32_t)added, depth + 1)))
+				return ret;
 		}
 		if (ldimm)
 			j++;
@@ -222,16 +237,14 @@ int mb_elf_prog_link(const struct mb_elf_object *obj, uint32_t prog, struct mb_e
 		     char *err, size_t errlen)
 {
 	struct linker l = { .obj = obj, .out = out, .err = err, .errlen = errlen };
-	uint32_t i;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
 	if (prog >= obj->nprogs)
 		return fail(&l, -ENOENT, "no program %u (the object has %u)", prog, obj->nprogs);
 	ret = append(&l, obj->progs[prog].func);
-	/* Segments appended while linking are linked in turn. */
-	for (i = 0; ret >= 0 && i < out->nsegs; i++)
-		ret = link_segment(&l, i);
+	if (ret >= 0)
+		ret = link_segment(&l, (uint32_t)ret, 0);
 	if (ret < 0) {
 		if (err && errlen > 1) {
 			char tmp[512];

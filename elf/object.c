@@ -358,27 +358,47 @@ static struct mb_elf_map *map_add(struct parser *p, const char *name)
 	return m;
 }
 
-/* The `maps` section: struct bpf_map_def records, one per symbol. Records
- * may be longer than the five fields we read (iproute2 and old samples
- * add their own): the record size is the section size / the map count. */
+/* The legacy map section: `maps`, or a name ending in "/maps" (the
+ * decoders of ir-keytable use "lirc_mode2/maps"); the first one. */
+static uint32_t legacy_maps_sec(const struct mb_elf *e)
+{
+	uint32_t i;
+
+	for (i = 1; i < e->shnum; i++) {
+		const char *n = e->sh[i].name;
+		size_t len = strlen(n);
+
+		if (!(e->sh[i].flags & SHF_EXECINSTR_) &&
+		    (!strcmp(n, "maps") || (len > 5 && !strcmp(n + len - 5, "/maps"))))
+			return i;
+	}
+	return 0;
+}
+
+/* The legacy map section: struct bpf_map_def records, one per symbol.
+ * Records may be longer than the five fields we read (iproute2 and old
+ * samples add their own): the record size is the section size / the map
+ * count. */
 static int read_legacy_maps(struct parser *p)
 {
 	struct mb_elf *e = &p->e;
 	const uint8_t *d;
 	uint64_t size, rec;
 	uint32_t i, n = 0;
+	const char *sname;
 
-	p->legacy_sec = mb_elf_sec_find(e, "maps");
+	p->legacy_sec = legacy_maps_sec(e);
 	if (!p->legacy_sec)
 		return 0;
+	sname = e->sh[p->legacy_sec].name;
 	d = mb_elf_sec_data(e, p->legacy_sec, &size);
 	for (i = 1; i < e->nsyms; i++)
 		n += e->syms[i].shndx == p->legacy_sec && e->syms[i].type != STT_SECTION_;
 	if (!n)
 		return 0;
 	if (!d || size % n || size / n < 20)
-		return fail(p, -EINVAL, "section 'maps': size %llu does not hold %u map definitions of at least 20 bytes",
-			    (unsigned long long)size, n);
+		return fail(p, -EINVAL, "section '%s': size %llu does not hold %u map definitions of at least 20 bytes",
+			    sname, (unsigned long long)size, n);
 	rec = size / n;
 	for (i = 1; i < e->nsyms; i++) {
 		const struct mb_elf_sym *s = &e->syms[i];
@@ -388,8 +408,8 @@ static int read_legacy_maps(struct parser *p)
 		if (s->shndx != p->legacy_sec || s->type == STT_SECTION_)
 			continue;
 		if (s->value % rec || s->value >= size)
-			return fail(p, -EINVAL, "section 'maps': map '%s' at offset %llu is not on a %llu-byte record boundary",
-				    s->name, (unsigned long long)s->value, (unsigned long long)rec);
+			return fail(p, -EINVAL, "section '%s': map '%s' at offset %llu is not on a %llu-byte record boundary",
+				    sname, s->name, (unsigned long long)s->value, (unsigned long long)rec);
 		m = map_add(p, s->name);
 		if (!m)
 			return fail(p, -ENOMEM, "out of memory");
@@ -439,7 +459,7 @@ static int read_btf(struct parser *p)
 		memcpy(obj->btf_data, d, size);
 		obj->btf_size = size;
 		berr[0] = 0;
-		obj->btf = mb_btf_parse(d, size, berr, sizeof(berr));
+		obj->btf = mb_btf_open(obj->btf_data, size, berr, sizeof(berr));
 		/* Without .maps, BTF is optional: keep the raw bytes and let
 		 * the loader decide. */
 		if (!obj->btf && p->maps_sec)
@@ -475,7 +495,7 @@ static int var_offset(void *ctx, const char *name, uint32_t *off)
 }
 
 /* clang leaves DATASEC sizes and VAR offsets 0 in objects: fill them from
- * the ELF sections and symbols so obj->btf is ready for BPF_BTF_LOAD. */
+ * the ELF sections and symbols in the bytes for BPF_BTF_LOAD. */
 static int fixup_datasecs(struct parser *p)
 {
 	struct mb_elf_object *obj = p->obj;
@@ -487,18 +507,21 @@ static int fixup_datasecs(struct parser *p)
 
 	if (!obj->btf)
 		return 0;
+	berr[0] = 0;
+	obj->btf_edit = mb_btf_edit_new(obj->btf, berr, sizeof(berr));
+	if (!obj->btf_edit)
+		return fail(p, -errno, "section '.BTF': %s", berr);
 	/* One pass over the types: only sections that have a DATASEC. */
 	n = mb_btf_type_cnt(obj->btf);
 	for (id = 1; id < n; id++) {
 		const struct mb_btf_type *t = mb_btf_type_by_id(obj->btf, id);
 		const struct mb_elf_section *s;
-		char name[128];
+		const char *name;
 		int idx;
 
 		if (!t || mb_btf_kind(t) != MB_BTF_KIND_DATASEC)
 			continue;
-		/* the fixup may rewrite the string section: copy the name */
-		snprintf(name, sizeof(name), "%s", mb_btf_str(obj->btf, t->name_off));
+		name = mb_btf_str(obj->btf, t->name_off);
 		idx = mb_elf_object_sec_find(obj, name);
 		if (idx < 0)
 			continue;       /* .kconfig, .ksyms: no ELF section */
@@ -507,8 +530,8 @@ static int fixup_datasecs(struct parser *p)
 			continue;
 		c.sec_idx = (uint32_t)idx;
 		berr[0] = 0;
-		ret = mb_btf_fixup_datasec(obj->btf, name, (uint32_t)s->size, var_offset, &c,
-					   berr, sizeof(berr));
+		ret = mb_btf_edit_fixup_datasec(obj->btf_edit, name, (uint32_t)s->size, var_offset,
+						&c, berr, sizeof(berr));
 		if (ret && ret != -ENOENT)
 			return fail(p, ret, "section '.BTF': DATASEC '%s': %s", name, berr);
 	}
@@ -995,6 +1018,7 @@ void mb_elf_object_free(struct mb_elf_object *obj)
 	free(obj->relocs);
 	free(obj->btf_data);
 	free(obj->btf_ext_data);
+	mb_btf_edit_free(obj->btf_edit);
 	mb_btf_free(obj->btf);
 	free(obj->name);
 	free(obj->obj_name);

@@ -19,9 +19,11 @@
  * host byte order, names strdup'd, .BTF/.BTF.ext bytes copied raw), so the
  * caller may free `data` as soon as mb_elf_object_parse() returns.
  *
- * obj->btf (if the object has .BTF) is parsed and its DATASECs already fixed
- * (sizes and variable offsets from the ELF, which clang leaves 0): it is ready
- * for BPF_BTF_LOAD via mb_btf_raw(). obj->btf_data keeps the untouched bytes.
+ * obj->btf (if the object has .BTF) is the one reader of the object's BTF,
+ * checked once, in place over obj->btf_data (the untouched bytes); it is
+ * never edited. obj->btf_edit holds the bytes for BPF_BTF_LOAD: a copy with
+ * the DATASECs already fixed (sizes and variable offsets from the ELF, which
+ * clang leaves 0), which the loader edits further (extern sections).
  * Messages name the object first: "NAME: prog 'x': insn 12: ...".
  */
 #ifndef MB_ELF_OBJECT_H
@@ -34,6 +36,7 @@
 #include "elf/sec.h"
 
 struct mb_btf;
+struct mb_btf_edit;
 
 /* A code section (SHF_EXECINSTR): its instructions in host byte order. */
 struct mb_elf_text {
@@ -167,7 +170,8 @@ struct mb_elf_object {
 	/* Raw .BTF / .BTF.ext bytes (file byte order), NULL if absent. */
 	void *btf_data;     size_t btf_size;
 	void *btf_ext_data; size_t btf_ext_size;
-	struct mb_btf *btf;         /* parsed .BTF (NULL if absent); owned by the object */
+	struct mb_btf *btf;         /* reader over btf_data (NULL if absent or malformed) */
+	struct mb_btf_edit *btf_edit;   /* the bytes to load (NULL without btf) */
 };
 
 /* Parse a BPF ELF object. name is used for messages and for the global data

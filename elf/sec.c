@@ -84,7 +84,7 @@
 	X("sk_skb/verdict", P(SK_SKB), A(SK_SKB_VERDICT), MB_ATTACH_SOCKMAP, S_OPT) \
 	X("sk_skb", P(SK_SKB), 0, MB_ATTACH_NONE, 0) \
 	X("sk_msg", P(SK_MSG), A(SK_MSG_VERDICT), MB_ATTACH_SOCKMAP, S_OPT) \
-	X("lirc_mode2", P(LIRC_MODE2), A(LIRC_MODE2), MB_ATTACH_OTHER, S_OPT) \
+	X("lirc_mode2+", P(LIRC_MODE2), A(LIRC_MODE2), MB_ATTACH_OTHER, S_OPT) \
 	X("flow_dissector", P(FLOW_DISSECTOR), A(FLOW_DISSECTOR), MB_ATTACH_NETNS, S_OPT) \
 	X("cgroup_skb/ingress", P(CGROUP_SKB), A(CGROUP_INET_INGRESS), MB_ATTACH_CGROUP, S_OPT) \
 	X("cgroup_skb/egress", P(CGROUP_SKB), A(CGROUP_INET_EGRESS), MB_ATTACH_CGROUP, S_OPT) \
@@ -191,6 +191,14 @@ int mb_sec_lookup(const char *sec, struct mb_sec_def *out)
 
 	if (!sec)
 		return -EINVAL;
+	/* libbpf >= 1.0: a leading '?' means "do not load unless asked" */
+	if (sec[0] == '?') {
+		int r = sec[1] == '?' ? -ENOENT : mb_sec_lookup(sec + 1, out);
+
+		if (!r)
+			out->flags |= MB_SEC_NOAUTOLOAD;
+		return r;
+	}
 	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++, name += len + 1) {
 		const struct sec_ent *e = &secs[i];
 		const char *target;
@@ -209,6 +217,38 @@ int mb_sec_lookup(const char *sec, struct mb_sec_def *out)
 		if (auto_kind(e->kind, target))
 			out->flags |= MB_SEC_AUTO;
 		return 0;
+	}
+	return -ENOENT;
+}
+
+/* How a program whose type the user set attaches: the table's plainest entry
+ * of PROG_TYPE (and ATTACH_TYPE unless 0), without a target. First choice:
+ * a name without '/' that attaches and takes no extra load flags ("xdp",
+ * not "xdp.frags/devmap"; "tc", not "tc/ingress"); then any entry. */
+int mb_sec_for_type(uint32_t prog_type, uint32_t attach_type, struct mb_sec_def *out)
+{
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		const char *name = sec_names;
+		size_t i;
+
+		for (i = 0; i < sizeof(secs) / sizeof(secs[0]); name += sec_lens[i] + 1, i++) {
+			const struct sec_ent *e = &secs[i];
+
+			if (e->prog_type != prog_type || (attach_type && e->attach_type != attach_type))
+				continue;
+			if (!pass && (memchr(name, '/', sec_lens[i]) || e->kind == MB_ATTACH_NONE ||
+				      (e->flags & (MB_SEC_XDP_FRAGS | MB_SEC_SLEEPABLE))))
+				continue;
+			memset(out, 0, sizeof(*out));
+			out->prog_type = prog_type;
+			out->expected_attach_type = attach_type;
+			out->kind = e->kind;
+			out->flags = e->flags;
+			out->pattern = name;
+			return 0;
+		}
 	}
 	return -ENOENT;
 }

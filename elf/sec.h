@@ -42,6 +42,7 @@ enum mb_attach_kind {
 #define MB_SEC_AUTO          0x04  /* the name says where to attach */
 #define MB_SEC_ATTACH_BTF    0x08  /* the load needs a BTF id of the target */
 #define MB_SEC_EXP_OPTIONAL  0x10  /* expected_attach_type may be dropped on old kernels */
+#define MB_SEC_NOAUTOLOAD    0x20  /* SEC("?..."): not loaded unless mb_prog_set_autoload() */
 
 struct mb_sec_def {
 	uint32_t prog_type;
@@ -56,5 +57,8 @@ struct mb_sec_def {
 int mb_sec_lookup(const char *sec, struct mb_sec_def *out);
 /* The name of an attach kind, for messages ("kprobe", "cgroup", ...). */
 const char *mb_attach_kind_name(uint32_t kind);
+/* The table's first entry for a program type (and attach type, unless 0),
+ * with no target: for programs whose type the user set. -ENOENT if none. */
+int mb_sec_for_type(uint32_t prog_type, uint32_t attach_type, struct mb_sec_def *out);
 
 #endif

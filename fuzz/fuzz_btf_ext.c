@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = data[0] | data[1] << 8 | data[2] << 16 | (uint32_t)data[3] << 24;
 	if (n > size - 4)
 		return 0;
-	btf = mb_btf_parse(data + 4, n, err, sizeof(err));
+	btf = mb_btf_open(data + 4, n, err, sizeof(err));
 	if (!btf)
 		return 0;
 	ext = mb_btf_ext_parse(btf, data + 4 + n, size - 4 - n, err, sizeof(err));

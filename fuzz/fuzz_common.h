@@ -8,7 +8,7 @@
 
 #include "btf/btf.h"
 
-static inline void fuzz_walk_btf(struct mb_btf *btf)
+static inline void fuzz_walk_btf(const struct mb_btf *btf)
 {
 	static uint8_t zeroes[256];
 	struct mb_btf_member_info mi;

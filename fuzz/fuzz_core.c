@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void *vmlinux;
 static size_t vmlinux_len;
-static struct mb_kbtf *target;
+static struct mb_btf *target;
 
 static void load_target(void)
 {
@@ -42,9 +42,9 @@ static void load_target(void)
 		vmlinux_len += n;
 	}
 	fclose(f);
-	target = mb_kbtf_open(vmlinux, vmlinux_len, err, sizeof(err));
+	target = mb_btf_open_kernel(vmlinux, vmlinux_len, err, sizeof(err));
 	if (target)
-		(void)mb_kbtf_type_cnt(target);     /* index it once */
+		(void)mb_btf_type_cnt(target);     /* index it once */
 }
 
 struct blob {
@@ -57,7 +57,7 @@ static int serve(void *ctx, void *buf, size_t len, uint64_t off)
 	const struct blob *b = ctx;
 
 	if (off > b->len || len > b->len - off)
-		abort();   /* kbtf asked outside the file */
+		abort();   /* the reader asked outside the file */
 	memcpy(buf, b->p + off, len);
 	return 0;
 }
@@ -94,7 +94,8 @@ static void apply_all(struct mb_core *c, const struct mb_btf_ext *ext)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int once;
-	struct mb_kbtf *local;
+	const struct mb_btf *local;
+	struct mb_btf *lazy = NULL;
 	struct mb_btf_ext *ext;
 	struct mb_btf *btf;
 	struct mb_core *c;
@@ -111,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/* As the loader does: the object's BTF parsed and validated, then used
 	 * in place for CO-RE. */
-	btf = mb_btf_parse(data + 4, n, err, sizeof(err));
+	btf = mb_btf_open(data + 4, n, err, sizeof(err));
 	if (!btf)
 		return 0;
 	ext = mb_btf_ext_parse(btf, data + 4 + n, size - 4 - n, err, sizeof(err));
@@ -120,17 +121,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!ext)
 		local = NULL;
-	else if (data[0] & 2)
-		local = mb_kbtf_open_lazy(raw_size, serve, &b, err, sizeof(err));
+	else if (data[0] & 2)   /* the lazy reader over the same bytes */
+		local = lazy = mb_btf_open_lazy(raw_size, serve, &b, err, sizeof(err));
 	else
-		local = mb_kbtf_open(raw, raw_size, err, sizeof(err));
+		local = btf;   /* as the loader: the object's one reader */
 	if (local) {
 		c = mb_core_new(local, target ? target : local, data[0] & 1);
 		if (c) {
 			apply_all(c, ext);
 			mb_core_free(c);
 		}
-		mb_kbtf_free(local);
+		mb_btf_free(lazy);
 	}
 	mb_btf_ext_free(ext);
 	mb_btf_free(btf);

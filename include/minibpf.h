@@ -9,6 +9,7 @@
 #ifndef MINIBPF_H
 #define MINIBPF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,19 @@ const char *mb_last_error(void);
  * perf_event_open, netlink, and the files it opens, reads, maps and writes
  * (not close, nor probes such as statfs, access and uname). */
 void mb_trace(FILE *out);
+
+/* Warnings and notes (an attachment made the old way, BTF the kernel refused
+ * and the load went on without): the library writes nothing itself; it hands
+ * them to the function set here, one whole message ending in '\n' per call.
+ * NULL, the default, drops them. Returns the previous function. */
+enum mb_print_level { MB_WARN, MB_INFO, MB_DEBUG };
+typedef int (*mb_print_fn)(enum mb_print_level level, const char *fmt, va_list ap);
+mb_print_fn mb_set_print(mb_print_fn fn);
+
+/* Options structs (mb_open_opts, mb_attach_opts) begin with sz, the size the
+ * caller was built with: set it to sizeof(the struct). A smaller sz (an older
+ * caller) leaves the later fields at their defaults; a larger one is refused
+ * with EINVAL unless the bytes past what this version knows are zero. */
 
 struct mb_open_opts {
 	size_t sz;                 /* sizeof(struct mb_open_opts), for growth */
@@ -61,10 +75,11 @@ const char *mb_prog_section(const struct mb_prog *prog);
 uint32_t mb_prog_type(const struct mb_prog *prog);
 uint32_t mb_prog_expected_attach_type(const struct mb_prog *prog);
 int mb_prog_fd(const struct mb_prog *prog);
-/* Skip (0) or load (1) this program in mb_object_load(); default 1. */
-void mb_prog_set_autoload(struct mb_prog *prog, int load);
-/* Override the type guessed from the SEC() name (before load). */
-void mb_prog_set_type(struct mb_prog *prog, uint32_t prog_type, uint32_t expected_attach_type);
+/* Skip (0) or load (1) this program in mb_object_load(); default 1.
+ * -EBUSY once the object is loaded. */
+int mb_prog_set_autoload(struct mb_prog *prog, int load);
+/* Override the type guessed from the SEC() name. -EBUSY once loaded. */
+int mb_prog_set_type(struct mb_prog *prog, uint32_t prog_type, uint32_t expected_attach_type);
 /* The verifier log of the last load (NULL if none was asked for or needed). */
 const char *mb_prog_log(const struct mb_prog *prog);
 int mb_prog_pin(struct mb_prog *prog, const char *path);
@@ -72,10 +87,17 @@ int mb_prog_pin(struct mb_prog *prog, const char *path);
 const char *mb_map_name(const struct mb_map *map);
 int mb_map_fd(const struct mb_map *map);
 uint32_t mb_map_type(const struct mb_map *map);
+/* The sizes the map is created with (maps of maps, prog and perf event
+ * arrays declared without them get libbpf's 4 bytes). */
 uint32_t mb_map_key_size(const struct mb_map *map);
 uint32_t mb_map_value_size(const struct mb_map *map);
 uint32_t mb_map_max_entries(const struct mb_map *map);
 int mb_map_pin(struct mb_map *map, const char *path);
+/* After load: pin every map of the object in DIR (made if absent), each at
+ * DIR/NAME, NAME the name the kernel knows it by with '.' made '_' (bpffs
+ * refuses dots: "obj.data" is pinned as "obj_data"), as libbpf does. All or
+ * nothing: on failure the pins this call made are removed again. */
+int mb_object_pin_maps(struct mb_object *obj, const char *dir);
 /* Before mb_object_load: use the existing map FD (duplicated; the caller
  * keeps FD) instead of creating this one. Its type and sizes must match. */
 int mb_map_reuse_fd(struct mb_map *map, int fd);
@@ -90,10 +112,28 @@ void *mb_map_initial_value(struct mb_map *map, size_t *size);
  * .rodata, .bss or a custom data section), found through the object's BTF,
  * to read or set in place. NULL with errno if absent or already loaded. */
 void *mb_object_global(struct mb_object *obj, const char *name, size_t *size);
-int mb_map_lookup(const struct mb_map *map, const void *key, void *value);
-int mb_map_update(const struct mb_map *map, const void *key, const void *value, uint64_t flags);
-int mb_map_delete(const struct mb_map *map, const void *key);
-int mb_map_get_next_key(const struct mb_map *map, const void *key, void *next_key);
+
+/* Element access after load. The sizes are the caller's buffers: key_sz
+ * must be the map's key size, value_sz mb_map_value_size_user(); anything
+ * else is -EINVAL with a message naming the map and the size expected.
+ * flags: BPF_ANY, BPF_NOEXIST, BPF_EXIST, BPF_F_LOCK (update), 0 (others).
+ * Errors are the kernel's, negative (-ENOENT: no such key). */
+int mb_map_lookup_elem(const struct mb_map *map, const void *key, size_t key_sz, void *value,
+		       size_t value_sz, uint64_t flags);
+int mb_map_update_elem(const struct mb_map *map, const void *key, size_t key_sz,
+		       const void *value, size_t value_sz, uint64_t flags);
+int mb_map_delete_elem(const struct mb_map *map, const void *key, size_t key_sz, uint64_t flags);
+/* KEY NULL: the first key. -ENOENT after the last. */
+int mb_map_get_next_key(const struct mb_map *map, const void *key, void *next_key, size_t key_sz);
+/* The bytes of one value as user space reads and writes it. Per-CPU maps
+ * (percpu_array, percpu_hash, lru_percpu_hash, percpu_cgroup_storage) hold
+ * one value per possible CPU, each padded to 8 bytes: CPU i's value is at
+ * i * ((value_size + 7) & ~7), and this returns that stride times
+ * mb_num_possible_cpus(). Other maps: mb_map_value_size(). */
+size_t mb_map_value_size_user(const struct mb_map *map);
+/* Possible CPUs (/sys/devices/system/cpu/possible), as the kernel counts
+ * them for per-CPU values. */
+int mb_num_possible_cpus(void);
 
 /* Attach PROG the way its SEC() name says (tracepoint/CAT/NAME, raw_tp/NAME,
  * uprobe/PATH:SYM, ...). NULL with errno and mb_last_error() if the section
@@ -119,6 +159,58 @@ int mb_link_count(const struct mb_link *link);
 int mb_link_pin(struct mb_link *link, const char *path);
 /* Detach (unless pinned) and free. */
 void mb_link_destroy(struct mb_link *link);
+
+/* Copy the kernel's trace_pipe (bpf_printk output) to OUT until *stop
+ * becomes non-zero (checked every 200 ms): 0, or a negative errno. */
+int mb_tracelog_stream(FILE *out, volatile int *stop);
+
+/* ---- getting data out: ring buffers and perf buffers --------------------
+ * A BPF_MAP_TYPE_RINGBUF (5.8+) or BPF_MAP_TYPE_PERF_EVENT_ARRAY streams
+ * records to user space. Both readers mmap the kernel's rings, sleep in
+ * epoll, and call a function per record. The map fd is not kept: it may be
+ * closed after _new (a ring buffer), or after _free (a perf buffer, whose
+ * slots are cleared through it). _free leaves no fd and no mapping. */
+
+/* A record: its bytes are valid only during the call. Non-zero stops the
+ * poll, which returns that value (use a negative one to tell it from a
+ * count). */
+typedef int (*mb_ringbuf_fn)(void *ctx, const void *data, size_t size);
+struct mb_ringbuf;
+/* Map a ring buffer: NULL with errno (and mb_last_error()) if MAP_FD is not
+ * a ring buffer or cannot be mapped. */
+struct mb_ringbuf *mb_ringbuf_new(int map_fd, mb_ringbuf_fn fn, void *ctx);
+/* Another ring buffer in the same poller, with its own callback. */
+int mb_ringbuf_add(struct mb_ringbuf *rb, int map_fd, mb_ringbuf_fn fn, void *ctx);
+/* Wait up to timeout_ms (-1: forever, 0: not at all) for records, consume
+ * what is there. Records consumed, or -errno (-EINTR when a signal came),
+ * or a callback's non-zero return. */
+int mb_ringbuf_poll(struct mb_ringbuf *rb, int timeout_ms);
+/* Consume every ring without waiting; as mb_ringbuf_poll. */
+int mb_ringbuf_consume(struct mb_ringbuf *rb);
+/* The epoll fd (readable when a ring has records), for an outer event loop. */
+int mb_ringbuf_epoll_fd(const struct mb_ringbuf *rb);
+void mb_ringbuf_free(struct mb_ringbuf *rb);
+
+/* A PERF_RECORD_SAMPLE's raw bytes from bpf_perf_event_output() on CPU. */
+typedef int (*mb_perfbuf_sample_fn)(void *ctx, int cpu, const void *data, size_t size);
+/* PERF_RECORD_LOST: COUNT samples on CPU did not fit in its ring. */
+typedef void (*mb_perfbuf_lost_fn)(void *ctx, int cpu, uint64_t count);
+struct mb_perfbuf;
+/* One perf event (PERF_COUNT_SW_BPF_OUTPUT) per online CPU, each with a ring
+ * of page_cnt pages (a power of two; 0: 8), stored in slot CPU of MAP_FD.
+ * lost may be NULL. NULL with errno on failure, nothing left behind. */
+struct mb_perfbuf *mb_perfbuf_new(int map_fd, size_t page_cnt, mb_perfbuf_sample_fn sample,
+				  mb_perfbuf_lost_fn lost, void *ctx);
+/* The same for one CPU only, stored in slot INDEX (bpftool's `cpu N index M`). */
+struct mb_perfbuf *mb_perfbuf_new_cpu(int map_fd, size_t page_cnt, int cpu, uint32_t index,
+				      mb_perfbuf_sample_fn sample, mb_perfbuf_lost_fn lost,
+				      void *ctx);
+/* As mb_ringbuf_poll / _consume / _epoll_fd; counts samples (not losses). */
+int mb_perfbuf_poll(struct mb_perfbuf *pb, int timeout_ms);
+int mb_perfbuf_consume(struct mb_perfbuf *pb);
+int mb_perfbuf_epoll_fd(const struct mb_perfbuf *pb);
+/* Clear the map slots, close the events, unmap. */
+void mb_perfbuf_free(struct mb_perfbuf *pb);
 
 #ifdef __cplusplus
 }

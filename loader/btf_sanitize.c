@@ -9,6 +9,7 @@
 
 #include "loader/internal.h"
 #include "syscall/bpf_sys.h"
+#include "syscall/errmsg.h"
 
 #define K(kind, vlen) ((uint32_t)MB_BTF_KIND_##kind << 24 | (vlen))
 #define INT_4 1, K(INT, 0), 4, 32           /* [1] int "int" */
@@ -81,14 +82,14 @@ int mb_btf_load_obj(struct mb_object *obj, char **log)
 	const char *env = getenv("MINIBPF_BTF_LACKS");
 	int lacks = env ? mb_btf_lacks_parse(env) : 0;
 	uint32_t size;
-	const void *raw = mb_btf_raw(obj->elf->btf, &size);
-	struct mb_btf *copy;
+	const void *raw = mb_btf_edit_bytes(obj->elf->btf_edit, &size);
+	struct mb_btf_edit *copy;
 	char err[256];
 	int fd;
 
 	obj->btf_lacks = 0;
 	if (lacks < 0) {
-		fprintf(stderr, "minibpf: warning: MINIBPF_BTF_LACKS='%s': unknown name (known: func, datasec, global_func, float, decl_tag, type_tag, enum64, all)\n",
+		mb_pr(MB_WARN, "minibpf: warning: MINIBPF_BTF_LACKS='%s': unknown name (known: func, datasec, global_func, float, decl_tag, type_tag, enum64, all)\n",
 			env);
 		lacks = 0;
 	}
@@ -100,15 +101,16 @@ int mb_btf_load_obj(struct mb_object *obj, char **log)
 		free(*log);
 		*log = NULL;
 	}
-	copy = mb_btf_parse(raw, size, err, sizeof(err));
-	if (!copy || mb_btf_sanitize(copy, (unsigned)lacks, err, sizeof(err))) {
-		mb_btf_free(copy);
-		fprintf(stderr, "minibpf: warning: %s: sanitizing the BTF: %s\n", obj->name, err);
+	/* a copy: the object keeps what this kernel's sanitizing changed */
+	copy = mb_btf_edit_new(mb_btf_edit_view(obj->elf->btf_edit), err, sizeof(err));
+	if (!copy || mb_btf_edit_sanitize(copy, (unsigned)lacks, err, sizeof(err))) {
+		mb_btf_edit_free(copy);
+		mb_pr(MB_WARN, "minibpf: warning: %s: sanitizing the BTF: %s\n", obj->name, err);
 		return -EINVAL;
 	}
-	raw = mb_btf_raw(copy, &size);
+	raw = mb_btf_edit_bytes(copy, &size);
 	fd = mb_sys_btf_load(raw, size, log);
-	mb_btf_free(copy);
+	mb_btf_edit_free(copy);
 	if (fd >= 0)
 		obj->btf_lacks = (unsigned)lacks;
 	return fd;

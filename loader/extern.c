@@ -320,13 +320,19 @@ static int kconfig_map(struct mb_object *obj)
 		size_t vlen;
 		char num[16];
 
-		if (!strcmp(k->name, "LINUX_KERNEL_VERSION") ||
-		    !strcmp(k->name, "LINUX_HAS_BPF_COOKIE") || !strcmp(k->name, "LINUX_HAS_SYSCALL_WRAPPER")) {
-			/* cookies since 5.15; syscall wrappers on every arch minibpf targets */
-			snprintf(num, sizeof(num), "%u", k->name[6] == 'K' ? kernel_version() :
-				 k->name[10] == 'B' ? kernel_version() >= 0x050f00 : 1);
+		if (!strcmp(k->name, "LINUX_KERNEL_VERSION")) {
+			snprintf(num, sizeof(num), "%u", kernel_version());
 			v = num;
 			vlen = strlen(num);
+		} else if (!strcmp(k->name, "LINUX_HAS_BPF_COOKIE") ||
+			   !strcmp(k->name, "LINUX_HAS_SYSCALL_WRAPPER")) {
+			/* libbpf's virtual externs, declared `extern bool ... __kconfig`
+			 * (or an integer): cookies since 5.15, syscall wrappers on every
+			 * arch minibpf targets. A bool takes y/n, an integer 1/0. */
+			int on = k->name[10] == 'B' ? kernel_version() >= 0x050f00 : 1;
+
+			v = k->kind == K_INT ? (on ? "1" : "0") : (on ? "y" : "n");
+			vlen = 1;
 		} else if (!strncmp(k->name, "CONFIG_", 7)) {
 			if (!have_cfg++ && (r = read_config(&cfg)))
 				goto out;
@@ -414,7 +420,8 @@ enum { X_ADDR, X_KFUNC, X_KCFG, X_TYPED };
  * entries become 4-byte int vars (a FUNC is swapped for a dummy var). */
 static int sanitize(struct mb_object *obj)
 {
-	struct mb_btf *btf = obj->elf->btf;
+	struct mb_btf_edit *ed = obj->elf->btf_edit;
+	const struct mb_btf *btf = mb_btf_edit_view(ed);
 	int ks = mb_btf_find(btf, ".ksyms", MB_BTF_KIND_DATASEC);
 	int kc = mb_btf_find(btf, ".kconfig", MB_BTF_KIND_DATASEC);
 	int int_id = -1, dummy = -1, name;
@@ -424,60 +431,57 @@ static int sanitize(struct mb_object *obj)
 
 	if (kc > 0) {
 		const struct mb_btf_type *t = mb_btf_type_by_id(btf, (uint32_t)kc);
-		const struct mb_btf_var_secinfo *v = mb_btf_extra(t);
+		const struct mb_btf_var_secinfo *v = t ? mb_btf_extra(t) : NULL;
 
-		for (i = 0; i < mb_btf_vlen(t); i++) {
-			struct mb_btf_type *var = mb_btf_type_by_id(btf, v[i].type);
+		for (i = 0; t && i < mb_btf_vlen(t); i++) {
+			struct mb_btf_type *var = mb_btf_edit_type(ed, v[i].type);
 
 			if (var && mb_btf_kind(var) == MB_BTF_KIND_VAR)
 				((struct mb_btf_var *)mb_btf_extra(var))->linkage = 1;
 		}
 		if (kcfg_layout(obj, &l, &n, &total))
 			return -EINVAL;
-		if (mb_btf_fixup_datasec(btf, ".kconfig", total, kcfg_var_off, obj, err, sizeof(err)))
+		if (mb_btf_edit_fixup_datasec(ed, ".kconfig", total, kcfg_var_off, obj, err, sizeof(err)))
 			return -EINVAL;
-		/* names point into the BTF strings, which adding types below
-		 * moves: lay out again when next asked */
-		kcfg_reset();
 	}
 	if (ks <= 0)
 		return 0;
 	for (id = 1; id < mb_btf_type_cnt(btf) && int_id < 0; id++) {
 		const struct mb_btf_type *t = mb_btf_type_by_id(btf, id);
 
-		if (mb_btf_kind(t) == MB_BTF_KIND_INT && t->size_or_type == 4)
+		if (t && mb_btf_kind(t) == MB_BTF_KIND_INT && t->size_or_type == 4)
 			int_id = (int)id;
 	}
 	if (int_id < 0) {
 		uint32_t rec[4] = { 0, MB_BTF_KIND_INT << 24, 4, 32 };
 
-		if ((name = mb_btf_add_str(btf, "int")) < 0)
+		if ((name = mb_btf_edit_add_str(ed, "int")) < 0)
 			return name;
 		rec[0] = (uint32_t)name;
-		int_id = mb_btf_add_type(btf, rec, sizeof(rec), err, sizeof(err));
+		int_id = mb_btf_edit_add_type(ed, rec, sizeof(rec), err, sizeof(err));
 		if (int_id < 0)
 			return int_id;
 	}
 	{
 		uint32_t rec[4] = { 0, MB_BTF_KIND_VAR << 24, (uint32_t)int_id, 1 };
 
-		if ((name = mb_btf_add_str(btf, "dummy_ksym")) < 0)
+		if ((name = mb_btf_edit_add_str(ed, "dummy_ksym")) < 0)
 			return name;
 		rec[0] = (uint32_t)name;
-		dummy = mb_btf_add_type(btf, rec, sizeof(rec), err, sizeof(err));
+		dummy = mb_btf_edit_add_type(ed, rec, sizeof(rec), err, sizeof(err));
 		if (dummy < 0)
 			return dummy;
 	}
 	{
-		struct mb_btf_type *sec = mb_btf_type_by_id(btf, (uint32_t)ks);
-		struct mb_btf_var_secinfo *v = mb_btf_extra(sec);
+		struct mb_btf_type *sec = mb_btf_edit_type(ed, (uint32_t)ks);
+		struct mb_btf_var_secinfo *v = sec ? mb_btf_extra(sec) : NULL;
 
-		n = mb_btf_vlen(sec);
+		n = sec ? mb_btf_vlen(sec) : 0;
 		for (i = 0; i < n; i++) {
-			struct mb_btf_type *e = mb_btf_type_by_id(btf, v[i].type);
+			struct mb_btf_type *e = mb_btf_edit_type(ed, v[i].type);
 
 			if (e && mb_btf_kind(e) == MB_BTF_KIND_FUNC) {
-				struct mb_btf_type *proto = mb_btf_type_by_id(btf, e->size_or_type);
+				struct mb_btf_type *proto = mb_btf_edit_type(ed, e->size_or_type);
 				uint32_t j;
 
 				for (j = 0; proto && mb_btf_kind(proto) == MB_BTF_KIND_FUNC_PROTO &&
@@ -496,17 +500,19 @@ static int sanitize(struct mb_object *obj)
 			v[i].offset = i * 4;
 			v[i].size = 4;
 		}
-		sec->size_or_type = n * 4;
+		if (sec)
+			sec->size_or_type = n * 4;
 	}
 	return 0;
 }
 
-/* In the object's BTF as the file has it (sanitizing rewrites obj->elf->btf):
- * the type of extern NAME in DATASEC sec, or -ENOENT. */
-static int orig_entry(struct mb_kbtf *k, const char *sec, const char *name)
+/* In the object's BTF as the file has it (sanitizing rewrites only the bytes
+ * to load, obj->elf->btf_edit): the type of extern NAME in DATASEC sec, or
+ * -ENOENT. */
+static int orig_entry(const struct mb_btf *k, const char *sec, const char *name)
 {
-	int ds = k ? mb_kbtf_find(k, sec, MB_BTF_KIND_DATASEC) : -ENOENT;
-	const struct mb_btf_type *t = ds > 0 ? mb_kbtf_type(k, (uint32_t)ds) : NULL;
+	int ds = k ? mb_btf_find(k, sec, MB_BTF_KIND_DATASEC) : -ENOENT;
+	const struct mb_btf_type *t = ds > 0 ? mb_btf_type_by_id(k, (uint32_t)ds) : NULL;
 	const struct mb_btf_var_secinfo *v;
 	uint32_t i;
 
@@ -514,12 +520,12 @@ static int orig_entry(struct mb_kbtf *k, const char *sec, const char *name)
 		return -ENOENT;
 	v = mb_btf_extra(t);
 	for (i = 0; i < mb_btf_vlen(t); i++) {
-		const struct mb_btf_type *e = mb_kbtf_type(k, v[i].type);
+		const struct mb_btf_type *e = mb_btf_type_by_id(k, v[i].type);
 
-		if (e && !strcmp(mb_kbtf_str(k, e->name_off), name)) {
+		if (e && !strcmp(mb_btf_str(k, e->name_off), name)) {
 			if (mb_btf_kind(e) != MB_BTF_KIND_VAR)
 				return 0;
-			return mb_kbtf_skip(k, e->size_or_type) > 0 ? 2 : 1;   /* typed : void */
+			return mb_btf_resolve(k, e->size_or_type) > 0 ? 2 : 1;   /* typed : void */
 		}
 	}
 	return -ENOENT;
@@ -527,9 +533,8 @@ static int orig_entry(struct mb_kbtf *k, const char *sec, const char *name)
 
 int mb_extern_prepare(struct mb_object *obj)
 {
-	struct mb_kbtf *orig = NULL;
+	const struct mb_btf *orig = obj->elf->btf;
 	unsigned char *kind;
-	char err[256];
 	uint32_t i;
 
 	kcfg_reset();
@@ -538,8 +543,6 @@ int mb_extern_prepare(struct mb_object *obj)
 	kind = mb_kern_ext_kinds(obj);
 	if (!kind)
 		return mb_err(ENOMEM, "out of memory");
-	if (obj->elf->btf_data)
-		orig = mb_kbtf_open(obj->elf->btf_data, obj->elf->btf_size, err, sizeof(err));
 	for (i = 0; i < obj->elf->nexterns; i++) {
 		const struct mb_elf_extern *x = &obj->elf->externs[i];
 
@@ -550,20 +553,12 @@ int mb_extern_prepare(struct mb_object *obj)
 		else
 			kind[i] = orig_entry(orig, ".ksyms", x->name) == 2 ? X_TYPED : X_ADDR;
 	}
-	mb_kbtf_free(orig);
-	if (!obj->elf->btf || mb_btf_find(obj->elf->btf, "dummy_ksym", MB_BTF_KIND_VAR) > 0)
+	if (!obj->elf->btf_edit ||
+	    mb_btf_find(mb_btf_edit_view(obj->elf->btf_edit), "dummy_ksym", MB_BTF_KIND_VAR) > 0)
 		return 0;   /* no BTF, or sanitized by an earlier load */
 	if (sanitize(obj))
-		fprintf(stderr, "minibpf: warning: %s: could not rewrite the extern sections of the object's BTF\n",
+		mb_pr(MB_WARN, "minibpf: warning: %s: could not rewrite the extern sections of the object's BTF\n",
 			obj->name);
-	/* the blob was re-laid: .BTF.ext section names pointed into it */
-	if (obj->ext) {
-		mb_btf_ext_free(obj->ext);
-		obj->ext = mb_btf_ext_parse(obj->elf->btf, obj->elf->btf_ext_data, obj->elf->btf_ext_size,
-					    err, sizeof(err));
-		if (!obj->ext)
-			fprintf(stderr, "minibpf: warning: %s: .BTF.ext: %s\n", obj->name, err);
-	}
 	return 0;
 }
 
@@ -645,7 +640,7 @@ int mb_extern_patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_link
 	const struct mb_elf_extern *x;
 	struct bpf_insn *insn = &l->insns[pt->insn];
 	unsigned char *kinds = mb_kern_ext_kinds(obj);
-	struct mb_kbtf *kb;
+	struct mb_btf *kb;
 	int id, fd;
 
 	if (pt->index >= obj->elf->nexterns || !kinds)
@@ -660,7 +655,7 @@ int mb_extern_patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_link
 		kb = mb_kern_btf(obj);
 		if (!kb)
 			return -errno;
-		id = mb_kbtf_find(kb, x->name, MB_BTF_KIND_FUNC);
+		id = mb_btf_find(kb, x->name, MB_BTF_KIND_FUNC);
 		if (id < 0) {
 			if (!x->weak)
 				return mb_err(ESRCH, "prog '%s': insn %u: kfunc '%s' is not in the kernel's BTF",
@@ -690,7 +685,7 @@ int mb_extern_patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_link
 		kb = mb_kern_btf(obj);
 		if (!kb)
 			return -errno;
-		id = mb_kbtf_find(kb, x->name, MB_BTF_KIND_VAR);
+		id = mb_btf_find(kb, x->name, MB_BTF_KIND_VAR);
 		if (id > 0) {
 			insn[0].src_reg = BPF_PSEUDO_BTF_ID;
 			insn[0].imm = id;

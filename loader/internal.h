@@ -13,8 +13,8 @@
  * mb_kern_check(): an error if a read of the kernel BTF failed (what was
  * looked up then cannot be trusted); call before loading a program. */
 struct mb_kern;
-struct mb_kbtf;
-struct mb_kbtf *mb_kern_btf(struct mb_object *obj);
+struct mb_btf;
+struct mb_btf *mb_kern_btf(struct mb_object *obj);
 void mb_kern_free(struct mb_object *obj);
 int mb_kern_check(struct mb_object *obj);
 int mb_kern_kconfig_fd(struct mb_object *obj, int fd);

@@ -1,6 +1,6 @@
 /* loader/: kernel BTF for one mb_object_load(): CO-RE relocations, the BTF
  * ids of tp_btf/fentry/lsm/iter targets, and (extern.c) typed ksyms and
- * kfuncs. The kernel's BTF is read lazily (btf/kbtf.c): with the name index
+ * kfuncs. The kernel's BTF is read lazily (btf/btf.c): with the name index
  * of an earlier load, a load reads the few 4 KB blocks its lookups reach
  * instead of all 5 MB (which before 6.16, where sysfs cannot mmap it, meant
  * 1,300 reads of 4 KB). Without an index it is mmap'd where the kernel allows
@@ -29,8 +29,7 @@ struct mb_kern {
 	int btf_fd;             /* the kernel BTF file, read as lookups need it */
 	void *map;              /* ... or all of it mmap'd, when there is no index */
 	size_t map_len;
-	struct mb_kbtf *kbtf;
-	struct mb_kbtf *local;
+	struct mb_btf *kbtf;
 	struct mb_core *core;
 	struct poison_rec *poison;   /* of the program being loaded */
 	uint32_t npoison;
@@ -104,7 +103,7 @@ static void idx_load(struct mb_kern *k, const struct stat *btf_st, const char *p
 	if (!k->idx)
 		return;
 	k->idx_len = (size_t)st.st_size;
-	if (mb_kbtf_index_use(k->kbtf, k->idx, k->idx_len)) {
+	if (mb_btf_index_use(k->kbtf, k->idx, k->idx_len)) {
 		mb_sys_munmap(k->idx, k->idx_len);
 		k->idx = NULL;
 		return;
@@ -121,7 +120,7 @@ static void idx_store(struct mb_kern *k)
 	size_t len;
 	int fd;
 
-	if (mb_kbtf_index_build(k->kbtf, &b, &len))
+	if (mb_btf_index_build(k->kbtf, &b, &len))
 		return;
 	mb_sys_mkdir(IDX_DIR, 0700);
 	snprintf(tmp, sizeof(tmp), IDX_DIR "/tmp.%d", (int)getpid());
@@ -143,12 +142,11 @@ void mb_kern_free(struct mb_object *obj)
 	if (!k)
 		return;
 	mb_core_free(k->core);
-	mb_kbtf_free(k->local);
 	if (k->idx_save && k->kbtf)
 		idx_store(k);
 	free(k->idx_save);
 	mb_sys_munmap(k->idx, k->idx_len);
-	mb_kbtf_free(k->kbtf);
+	mb_btf_free(k->kbtf);
 	mb_sys_munmap(k->map, k->map_len);
 	mb_close(k->btf_fd);
 	if (k->kconfig_fd >= 0) {
@@ -189,7 +187,7 @@ uint64_t **mb_kern_ksym_addrs(struct mb_object *obj)
 	return k ? &k->ksym_addr : NULL;
 }
 
-/* mb_kbtf_read_fn */
+/* mb_btf_read_fn */
 static int kern_read(void *ctx, void *buf, size_t len, uint64_t off)
 {
 	struct mb_kern *k = ctx;
@@ -205,7 +203,7 @@ static int kern_read(void *ctx, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
+struct mb_btf *mb_kern_btf(struct mb_object *obj)
 {
 	const char *path = obj->btf_path ? obj->btf_path : "/sys/kernel/btf/vmlinux";
 	struct mb_kern *k = kern_get(obj);
@@ -237,7 +235,7 @@ struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
 		mb_err(EINVAL, "kernel BTF %s: unusable size", path);
 		goto fail;
 	}
-	k->kbtf = mb_kbtf_open_lazy((uint64_t)st.st_size, kern_read, k, err, sizeof(err));
+	k->kbtf = mb_btf_open_lazy((uint64_t)st.st_size, kern_read, k, err, sizeof(err));
 	if (!k->kbtf) {
 		mb_err(errno ? errno : EINVAL, "kernel BTF %s: %s", path, err);
 		goto fail;
@@ -254,21 +252,21 @@ struct mb_kbtf *mb_kern_btf(struct mb_object *obj)
 	k->map = mb_sys_mmap_ro(k->btf_fd, (size_t)st.st_size);
 	if (k->map) {
 		k->map_len = (size_t)st.st_size;
-		mb_kbtf_free(k->kbtf);
-		k->kbtf = mb_kbtf_open(k->map, k->map_len, err, sizeof(err));
+		mb_btf_free(k->kbtf);
+		k->kbtf = mb_btf_open_kernel(k->map, k->map_len, err, sizeof(err));
 		if (k->kbtf)
 			return k->kbtf;
 		mb_err(errno ? errno : EINVAL, "kernel BTF %s: %s", path, err);
 		goto fail;
 	}
-	r = mb_kbtf_read_all(k->kbtf);
+	r = mb_btf_read_all(k->kbtf);
 	if (!r)
 		return k->kbtf;
-	mb_err(-r, "kernel BTF %s: %s", path, mb_kbtf_error(k->kbtf));
+	mb_err(-r, "kernel BTF %s: %s", path, mb_btf_error(k->kbtf));
 fail:
 	/* nothing half-open: a later call starts again; errno stays mb_err's */
 	r = errno;
-	mb_kbtf_free(k->kbtf);
+	mb_btf_free(k->kbtf);
 	k->kbtf = NULL;
 	mb_sys_munmap(k->map, k->map_len);
 	k->map = NULL;
@@ -282,7 +280,7 @@ fail:
  * it concluded (a field "missing", a ksym "absent") must not be loaded. */
 int mb_kern_check(struct mb_object *obj)
 {
-	int e = obj->kern && obj->kern->kbtf ? mb_kbtf_read_error(obj->kern->kbtf) : 0;
+	int e = obj->kern && obj->kern->kbtf ? mb_btf_read_error(obj->kern->kbtf) : 0;
 
 	return e ? mb_err(e, "kernel BTF: read failed: %s", strerror(e)) : 0;
 }
@@ -337,21 +335,15 @@ int mb_core_relocate(struct mb_object *obj, struct mb_prog *p, struct mb_elf_lin
 			if (!k)
 				return mb_err(ENOMEM, "out of memory");
 			if (!k->core) {
-				const void *raw;
-				uint32_t sz;
-
 				if (!mb_kern_btf(obj)) {
 					snprintf(err, sizeof(err), "%s", mb_last_error());
 					return mb_err(errno ? errno : EINVAL, "prog '%s': CO-RE relocations need the kernel's BTF: %s",
 						      p->def->name, err);
 				}
-				raw = mb_btf_raw(obj->elf->btf, &sz);
-				k->local = mb_kbtf_open(raw, sz, err, sizeof(err));
-				if (k->local)
-					k->core = mb_core_new(k->local, k->kbtf, obj->elf->big_endian);
+				/* the object's own reader: its BTF is read once */
+				k->core = mb_core_new(obj->elf->btf, k->kbtf, obj->elf->big_endian);
 				if (!k->core)
-					return mb_err(k->local ? ENOMEM : EINVAL, "prog '%s': object BTF: %s",
-						      p->def->name, k->local ? "out of memory" : err);
+					return mb_err(ENOMEM, "out of memory");
 			}
 			if (!prepared++ && mb_core_prepare(k->core, es->core, es->nr_core))
 				return mb_err(ENOMEM, "out of memory");
@@ -404,7 +396,7 @@ int mb_prog_attach_btf_id(struct mb_object *obj, struct mb_prog *p, uint32_t *bt
 {
 	const char *t = p->sec.target, *pfx = "";
 	char name[160];
-	struct mb_kbtf *kb;
+	struct mb_btf *kb;
 	int kind = MB_BTF_KIND_FUNC, id;
 
 	*btf_id = 0;
@@ -432,7 +424,7 @@ int mb_prog_attach_btf_id(struct mb_object *obj, struct mb_prog *p, uint32_t *bt
 		snprintf(name, sizeof(name), "%s", mb_last_error());
 		return mb_err(errno ? errno : EINVAL, "prog '%s': %s", p->def->name, name);
 	}
-	id = mb_kbtf_find(kb, name, kind);
+	id = mb_btf_find(kb, name, kind);
 	if (id < 0)
 		return mb_err(ESRCH, "prog '%s': section '%s': the kernel's BTF has no %s '%s'",
 			      p->def->name, p->def->sec_name, mb_btf_kind_str(kind), name);

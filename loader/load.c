@@ -30,7 +30,7 @@ int mb_load_btf(struct mb_object *obj)
 	if (fd < 0) {
 		/* As libbpf does: without BTF the programs still load, only
 		 * without source lines in verifier logs and typed map dumps. */
-		fprintf(stderr, "minibpf: warning: %s: the kernel rejected the object's BTF (%s), loading without it%s%s\n",
+		mb_pr(MB_WARN, "minibpf: warning: %s: the kernel rejected the object's BTF (%s), loading without it%s%s\n",
 			obj->name, strerror(-fd), log ? ":\n" : "", log ? log : "");
 		free(log);
 		return 0;

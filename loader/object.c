@@ -14,6 +14,8 @@
 
 /* An object file bigger than this is refused before it is read. */
 #define MAX_OBJECT_SIZE (256u << 20)
+/* The byte order this library was built for (gcc and clang both say). */
+#define HOST_BIG_ENDIAN (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
 
 void mb_trace(FILE *out)
 {
@@ -25,14 +27,19 @@ static char *dup_or(const char *s, const char *dflt)
 	return strdup(s ? s : dflt);
 }
 
-struct mb_object *mb_object_open_mem(const void *data, size_t size, const struct mb_open_opts *o)
+struct mb_object *mb_object_open_mem(const void *data, size_t size,
+				     const struct mb_open_opts *opts)
 {
-	const char *name = o && o->object_name ? o->object_name : "object";
+	struct mb_open_opts o = { .sz = sizeof(o) };
+	const char *name;
 	struct mb_object *obj;
 	char err[512];
 	uint32_t i;
 
 	mb_err_clear();
+	if (mb_opts_copy(&o, sizeof(o), opts, "mb_open_opts"))
+		return NULL;
+	name = o.object_name ? o.object_name : "object";
 	obj = calloc(1, sizeof(*obj));
 	if (!obj) {
 		mb_err(ENOMEM, "out of memory");
@@ -47,11 +54,11 @@ struct mb_object *mb_object_open_mem(const void *data, size_t size, const struct
 		mb_err(e, "%s", err);
 		return NULL;
 	}
-	obj->name = dup_or(o && o->object_name ? NULL : obj->elf->obj_name, name);
-	obj->pin_root = dup_or(o ? o->pin_root : NULL, "/sys/fs/bpf");
-	obj->btf_path = o && o->btf_path ? strdup(o->btf_path) : NULL;
-	obj->log_level = o ? o->log_level : 0;
-	obj->prog_flags = o ? o->prog_flags : 0;
+	obj->name = dup_or(o.object_name ? NULL : obj->elf->obj_name, name);
+	obj->pin_root = dup_or(o.pin_root, "/sys/fs/bpf");
+	obj->btf_path = o.btf_path ? strdup(o.btf_path) : NULL;
+	obj->log_level = o.log_level;
+	obj->prog_flags = o.prog_flags;
 	obj->nmaps = obj->elf->nmaps;
 	obj->nprogs = obj->elf->nprogs;
 	obj->maps = calloc(obj->nmaps + 1, sizeof(*obj->maps));
@@ -83,8 +90,9 @@ struct mb_object *mb_object_open_mem(const void *data, size_t size, const struct
 		p->obj = obj;
 		p->def = &obj->elf->progs[i];
 		p->fd = -1;
-		p->autoload = 1;
 		p->sec = p->def->sec;
+		/* SEC("?..."), also of a name the table does not know */
+		p->autoload = p->def->sec_name[0] != '?';
 		p->known_sec = p->def->known_sec;
 	}
 	return obj;
@@ -102,6 +110,8 @@ struct mb_object *mb_object_open(const char *path, const struct mb_open_opts *o)
 	int fd, e;
 
 	mb_err_clear();
+	if (mb_opts_copy(&opts, sizeof(opts), o, "mb_open_opts"))
+		return NULL;
 	fd = mb_sys_open(path, O_RDONLY, 0);
 	if (fd < 0) {
 		mb_err(-fd, "cannot open %s: %s", path, strerror(-fd));
@@ -131,8 +141,6 @@ struct mb_object *mb_object_open(const char *path, const struct mb_open_opts *o)
 		}
 		got += n;
 	}
-	if (o)
-		memcpy(&opts, o, o->sz && o->sz < sizeof(opts) ? o->sz : sizeof(opts));
 	if (!opts.object_name) {
 		/* libbpf's object name: the file name up to its first '.' */
 		base = strrchr(path, '/');
@@ -184,13 +192,40 @@ uint32_t mb_prog_type(const struct mb_prog *p) { return p->sec.prog_type; }
 uint32_t mb_prog_expected_attach_type(const struct mb_prog *p) { return p->sec.expected_attach_type; }
 int mb_prog_fd(const struct mb_prog *p) { return p->fd; }
 const char *mb_prog_log(const struct mb_prog *p) { return p->log; }
-void mb_prog_set_autoload(struct mb_prog *p, int load) { p->autoload = !!load; }
-
-void mb_prog_set_type(struct mb_prog *p, uint32_t type, uint32_t expected)
+/* What a program is loaded as is fixed once it is. */
+static int prog_settable(const struct mb_prog *p, const char *what)
 {
+	if (p->obj->loaded)
+		return mb_err(EBUSY, "prog '%s': cannot set %s: the object is already loaded",
+			      p->def->name, what);
+	return 0;
+}
+
+int mb_prog_set_autoload(struct mb_prog *p, int load)
+{
+	int err = prog_settable(p, "autoload");
+
+	if (!err)
+		p->autoload = !!load;
+	return err;
+}
+
+int mb_prog_set_type(struct mb_prog *p, uint32_t type, uint32_t expected)
+{
+	int err = prog_settable(p, "the program type");
+
+	if (err)
+		return err;
+	/* Another type than the section's: attach the way that type does
+	 * (the section's target, if any, no longer applies). */
+	if ((!p->known_sec || p->sec.prog_type != type) && mb_sec_for_type(type, expected, &p->sec)) {
+		memset(&p->sec, 0, sizeof(p->sec));
+		p->sec.kind = MB_ATTACH_OTHER;
+	}
 	p->sec.prog_type = type;
 	p->sec.expected_attach_type = expected;
 	p->known_sec = 1;
+	return 0;
 }
 
 int mb_prog_pin(struct mb_prog *p, const char *path)
@@ -202,15 +237,13 @@ int mb_prog_pin(struct mb_prog *p, const char *path)
 	err = mb_sys_obj_pin(p->fd, path);
 	if (err)
 		return mb_err(-err, "prog '%s': pinning at %s: %s", p->def->name, path,
-			      strerror(-err));
+			      mb_pin_why(err, path));
 	return 0;
 }
 
 const char *mb_map_name(const struct mb_map *m) { return m->def->name; }
 int mb_map_fd(const struct mb_map *m) { return m->fd; }
 uint32_t mb_map_type(const struct mb_map *m) { return m->def->type; }
-uint32_t mb_map_key_size(const struct mb_map *m) { return m->def->key_size; }
-uint32_t mb_map_value_size(const struct mb_map *m) { return m->def->value_size; }
 uint32_t mb_map_max_entries(const struct mb_map *m) { return m->def->max_entries; }
 
 int mb_map_pin(struct mb_map *m, const char *path)
@@ -222,8 +255,53 @@ int mb_map_pin(struct mb_map *m, const char *path)
 	err = mb_sys_obj_pin(m->fd, path);
 	if (err)
 		return mb_err(-err, "map '%s': pinning at %s: %s", m->def->name, path,
-			      strerror(-err));
+			      mb_pin_why(err, path));
 	return 0;
+}
+
+/* DIR/NAME for map M, NAME the kernel's name (libbpf's "obj.data" for
+ * global data) with its dots made '_': bpffs refuses them. */
+static int map_pin_path(const struct mb_map *m, const char *dir, char *out, size_t size)
+{
+	const char *name = strchr(m->def->name, '.') ? m->def->kname : m->def->name;
+	size_t d = strlen(dir);
+	char *c;
+
+	if ((size_t)snprintf(out, size, "%s/%s", dir, name) >= size)
+		return mb_err(ENAMETOOLONG, "map '%s': pin path under '%s' is too long",
+			      m->def->name, dir);
+	for (c = out + d + 1; (c = strchr(c, '.')); )
+		*c = '_';
+	return 0;
+}
+
+int mb_object_pin_maps(struct mb_object *obj, const char *dir)
+{
+	char path[4096];
+	uint32_t i, k;
+	int made, err = 0;
+
+	mb_err_clear();
+	if (!obj->loaded)
+		return mb_err(EINVAL, "object '%s': not loaded", obj->name);
+	made = !mkdir(dir, 0700);
+	if (!made && errno != EEXIST)
+		return mb_err(errno, "mkdir '%s': %s", dir, strerror(errno));
+	for (i = 0; i < obj->nmaps && !err; i++) {
+		err = map_pin_path(&obj->maps[i], dir, path, sizeof(path));
+		if (!err)
+			err = mb_map_pin(&obj->maps[i], path);
+	}
+	if (!err)
+		return 0;
+	/* all or nothing: the pins made before the failing one go again */
+	for (k = 0; k + 1 < i; k++)
+		if (!map_pin_path(&obj->maps[k], dir, path, sizeof(path)))
+			unlink(path);
+	if (made)
+		rmdir(dir);
+	errno = -err;
+	return err;
 }
 
 int mb_map_set_initial_value(struct mb_map *m, const void *data, size_t size)
@@ -250,7 +328,8 @@ void *mb_map_initial_value(struct mb_map *m, size_t *size)
 
 void *mb_object_global(struct mb_object *obj, const char *name, size_t *size)
 {
-	const struct mb_btf *btf = obj->elf->btf;
+	/* the variables' offsets: in the DATASECs as fixed for loading */
+	const struct mb_btf *btf = obj->elf->btf_edit ? mb_btf_edit_view(obj->elf->btf_edit) : NULL;
 	uint32_t id, n = btf ? mb_btf_type_cnt(btf) : 0;
 
 	for (id = 1; id < n && !obj->loaded; id++) {
@@ -259,7 +338,7 @@ void *mb_object_global(struct mb_object *obj, const char *name, size_t *size)
 		struct mb_map *m;
 		uint32_t k;
 
-		if (mb_btf_kind(t) != MB_BTF_KIND_DATASEC)
+		if (!t || mb_btf_kind(t) != MB_BTF_KIND_DATASEC)
 			continue;
 		m = mb_object_map_by_name(obj, mb_btf_str(btf, t->name_off));
 		if (!m || m->def->origin != MB_MAP_DATA || !m->def->init_data)
@@ -281,26 +360,6 @@ void *mb_object_global(struct mb_object *obj, const char *name, size_t *size)
 	mb_err(obj->loaded ? EBUSY : ENOENT, "no global variable '%s'%s", name,
 	       obj->loaded ? " (the object is already loaded)" : "");
 	return NULL;
-}
-
-int mb_map_lookup(const struct mb_map *m, const void *key, void *value)
-{
-	return mb_sys_map_lookup(m->fd, key, value, 0);
-}
-
-int mb_map_update(const struct mb_map *m, const void *key, const void *value, uint64_t flags)
-{
-	return mb_sys_map_update(m->fd, key, value, flags);
-}
-
-int mb_map_delete(const struct mb_map *m, const void *key)
-{
-	return mb_sys_map_delete(m->fd, key);
-}
-
-int mb_map_get_next_key(const struct mb_map *m, const void *key, void *next_key)
-{
-	return mb_sys_map_get_next_key(m->fd, key, next_key);
 }
 
 static void close_progs(struct mb_object *obj)
@@ -352,6 +411,15 @@ int mb_object_load(struct mb_object *obj)
 	mb_err_clear();
 	if (obj->loaded)
 		return mb_err(EBUSY, "object '%s' is already loaded", obj->name);
+	/* Instructions could be swapped, but not the data sections, the
+	 * BTF-described values or the compiler's layout assumptions: an object
+	 * of the other byte order would load and run wrong (libbpf refuses it
+	 * too). Before any syscall. */
+	if (obj->elf->big_endian != HOST_BIG_ENDIAN)
+		return mb_err(ENOEXEC, "object '%s' is %s-endian but this host is %s-endian: "
+			      "build it for this host (clang -target %s)", obj->name,
+			      obj->elf->big_endian ? "big" : "little", HOST_BIG_ENDIAN ? "big" : "little",
+			      HOST_BIG_ENDIAN ? "bpfeb" : "bpfel");
 	for (i = 0; i < obj->nprogs; i++) {
 		struct mb_prog *p = &obj->progs[i];
 

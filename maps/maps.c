@@ -16,23 +16,20 @@
 /* LIBBPF_PIN_BY_NAME in BTF map definitions. */
 #define PIN_BY_NAME 1
 
-/* Number of possible CPUs: "0-3,5" style list in sysfs (1 without the
- * file); a failed read is a negative errno. */
-static long possible_cpus(void)
+/* Number of possible CPUs: "0-3,5" style list in sysfs. Read once: it is
+ * fixed at boot, and per-CPU map calls check their buffers against it. */
+static uint32_t possible_cpus(void)
 {
-	static uint32_t cached;     /* fixed until reboot: read once */
+	static _Atomic uint32_t cached;     /* any thread may ask */
 	char buf[256];
 	uint32_t n = 0;
 	char *p = buf;
-	int r;
 
 	if (cached)
 		return cached;
-	r = mb_read_small("/sys/devices/system/cpu/possible", buf, sizeof(buf));
-	if (r == -ENOENT)
+	/* a failed read counts one CPU, uncached, as before (the API has no error) */
+	if (mb_read_small("/sys/devices/system/cpu/possible", buf, sizeof(buf)) < 0)
 		return 1;
-	if (r < 0)
-		return r;
 	while (*p >= '0' && *p <= '9') {
 		unsigned long a = strtoul(p, &p, 10), b = a;
 
@@ -48,16 +45,56 @@ static long possible_cpus(void)
 	return cached;
 }
 
+int mb_num_possible_cpus(void)
+{
+	return (int)possible_cpus();
+}
+
+/* libbpf's defaults, which objects written for it rely on: maps of maps and
+ * prog arrays hold 4-byte fds, a perf event array 4-byte keys and values. */
+static uint32_t key_size_of(const struct mb_elf_map *d)
+{
+	return !d->key_size && d->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY ? 4 : d->key_size;
+}
+
+static uint32_t value_size_of(const struct mb_elf_map *d)
+{
+	switch (d->type) {
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+		return d->value_size ? d->value_size : 4;
+	}
+	return d->value_size;
+}
+
 static int mmapable = 1;
+
+/* The max_entries the kernel gets. A ring buffer's size must be a power-of-2
+ * multiple of the page size (which the build host cannot know: 64 KB on some
+ * arm64 kernels): round up as libbpf does, so objects written for it load.
+ * A size too large to round is passed on for the kernel to refuse. */
+static uint32_t kernel_max_entries(const struct mb_elf_map *d)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), sz = d->max_entries, m;
+
+	if ((d->type != BPF_MAP_TYPE_RINGBUF && d->type != BPF_MAP_TYPE_USER_RINGBUF) || !sz ||
+	    !page)
+		return d->max_entries;
+	for (m = page; m < sz; m <<= 1)
+		;
+	return m <= UINT32_MAX ? (uint32_t)m : d->max_entries;
+}
 
 static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, int inner_fd,
 		      int use_btf)
 {
 	struct mb_map_create_args a = {
 		.map_type = d->type,
-		.key_size = d->key_size,
-		.value_size = d->value_size,
-		.max_entries = d->max_entries,
+		.key_size = key_size_of(d),
+		.value_size = value_size_of(d),
+		.max_entries = kernel_max_entries(d),
 		.map_flags = d->map_flags,
 		.inner_map_fd = inner_fd,
 		.numa_node = d->numa_node,
@@ -66,25 +103,9 @@ static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, i
 	};
 	int fd;
 
-	/* libbpf's defaults, which objects written for it rely on: maps of
-	 * maps and prog arrays hold 4-byte fds, and a perf event array with no
-	 * size gets one slot per possible CPU. */
-	switch (d->type) {
-	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
-	case BPF_MAP_TYPE_HASH_OF_MAPS:
-	case BPF_MAP_TYPE_PROG_ARRAY:
-		if (!a.value_size)
-			a.value_size = 4;
-		break;
-	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
-		if (!a.key_size)
-			a.key_size = 4;
-		if (!a.value_size)
-			a.value_size = 4;
-		if (!a.max_entries)
-			a.max_entries = (uint32_t)possible_cpus();   /* checked by create_map */
-		break;
-	}
+	/* as libbpf: a perf event array with no size gets a slot per CPU */
+	if (d->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !a.max_entries)
+		a.max_entries = possible_cpus();
 	if (use_btf && obj->btf_fd > 0 && d->btf_value_type_id) {
 		a.btf_fd = obj->btf_fd;
 		a.btf_key_type_id = d->btf_key_type_id;
@@ -120,11 +141,7 @@ static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, i
 static int create_map(const struct mb_object *obj, const struct mb_elf_map *d)
 {
 	int inner_fd = 0, fd, err;
-	long cpus = d->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !d->max_entries ? possible_cpus() : 1;
 
-	if (cpus < 0)
-		return mb_err((int)-cpus, "map '%s': the number of CPUs: /sys/devices/system/cpu/possible: %s",
-			      d->name, strerror((int)-cpus));
 	if (d->inner) {
 		inner_fd = create_one(obj, d->inner, 0, 1);
 		if (inner_fd < 0)
@@ -154,13 +171,13 @@ static int check_compatible(const struct mb_elf_map *d, int fd, const char *path
 		return mb_err(-err, "map '%s': cannot inspect the map pinned at %s: %s", d->name,
 			      path, strerror(-err));
 	if (info.type != d->type || info.key_size != d->key_size ||
-	    info.value_size != d->value_size || info.max_entries != d->max_entries ||
+	    info.value_size != d->value_size || info.max_entries != kernel_max_entries(d) ||
 	    info.map_flags != d->map_flags)
 		return mb_err(EINVAL,
 			      "map '%s': the map pinned at %s differs (type %u key %u value %u entries %u flags 0x%x; the object wants %u %u %u %u 0x%x): remove the pin or fix the object",
 			      d->name, path, info.type, info.key_size, info.value_size,
 			      info.max_entries, info.map_flags, d->type, d->key_size, d->value_size,
-			      d->max_entries, d->map_flags);
+			      kernel_max_entries(d), d->map_flags);
 	return 0;
 }
 
@@ -235,7 +252,8 @@ static int setup_map(struct mb_object *obj, struct mb_map *m)
 			mb_close(other);
 		}
 		if (err)
-			return mb_err(-err, "map '%s': pinning at %s: %s", d->name, path, strerror(-err));
+			return mb_err(-err, "map '%s': pinning at %s: %s", d->name, path,
+				      mb_pin_why(err, path));
 		m->pin_path = strdup(path);
 		if (!m->pin_path)
 			return mb_err(ENOMEM, "out of memory");
@@ -329,4 +347,80 @@ void mb_maps_close(struct mb_object *obj, int unpin)
 		}
 		m->reused = 0;
 	}
+}
+
+/* ---- the public element API (include/minibpf.h) --------------------------- */
+
+uint32_t mb_map_key_size(const struct mb_map *m) { return key_size_of(m->def); }
+uint32_t mb_map_value_size(const struct mb_map *m) { return value_size_of(m->def); }
+
+static int per_cpu(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+}
+
+size_t mb_map_value_size_user(const struct mb_map *m)
+{
+	size_t v = value_size_of(m->def);
+
+	return per_cpu(m->def->type) ? ((v + 7) & ~(size_t)7) * possible_cpus() : v;
+}
+
+/* As libbpf: a created map, and the caller's buffers of the map's sizes. */
+static int check_op(const struct mb_map *m, size_t key_sz, const size_t *value_sz)
+{
+	if (m->fd < 0)
+		return mb_err(EINVAL, "map '%s': not created (load the object first)", m->def->name);
+	if (key_sz != key_size_of(m->def))
+		return mb_err(EINVAL, "map '%s': key is %zu bytes, the map's are %u", m->def->name,
+			      key_sz, key_size_of(m->def));
+	if (!value_sz || *value_sz == mb_map_value_size_user(m))
+		return 0;
+	if (per_cpu(m->def->type))
+		return mb_err(EINVAL, "map '%s': value buffer is %zu bytes, this per-CPU map needs %zu (%u possible CPUs, each value padded to 8 bytes)",
+			      m->def->name, *value_sz, mb_map_value_size_user(m), possible_cpus());
+	return mb_err(EINVAL, "map '%s': value is %zu bytes, the map's are %zu", m->def->name,
+		      *value_sz, mb_map_value_size_user(m));
+}
+
+/* The kernel's error, with a message naming the map. */
+static int op_err(const struct mb_map *m, int err, const char *what)
+{
+	return err ? mb_err(-err, "map '%s': %s: %s", m->def->name, what, strerror(-err)) : 0;
+}
+
+int mb_map_lookup_elem(const struct mb_map *m, const void *key, size_t key_sz, void *value,
+		       size_t value_sz, uint64_t flags)
+{
+	int err = check_op(m, key_sz, &value_sz);
+
+	return err ? err : op_err(m, mb_sys_map_lookup(m->fd, key, value, flags), "lookup");
+}
+
+int mb_map_update_elem(const struct mb_map *m, const void *key, size_t key_sz,
+		       const void *value, size_t value_sz, uint64_t flags)
+{
+	int err = check_op(m, key_sz, &value_sz);
+
+	return err ? err : op_err(m, mb_sys_map_update(m->fd, key, value, flags), "update");
+}
+
+int mb_map_delete_elem(const struct mb_map *m, const void *key, size_t key_sz, uint64_t flags)
+{
+	int err = check_op(m, key_sz, NULL);
+
+	/* the kernel defines no flags for BPF_MAP_DELETE_ELEM from user space:
+	 * refuse them rather than drop them silently */
+	if (!err && flags)
+		err = mb_err(EINVAL, "map '%s': delete takes no flags (0x%llx given)",
+			     m->def->name, (unsigned long long)flags);
+	return err ? err : op_err(m, mb_sys_map_delete(m->fd, key), "delete");
+}
+
+int mb_map_get_next_key(const struct mb_map *m, const void *key, void *next_key, size_t key_sz)
+{
+	int err = check_op(m, key_sz, NULL);
+
+	return err ? err : op_err(m, mb_sys_map_get_next_key(m->fd, key, next_key), "next key");
 }

@@ -215,4 +215,14 @@ static inline uint64_t mb_ptr(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
+/* ---- mmap and epoll (syscall/mmap.c): ring buffers, perf buffers ------- */
+/* mmap(NULL, len, prot, MAP_SHARED, fd, off): *out the mapping (NULL on error). */
+int mb_sys_mmap(int fd, size_t len, int prot, uint64_t off, void **out);
+/* munmap; NULL is a no-op. Unmaps even when a failure is injected. */
+int mb_sys_munmap(void *addr, size_t len);
+int mb_sys_epoll_create(void);                      /* EPOLL_CLOEXEC */
+int mb_sys_epoll_add(int epfd, int fd, uint64_t data);  /* EPOLLIN */
+/* Up to max (<= 16) ready events' data into data[]; count or -errno. */
+int mb_sys_epoll_wait(int epfd, uint64_t *data, int max, int timeout_ms);
+
 #endif

@@ -6,51 +6,114 @@
 
 #include "syscall/errmsg.h"
 
-/* A pointer, not the buffer: a 1 KiB thread-local array does not fit musl's
- * built-in TLS area and costs every process an mmap at start. */
-#define MSG_SIZE 1024
+/* A pointer, not a buffer: a thread-local array would not fit musl's
+ * built-in TLS area and would cost every process an mmap at start. The
+ * message grows to what it holds: the verifier's reason at the end of a long
+ * one must never be cut. */
 static _Thread_local char *msg;
+static _Thread_local size_t msg_cap;
 
-static char *buf(void)
+/* msg = FMT formatted + TAIL. Out of memory: what fits in the old buffer. */
+static void vset(const char *fmt, va_list ap, const char *tail)
 {
+	size_t tl = tail ? strlen(tail) : 0, need;
+	va_list aq;
+	char *p;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	need = (size_t)n + tl + 1;
+	if (need > msg_cap) {
+		p = realloc(msg, need < 256 ? 256 : need);
+		if (p) {
+			msg = p;
+			msg_cap = need < 256 ? 256 : need;
+		}
+	}
 	if (!msg)
-		msg = calloc(1, MSG_SIZE);
-	return msg;
+		return;
+	vsnprintf(msg, msg_cap, fmt, ap);
+	if ((size_t)n < msg_cap)
+		snprintf(msg + n, msg_cap - (size_t)n, "%s", tail ? tail : "");
 }
 
 int mb_err(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (buf()) {
-		va_start(ap, fmt);
-		vsnprintf(msg, MSG_SIZE, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	vset(fmt, ap, NULL);
+	va_end(ap);
 	errno = err;
 	return -err;
 }
 
 void mb_err_prefix(const char *fmt, ...)
 {
-	char old[MSG_SIZE];
+	int saved = errno;      /* callers set errno from the first mb_err() */
+	char *old = msg ? strdup(msg) : NULL;
 	va_list ap;
-	int n;
 
-	if (!buf())
-		return;
-	memcpy(old, msg, sizeof(old));
-	va_start(ap, fmt);
-	n = vsnprintf(msg, MSG_SIZE, fmt, ap);
-	va_end(ap);
-	if (n >= 0 && (size_t)n < MSG_SIZE)
-		snprintf(msg + n, MSG_SIZE - n, "%s", old);
+	if (!msg || old) {      /* out of memory: keep the message as it is */
+		va_start(ap, fmt);
+		vset(fmt, ap, old);
+		va_end(ap);
+	}
+	free(old);
+	errno = saved;
 }
 
 void mb_err_clear(void)
 {
 	if (msg)
 		msg[0] = 0;
+}
+
+static mb_print_fn printer;
+
+mb_print_fn mb_set_print(mb_print_fn fn)
+{
+	mb_print_fn old = printer;
+
+	printer = fn;
+	return old;
+}
+
+void mb_pr(enum mb_print_level level, const char *fmt, ...)
+{
+	mb_print_fn fn = printer;
+	int e = errno;     /* a warning on the way to an error keeps its errno */
+	va_list ap;
+
+	if (!fn)
+		return;
+	va_start(ap, fmt);
+	fn(level, fmt, ap);
+	va_end(ap);
+	errno = e;
+}
+
+int mb_opts_copy(void *dst, size_t dst_sz, const void *src, const char *what)
+{
+	size_t sz, i;
+
+	if (!src)
+		return 0;
+	memcpy(&sz, src, sizeof(sz));
+	if (sz < sizeof(sz))
+		return mb_err(EINVAL, "struct %s: sz %zu is smaller than its sz field; set it to sizeof(struct %s)",
+			      what, sz, what);
+	for (i = dst_sz; i < sz; i++)
+		if (((const unsigned char *)src)[i])
+			return mb_err(EINVAL, "struct %s: byte %zu is set, but this minibpf knows only %zu bytes of it (an option it does not have)",
+				      what, i, dst_sz);
+	memcpy(dst, src, sz < dst_sz ? sz : dst_sz);
+	memcpy(dst, &dst_sz, sizeof(dst_sz));  /* the copy is of our size, whole */
+	return 0;
 }
 
 const char *mb_last_error(void)

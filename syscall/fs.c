@@ -171,18 +171,6 @@ void *mb_sys_mmap_ro(int fd, size_t len)
 	return p;
 }
 
-/* A release: neither counted nor failed (see mb_sys_fault_check). */
-void mb_sys_munmap(void *p, size_t len)
-{
-	int e = errno;
-
-	if (!p)
-		return;
-	munmap(p, len);
-	mb_trace_line("munmap(%zu) = 0", len);
-	errno = e;
-}
-
 /* ---- readers -------------------------------------------------------------- */
 
 int mb_read_small(const char *path, char *buf, size_t size)
@@ -457,6 +445,13 @@ int mb_is_bpffs(const char *path)
 	if (statfs(dir, &st))
 		return -errno;
 	return (uint32_t)st.f_type == BPF_FS_MAGIC_NR;
+}
+
+const char *mb_pin_why(int err, const char *path)
+{
+	if (err != -EEXIST && err != -ENOENT && mb_is_bpffs(path) == 0)
+		return "not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)";
+	return strerror(-err);
 }
 
 static struct {

@@ -20,9 +20,9 @@ int mb_sys_fstat(int fd, struct stat *st);
 int mb_sys_mkdir(const char *path, unsigned int mode);
 int mb_sys_rename(const char *from, const char *to);
 int mb_sys_unlink(const char *path);
-/* A read-only private mapping of LEN bytes of fd, or NULL with errno set. */
+/* A read-only private mapping of LEN bytes of fd, or NULL with errno set;
+ * undone by mb_sys_munmap (bpf_sys.h, syscall/mmap.c). */
 void *mb_sys_mmap_ro(int fd, size_t len);
-void mb_sys_munmap(void *p, size_t len);
 
 /* Read a small text file into buf (NUL-terminated). Bytes read or -errno. */
 int mb_read_small(const char *path, char *buf, size_t size);
@@ -40,6 +40,10 @@ const char *mb_tracefs_path(void);
 const char *mb_bpffs_path(void);
 /* Is PATH on a bpf filesystem? 1 yes, 0 no, negative errno. */
 int mb_is_bpffs(const char *path);
+/* Why BPF_OBJ_PIN at PATH failed with ERR (negative): strerror, or, for a
+ * path outside bpffs (the kernel says only EPERM), that. Checked after the
+ * failure, so a pin that works costs no statfs. */
+const char *mb_pin_why(int err, const char *path);
 /* The id of tracepoint CATEGORY/NAME (events/CAT/NAME/id), or a negative errno. */
 int mb_tracepoint_id(const char *category, const char *name);
 /* Write one line to a tracefs control file (kprobe_events, ...), O_APPEND. */

@@ -6,8 +6,8 @@
 
 /* bpf.c: call once right before each syscall. Counts it; returns 0, or the
  * negative errno to fail with instead of making the call (then trace it as
- * injected). Releases (close, munmap) are neither counted nor failed: no
- * caller can undo a failed cleanup. */
+ * injected). close is neither counted nor failed: no caller can undo a
+ * failed cleanup (mb_sys_munmap counts, but unmaps even then). */
 int mb_sys_fault_check(void);
 
 /* trace.c: the bpf(2) entry point hands every call to the decoder.

@@ -138,6 +138,44 @@ TEST(flags)
 	EXPECT_TRUE(d.flags & MB_SEC_SLEEPABLE);
 }
 
+/* SEC("?type..."): the type after the '?', not loaded unless asked. */
+TEST(optional_sections)
+{
+	struct mb_sec_def d;
+
+	ASSERT_EQ(0, mb_sec_lookup("?tp/syscalls/sys_enter_getpid", &d));
+	EXPECT_EQ(BPF_PROG_TYPE_TRACEPOINT, d.prog_type);
+	EXPECT_TRUE(d.flags & MB_SEC_NOAUTOLOAD);
+	EXPECT_TRUE(d.flags & MB_SEC_AUTO);
+	EXPECT_STREQ("syscalls/sys_enter_getpid", d.target);
+	ASSERT_EQ(0, mb_sec_lookup("?xdp.frags", &d));
+	EXPECT_EQ(BPF_PROG_TYPE_XDP, d.prog_type);
+	EXPECT_TRUE(d.flags & MB_SEC_XDP_FRAGS);
+	EXPECT_TRUE(d.flags & MB_SEC_NOAUTOLOAD);
+	ASSERT_EQ(0, mb_sec_lookup("xdp", &d));
+	EXPECT_FALSE(d.flags & MB_SEC_NOAUTOLOAD);
+	EXPECT_EQ(-ENOENT, mb_sec_lookup("?", &d));
+	EXPECT_EQ(-ENOENT, mb_sec_lookup("??xdp", &d));
+	EXPECT_EQ(-ENOENT, mb_sec_lookup("?nonsense", &d));
+}
+
+/* A type the user set: the table's first entry for it, without a target. */
+TEST(definition_for_a_type)
+{
+	struct mb_sec_def d;
+
+	ASSERT_EQ(0, mb_sec_for_type(BPF_PROG_TYPE_XDP, 0, &d));
+	EXPECT_EQ(MB_ATTACH_XDP, d.kind);
+	EXPECT_EQ(NULL, d.target);
+	ASSERT_EQ(0, mb_sec_for_type(BPF_PROG_TYPE_TRACEPOINT, 0, &d));
+	EXPECT_EQ(MB_ATTACH_TRACEPOINT, d.kind);
+	EXPECT_FALSE(d.flags & MB_SEC_AUTO);
+	ASSERT_EQ(0, mb_sec_for_type(BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, &d));
+	EXPECT_EQ(MB_ATTACH_CGROUP, d.kind);
+	EXPECT_EQ(BPF_CGROUP_INET_EGRESS, d.expected_attach_type);
+	EXPECT_EQ(-ENOENT, mb_sec_for_type(1000, 0, &d));
+}
+
 /* libbpf 1.0 rules: "type" is exact; "type+" is "type" or "type/...". */
 TEST(prefix_rules)
 {

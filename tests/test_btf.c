@@ -111,8 +111,11 @@ static struct mb_btf *load_btf(const char *path, char *err)
 	if (elf_open(&f, path))
 		return NULL;
 	raw = elf_sec_bytes(&f, ".BTF", &sz);
-	btf = raw ? mb_btf_parse(raw, sz, err, 256) : NULL;
-	free(raw);
+	btf = raw ? mb_btf_open(raw, sz, err, 256) : NULL;
+	if (btf)
+		mb_btf_adopt(btf, raw);   /* read in place */
+	else
+		free(raw);
 	elf_close(&f);
 	return btf;
 }
@@ -371,7 +374,9 @@ TEST(fixup_datasec_kernel_accepts)
 {
 	static const char *const secs[] = { ".bss", ".rodata", ".maps", "license" };
 	char err[256] = "", *log = malloc(1 << 16);
-	struct mb_btf *btf = load_btf(FIXTURE_OBJ, err);
+	struct mb_btf *orig = load_btf(FIXTURE_OBJ, err);
+	struct mb_btf_edit *ed = orig ? mb_btf_edit_new(orig, err, sizeof(err)) : NULL;
+	const struct mb_btf *btf = ed ? mb_btf_edit_view(ed) : NULL;
 	struct mb_btf_map_def *d = NULL;
 	struct elf_file f;
 	struct fix_ctx c = { &f, 0 };
@@ -385,18 +390,19 @@ TEST(fixup_datasec_kernel_accepts)
 	ret = btf_load_kernel(btf, log, 1 << 16);
 	if (ret == -EPERM || ret == -ENOSYS) {
 		elf_close(&f);
-		mb_btf_free(btf);
+		mb_btf_edit_free(ed);
+		mb_btf_free(orig);
 		free(log);
 		SKIP(return, "BPF_BTF_LOAD not permitted here (%d)", ret);
 	}
 	EXPECT_EQ(-EINVAL, ret);   /* DATASEC size 0 */
-	EXPECT_EQ(-ENOENT, mb_btf_fixup_datasec(btf, ".data", 8, sym_off, &c, err, sizeof(err)));
+	EXPECT_EQ(-ENOENT, mb_btf_edit_fixup_datasec(ed, ".data", 8, sym_off, &c, err, sizeof(err)));
 	for (i = 0; i < 4; i++) {
 		GElf_Shdr sh;
 
 		ASSERT_TRUE((elf_sec(&f, secs[i], &sh)) != NULL);
 		before = c.calls;
-		ret = mb_btf_fixup_datasec(btf, secs[i], (uint32_t)sh.sh_size, sym_off, &c,
+		ret = mb_btf_edit_fixup_datasec(ed, secs[i], (uint32_t)sh.sh_size, sym_off, &c,
 					   err, sizeof(err));
 		ASSERT_EQ(0, ret) TH_LOG("%s", err);
 		ASSERT_GT(c.calls, before);
@@ -418,10 +424,11 @@ TEST(fixup_datasec_kernel_accepts)
 	}
 	mb_btf_map_defs_free(d, n);
 	/* a section too small for its variables, and a callback failure */
-	EXPECT_EQ(-EINVAL, mb_btf_fixup_datasec(btf, ".maps", 8, sym_off, &c, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, mb_btf_edit_fixup_datasec(ed, ".maps", 8, sym_off, &c, err, sizeof(err)));
 	EXPECT_TRUE((strstr(err, "outside")) != NULL);
 	elf_close(&f);
-	mb_btf_free(btf);
+	mb_btf_edit_free(ed);
+		mb_btf_free(orig);
 	free(log);
 }
 
@@ -434,12 +441,15 @@ static int no_sym(void *ctx, const char *name, uint32_t *off)
 TEST(fixup_datasec_callback_error)
 {
 	char err[256] = "";
-	struct mb_btf *btf = load_btf(FIXTURE_OBJ, err);
+	struct mb_btf *orig = load_btf(FIXTURE_OBJ, err);
+	struct mb_btf_edit *ed = orig ? mb_btf_edit_new(orig, err, sizeof(err)) : NULL;
+	const struct mb_btf *btf = ed ? mb_btf_edit_view(ed) : NULL;
 
 	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
-	EXPECT_EQ(-ENOENT, mb_btf_fixup_datasec(btf, ".bss", 4, no_sym, NULL, err, sizeof(err)));
+	EXPECT_EQ(-ENOENT, mb_btf_edit_fixup_datasec(ed, ".bss", 4, no_sym, NULL, err, sizeof(err)));
 	EXPECT_TRUE((strstr(err, "btf_counter")) != NULL) TH_LOG("%s", err);
-	mb_btf_free(btf);
+	mb_btf_edit_free(ed);
+		mb_btf_free(orig);
 }
 
 /* Appending types/strings keeps the blob valid: it re-parses, the kernel
@@ -448,7 +458,10 @@ TEST(edit_add_type)
 {
 	static const char *const secs[] = { ".bss", ".rodata", ".maps", "license" };
 	char err[256] = "", *log = malloc(1 << 16);
-	struct mb_btf *btf = load_btf(FIXTURE_OBJ, err), *again;
+	struct mb_btf *orig = load_btf(FIXTURE_OBJ, err);
+	struct mb_btf *again;
+	struct mb_btf_edit *ed = orig ? mb_btf_edit_new(orig, err, sizeof(err)) : NULL;
+	const struct mb_btf *btf = ed ? mb_btf_edit_view(ed) : NULL;
 	struct elf_file f;
 	struct fix_ctx c = { &f, 0 };
 	uint32_t n0, rec[4], bad[3], sz, i;
@@ -459,14 +472,14 @@ TEST(edit_add_type)
 	n0 = mb_btf_type_cnt(btf);
 	int_id = mb_btf_find(btf, "int", MB_BTF_KIND_INT);
 	ASSERT_GT(int_id, 0);
-	EXPECT_EQ((int)mb_btf_type_by_id(btf, int_id)->name_off, mb_btf_add_str(btf, "int"));
-	s = mb_btf_add_str(btf, "h3_dummy");
+	EXPECT_EQ((int)mb_btf_type_by_id(btf, int_id)->name_off, mb_btf_edit_add_str(ed, "int"));
+	s = mb_btf_edit_add_str(ed, "h3_dummy");
 	ASSERT_GT(s, 0);
 	rec[0] = (uint32_t)s;
 	rec[1] = (uint32_t)MB_BTF_KIND_VAR << 24;
 	rec[2] = (uint32_t)int_id;
 	rec[3] = 1;   /* global allocated */
-	id = mb_btf_add_type(btf, rec, sizeof(rec), err, sizeof(err));
+	id = mb_btf_edit_add_type(ed, rec, sizeof(rec), err, sizeof(err));
 	ASSERT_EQ((int)n0, id) TH_LOG("%s", err);
 	EXPECT_EQ(n0 + 1, mb_btf_type_cnt(btf));
 	EXPECT_EQ(id, mb_btf_find(btf, "h3_dummy", MB_BTF_KIND_VAR));
@@ -475,12 +488,12 @@ TEST(edit_add_type)
 	bad[0] = 0;
 	bad[1] = (uint32_t)MB_BTF_KIND_PTR << 24;
 	bad[2] = 99999;
-	EXPECT_EQ(-EINVAL, mb_btf_add_type(btf, bad, sizeof(bad), err, sizeof(err)));
-	EXPECT_EQ(-EINVAL, mb_btf_add_type(btf, rec, 12, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, mb_btf_edit_add_type(ed, bad, sizeof(bad), err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, mb_btf_edit_add_type(ed, rec, 12, err, sizeof(err)));
 	EXPECT_EQ(n0 + 1, mb_btf_type_cnt(btf));
 
 	raw = mb_btf_raw(btf, &sz);
-	again = mb_btf_parse(raw, sz, err, sizeof(err));
+	again = mb_btf_open(raw, sz, err, sizeof(err));
 	ASSERT_TRUE(again != NULL) TH_LOG("%s", err);
 	EXPECT_EQ(n0 + 1, mb_btf_type_cnt(again));
 	for (i = 1; i < n0 + 1; i++) {
@@ -495,18 +508,20 @@ TEST(edit_add_type)
 		GElf_Shdr sh;
 
 		ASSERT_TRUE(elf_sec(&f, secs[i], &sh) != NULL);
-		ASSERT_EQ(0, mb_btf_fixup_datasec(btf, secs[i], (uint32_t)sh.sh_size, sym_off, &c,
+		ASSERT_EQ(0, mb_btf_edit_fixup_datasec(ed, secs[i], (uint32_t)sh.sh_size, sym_off, &c,
 						  err, sizeof(err))) TH_LOG("%s", err);
 	}
 	elf_close(&f);
 	ret = btf_load_kernel(btf, log, 1 << 16);
 	if (ret == -EPERM || ret == -ENOSYS) {
-		mb_btf_free(btf);
+		mb_btf_edit_free(ed);
+		mb_btf_free(orig);
 		free(log);
 		SKIP(return, "BPF_BTF_LOAD not permitted here (%d)", ret);
 	}
 	EXPECT_EQ(0, ret) TH_LOG("kernel log: %s", log);
-	mb_btf_free(btf);
+	mb_btf_edit_free(ed);
+		mb_btf_free(orig);
 	free(log);
 }
 
@@ -663,8 +678,11 @@ TEST(vmlinux)
 			buf = realloc(buf, cap *= 2);
 	}
 	close(fd);
-	btf = mb_btf_parse(buf, len, err, sizeof(err));
-	free(buf);
+	btf = mb_btf_open(buf, len, err, sizeof(err));
+	if (btf)
+		mb_btf_adopt(btf, buf);
+	else
+		free(buf);
 	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	id = mb_btf_find(btf, "task_struct", MB_BTF_KIND_STRUCT);
 	ASSERT_GT(id, 0);
@@ -775,13 +793,15 @@ TEST(dump_datasec)
 {
 	char err[256] = "", *txt = NULL;
 	size_t len = 0;
-	struct mb_btf *btf = load_btf(FIXTURE_OBJ, err);
+	struct mb_btf *orig = load_btf(FIXTURE_OBJ, err);
+	struct mb_btf_edit *ed = orig ? mb_btf_edit_new(orig, err, sizeof(err)) : NULL;
+	const struct mb_btf *btf = ed ? mb_btf_edit_view(ed) : NULL;
 	int32_t counter = 42;
 	FILE *out;
 	int id;
 
 	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
-	ASSERT_EQ(0, mb_btf_fixup_datasec(btf, ".bss", 4, zero_off, NULL, err, sizeof(err)));
+	ASSERT_EQ(0, mb_btf_edit_fixup_datasec(ed, ".bss", 4, zero_off, NULL, err, sizeof(err)));
 	id = mb_btf_find(btf, ".bss", MB_BTF_KIND_DATASEC);
 	ASSERT_GT(id, 0);
 	out = open_memstream(&txt, &len);
@@ -789,7 +809,8 @@ TEST(dump_datasec)
 	fclose(out);
 	EXPECT_STREQ("{\".bss\":[{\"btf_counter\":42}]}", txt);
 	free(txt);
-	mb_btf_free(btf);
+	mb_btf_edit_free(ed);
+		mb_btf_free(orig);
 }
 
 /* ---- big-endian object: same types as the little-endian one ------------- */
@@ -892,7 +913,7 @@ static int parse_err(const uint32_t *w, size_t nw, const char *strs, size_t slen
 
 	make_blob(&o, w, nw, strs, slen);
 	err[0] = 0;
-	btf = mb_btf_parse(o.b, o.len, err, errlen);
+	btf = mb_btf_open(o.b, o.len, err, errlen);
 	if (btf) {
 		mb_btf_free(btf);
 		return 0;
@@ -955,7 +976,7 @@ TEST(malformed_btf)
 
 		EXPECT_EQ(-EINVAL, parse_err(f, 7, STRS, STRS_LEN, err, sizeof(err)));
 		make_blob(&o, c, 6, STRS, STRS_LEN);
-		btf = mb_btf_parse(o.b, o.len, err, sizeof(err));
+		btf = mb_btf_open(o.b, o.len, err, sizeof(err));
 		ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 		EXPECT_EQ(-ELOOP, mb_btf_resolve(btf, 1));
 		EXPECT_GT(0, mb_btf_type_size(btf, 1));
@@ -964,27 +985,27 @@ TEST(malformed_btf)
 	/* header problems */
 	make_blob(&o, ok, 10, STRS, STRS_LEN);
 	o.b[0] = 0x12;
-	EXPECT_TRUE((mb_btf_parse(o.b, o.len, err, sizeof(err))) == NULL);
+	EXPECT_TRUE((mb_btf_open(o.b, o.len, err, sizeof(err))) == NULL);
 	EXPECT_TRUE((strstr(err, "magic")) != NULL);
 	make_blob(&o, ok, 10, STRS, STRS_LEN);
-	EXPECT_TRUE((mb_btf_parse(o.b, o.len - 1, err, sizeof(err))) == NULL);   /* strings past end */
+	EXPECT_TRUE((mb_btf_open(o.b, o.len - 1, err, sizeof(err))) == NULL);   /* strings past end */
 	EXPECT_TRUE((strstr(err, "outside")) != NULL) TH_LOG("%s", err);
 	{
 		uint32_t v = 0;   /* string section overlapping the types */
 
 		memcpy(o.b + 16, &v, 4);
-		EXPECT_TRUE((mb_btf_parse(o.b, o.len, err, sizeof(err))) == NULL);
+		EXPECT_TRUE((mb_btf_open(o.b, o.len, err, sizeof(err))) == NULL);
 		EXPECT_TRUE((strstr(err, "overlap")) != NULL) TH_LOG("%s", err);
 		make_blob(&o, ok, 10, STRS, STRS_LEN);
 		v = 0xfffffff0;   /* type_len + type_off wrapping around */
 		memcpy(o.b + 8, &v, 4);
-		EXPECT_TRUE((mb_btf_parse(o.b, o.len, err, sizeof(err))) == NULL);
+		EXPECT_TRUE((mb_btf_open(o.b, o.len, err, sizeof(err))) == NULL);
 		make_blob(&o, ok, 10, STRS, STRS_LEN);
 		v = 1000;   /* hdr_len */
 		memcpy(o.b + 4, &v, 4);
-		EXPECT_TRUE((mb_btf_parse(o.b, o.len, err, sizeof(err))) == NULL);
+		EXPECT_TRUE((mb_btf_open(o.b, o.len, err, sizeof(err))) == NULL);
 	}
-	EXPECT_TRUE((mb_btf_parse(o.b, 10, err, sizeof(err))) == NULL);
+	EXPECT_TRUE((mb_btf_open(o.b, 10, err, sizeof(err))) == NULL);
 }
 
 /* Random corruption of the real fixture: every outcome is a clean error or a
@@ -1016,7 +1037,7 @@ TEST(mutated_btf)
 		memcpy(m, raw, sz);
 		for (j = 0; j < 1 + (int)(it % 4); j++)
 			m[rand_r(&seed) % sz] = (uint8_t)rand_r(&seed);
-		btf = mb_btf_parse(m, it % 7 ? sz : rand_r(&seed) % sz, err, sizeof(err));
+		btf = mb_btf_open(m, it % 7 ? sz : rand_r(&seed) % sz, err, sizeof(err));
 		if (!btf) {
 			bad++;
 			EXPECT_NE(0, err[0]);
@@ -1035,7 +1056,7 @@ TEST(mutated_btf)
 			mb_btf_map_defs_free(d, n);
 		mb_btf_free(btf);
 		/* and the .BTF.ext against the good .BTF */
-		good = mb_btf_parse(raw, sz, err, sizeof(err));
+		good = mb_btf_open(raw, sz, err, sizeof(err));
 		ASSERT_TRUE((good) != NULL);
 		memcpy(m, ext_raw, esz);
 		for (j = 0; j < 1 + (int)(it % 3); j++)
@@ -1079,7 +1100,7 @@ TEST(malformed_btf_ext)
 	struct mb_btf_ext *ext;
 
 	make_blob(&o, ok, 4, STRS, STRS_LEN);
-	btf = mb_btf_parse(o.b, o.len, err, sizeof(err));
+	btf = mb_btf_open(o.b, o.len, err, sizeof(err));
 	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	ext = mb_btf_ext_parse(btf, e, sizeof(e), err, sizeof(err));
 	ASSERT_TRUE((ext) != NULL) TH_LOG("%s", err);
@@ -1145,7 +1166,7 @@ TEST(malformed_map_defs)
 	int n;
 
 	make_blob(&o, w, nw, strs, sizeof(strs));
-	btf = mb_btf_parse(o.b, o.len, err, sizeof(err));
+	btf = mb_btf_open(o.b, o.len, err, sizeof(err));
 	ASSERT_TRUE((btf) != NULL) TH_LOG("%s", err);
 	n = mb_btf_map_defs(btf, "s", &d, err, sizeof(err));
 	ASSERT_EQ(1, n) TH_LOG("%s", err);
@@ -1156,7 +1177,7 @@ TEST(malformed_map_defs)
 
 	w[17] = 1;   /* member 'type' is a plain int */
 	make_blob(&o, w, nw, strs, sizeof(strs));
-	btf = mb_btf_parse(o.b, o.len, err, sizeof(err));
+	btf = mb_btf_open(o.b, o.len, err, sizeof(err));
 	ASSERT_TRUE((btf) != NULL);
 	EXPECT_EQ(-EINVAL, mb_btf_map_defs(btf, "s", &d, err, sizeof(err)));
 	EXPECT_TRUE((strstr(err, "map 'a': field 'type'")) != NULL) TH_LOG("%s", err);
@@ -1165,7 +1186,7 @@ TEST(malformed_map_defs)
 	w[17] = 3;
 	w[16] = 14;  /* unknown member name 'bogus' */
 	make_blob(&o, w, nw, strs, sizeof(strs));
-	btf = mb_btf_parse(o.b, o.len, err, sizeof(err));
+	btf = mb_btf_open(o.b, o.len, err, sizeof(err));
 	ASSERT_TRUE((btf) != NULL);
 	EXPECT_GT(0, mb_btf_map_defs(btf, "s", &d, err, sizeof(err)));
 	EXPECT_TRUE((strstr(err, "map 'a': unknown field 'bogus'")) != NULL) TH_LOG("%s", err);

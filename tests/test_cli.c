@@ -169,6 +169,97 @@ TEST_F(cli, bad_input)
 	ASSERT_NE(NULL, strstr(err, "Argument list too long"));   /* E2BIG: index >= max_entries */
 }
 
+/* A refused load's error ends with the verifier's reason, however long the
+ * message (it was cut at 512 bytes, before the reason). */
+TEST_F(cli, load_error_ends_with_the_verifiers_reason)
+{
+	char err[16384], path[256];
+	const char *end;
+
+	snprintf(path, sizeof(path), "%s/bad", self->dir);
+	ASSERT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog loadall %s %s",
+			 MB_BUILD_DIR "/progs/loader_bad.bpf.o", path));
+	EXPECT_LT(512, strlen(err));
+	EXPECT_NE(NULL, strstr(err, "R0 invalid mem access 'map_value_or_null'\nprocessed "))
+		TH_LOG("%s", err);
+	end = strrchr(err, '\n');
+	ASSERT_NE(NULL, end);
+	EXPECT_EQ('\0', end[1]);
+	EXPECT_EQ(-1, access(path, F_OK));
+}
+
+/* libbpf conventions at the command line: SEC("?...") programs are neither
+ * loaded nor pinned, an object of maps only is loaded for pinmaps, and
+ * `type` takes bpftool's section-style names. */
+TEST_F(cli, loadall_optional_maps_only_and_type_names)
+{
+	char out[8192], err[4096], dir[256], maps[256];
+
+	snprintf(dir, sizeof(dir), "%s/conv", self->dir);
+	ASSERT_EQ(0, run(NULL, 0, err, sizeof(err), MB " prog loadall %s %s",
+			 MB_BUILD_DIR "/progs/libbpf_conv.bpf.o", dir)) TH_LOG("%s", err);
+	EXPECT_EQ(0, access(strcat(strcpy(out, dir), "/always"), F_OK));
+	EXPECT_EQ(-1, access(strcat(strcpy(out, dir), "/when_asked"), F_OK));
+	EXPECT_EQ(-1, access(strcat(strcpy(out, dir), "/never_valid"), F_OK));
+
+	snprintf(dir, sizeof(dir), "%s/mo", self->dir);
+	snprintf(maps, sizeof(maps), "%s/mo_maps", self->dir);
+	ASSERT_EQ(0, run(NULL, 0, err, sizeof(err), MB " prog loadall %s %s pinmaps %s",
+			 MB_BUILD_DIR "/progs/maps_only.bpf.o", dir, maps)) TH_LOG("%s", err);
+	EXPECT_EQ(-1, access(dir, F_OK));       /* no programs: no program directory */
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " map dump pinned %s/maps_onl_data",
+			 maps)) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(out, "\"generation\": 7")) TH_LOG("%s", out);
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " map show pinned %s/shared_counts",
+			 maps)) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(out, "max_entries 128")) TH_LOG("%s", out);
+	/* load pins one program at PATH: an object without one is an error */
+	EXPECT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog load %s %s/x",
+			 MB_BUILD_DIR "/progs/maps_only.bpf.o", self->dir));
+	EXPECT_NE(NULL, strstr(err, "has no programs")) TH_LOG("%s", err);
+
+	snprintf(dir, sizeof(dir), "%s/cs", self->dir);
+	EXPECT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog load %s %s",
+			 MB_BUILD_DIR "/progs/custom_sec.bpf.o", dir));
+	EXPECT_NE(NULL, strstr(err, "names no program type")) TH_LOG("%s", err);
+	ASSERT_EQ(0, run(NULL, 0, err, sizeof(err), MB " prog load %s %s type socket",
+			 MB_BUILD_DIR "/progs/custom_sec.bpf.o", dir)) TH_LOG("%s", err);
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " prog show pinned %s", dir));
+	EXPECT_NE(NULL, strstr(out, "socket_filter  name drop_all")) TH_LOG("%s", out);
+	unlink(dir);
+	ASSERT_EQ(0, run(NULL, 0, err, sizeof(err), MB " prog load %s %s type cgroup/skb",
+			 MB_BUILD_DIR "/progs/custom_sec.bpf.o", dir)) TH_LOG("%s", err);
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " prog show pinned %s", dir));
+	EXPECT_NE(NULL, strstr(out, "cgroup_skb  name drop_all")) TH_LOG("%s", out);
+	unlink(dir);
+	EXPECT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog load %s %s type socket_filter",
+			 MB_BUILD_DIR "/progs/maps_only.bpf.o", dir));
+}
+
+/* A pin outside bpffs: the kernel says only EPERM; the error says why, for
+ * programs, links and maps alike, and nothing is left. */
+TEST_F(cli, pin_outside_bpffs_says_so)
+{
+	static const char *const how[] = { "prog load %s %s", "prog load %s %s autoattach",
+					   "prog loadall %s %s" };
+	char err[4096], path[64], fmt[128];
+	size_t i;
+
+	snprintf(path, sizeof(path), "/tmp/mbtest_nobpffs.%d", getpid());
+	for (i = 0; i < sizeof(how) / sizeof(how[0]); i++) {
+		snprintf(fmt, sizeof(fmt), MB " %s", how[i]);
+		EXPECT_EQ(1, run(NULL, 0, err, sizeof(err), fmt, MB_BUILD_DIR "/progs/hello.bpf.o",
+				 path));
+		EXPECT_NE(NULL, strstr(err, "not on a bpf filesystem")) TH_LOG("%s: %s", how[i], err);
+		EXPECT_EQ(-1, access(path, F_OK));
+	}
+	EXPECT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog loadall %s %s/mo pinmaps %s",
+			 MB_BUILD_DIR "/progs/maps_only.bpf.o", self->dir, path));
+	EXPECT_NE(NULL, strstr(err, "not on a bpf filesystem")) TH_LOG("%s", err);
+	EXPECT_EQ(-1, access(path, F_OK));
+	rmdir(path);
+}
+
 TEST_F(cli, show_matches_bpftool)
 {
 	char a[65536], b[65536];

@@ -162,11 +162,10 @@ static int apply_pure(const char *path, const void *target, size_t tlen, struct 
 	struct mb_elf_object *o;
 	struct mb_elf_linked l;
 	struct mb_btf_ext *ext;
-	struct mb_kbtf *lk, *tk;
+	struct mb_btf *tk;
 	struct mb_core *c;
 	const struct mb_btf_ext_sec *es;
-	const void *raw;
-	uint32_t rawlen, k;
+	uint32_t k;
 	size_t len;
 	void *data = read_file(path, &len);
 	int n = 0;
@@ -182,10 +181,8 @@ static int apply_pure(const char *path, const void *target, size_t tlen, struct 
 		mb_elf_object_free(o);
 		return -1;
 	}
-	raw = mb_btf_raw(o->btf, &rawlen);
-	lk = mb_kbtf_open(raw, rawlen, err, errlen);
-	tk = mb_kbtf_open(target, tlen, err, errlen);
-	c = mb_core_new(lk, tk, 0);
+	tk = mb_btf_open_kernel(target, tlen, err, errlen);
+	c = mb_core_new(o->btf, tk, 0);   /* as the loader: the object's one reader */
 	es = mb_btf_ext_sec(ext, o->progs[0].sec_name);
 	if (!c)
 		n = -1;
@@ -205,8 +202,7 @@ static int apply_pure(const char *path, const void *target, size_t tlen, struct 
 		n++;
 	}
 	mb_core_free(c);
-	mb_kbtf_free(lk);
-	mb_kbtf_free(tk);
+	mb_btf_free(tk);
 	mb_elf_linked_free(&l);
 	mb_btf_ext_free(ext);
 	mb_elf_object_free(o);
@@ -368,7 +364,7 @@ TEST(matching_rules)
 {
 	struct bb lb, tb;
 	uint32_t l_int, l_m, l_e, t_int, t_long;
-	struct mb_kbtf *lk, *tk;
+	struct mb_btf *lk, *tk;
 	struct mb_core *c;
 	struct mb_core_result res;
 	struct mb_btf_core_relo r;
@@ -414,8 +410,8 @@ TEST(matching_rules)
 	bw(&tb, 9);
 	tblob = bblob(&tb, &tl);
 
-	lk = mb_kbtf_open(lblob, ll, err, sizeof(err));
-	tk = mb_kbtf_open(tblob, tl, err, sizeof(err));
+	lk = mb_btf_open_kernel(lblob, ll, err, sizeof(err));
+	tk = mb_btf_open_kernel(tblob, tl, err, sizeof(err));
 	ASSERT_TRUE(lk && tk) TH_LOG("%s", err);
 	c = mb_core_new(lk, tk, 0);
 	ASSERT_TRUE(c != NULL);
@@ -461,7 +457,7 @@ TEST(matching_rules)
 	r = (struct mb_btf_core_relo){ 0, l_m, acc1, MB_CORE_FIELD_BYTE_OFFSET };
 	EXPECT_NE(0, mb_core_apply(c, &r, insn, 1, &res, err, sizeof(err)));
 	mb_core_free(c);
-	mb_kbtf_free(tk);
+	mb_btf_free(tk);
 	free(tblob);
 
 	/* two flavors of m that disagree on y: ambiguous */
@@ -473,29 +469,29 @@ TEST(matching_rules)
 	bmem(&tb, "x", t_int, 0);
 	bmem(&tb, "y", t_int, 32);
 	tblob = bblob(&tb, &tl);
-	tk = mb_kbtf_open(tblob, tl, err, sizeof(err));
+	tk = mb_btf_open_kernel(tblob, tl, err, sizeof(err));
 	c = mb_core_new(lk, tk, 0);
 	r = (struct mb_btf_core_relo){ 0, l_m, acc01, MB_CORE_FIELD_BYTE_OFFSET };
 	insn[0] = (struct bpf_insn){ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 1, .src_reg = 1, .off = 4 };
 	EXPECT_EQ(-EINVAL, mb_core_apply(c, &r, insn, 1, &res, err, sizeof(err)));
 	EXPECT_TRUE(strstr(err, "ambiguous") != NULL) TH_LOG("%s", err);
 	mb_core_free(c);
-	mb_kbtf_free(tk);
-	mb_kbtf_free(lk);
+	mb_btf_free(tk);
+	mb_btf_free(lk);
 	free(tblob);
 	free(lblob);
 }
 
-TEST(kbtf_malformed)
+TEST(kernel_btf_malformed)
 {
 	struct bb b;
 	char err[256];
-	struct mb_kbtf *k;
+	struct mb_btf *k;
 	size_t len;
 	uint8_t *blob;
 	size_t cut;
 
-	EXPECT_TRUE(mb_kbtf_open("\x9f\xeb", 2, err, sizeof(err)) == NULL);
+	EXPECT_TRUE(mb_btf_open_kernel("\x9f\xeb", 2, err, sizeof(err)) == NULL);
 	bb_init(&b);
 	bint(&b, "int", 4, 1);
 	bt(&b, "s", MB_BTF_KIND_STRUCT, 1, 0, 4);
@@ -503,28 +499,28 @@ TEST(kbtf_malformed)
 	blob = bblob(&b, &len);
 	/* a struct claiming more members than the section holds */
 	((uint32_t *)(blob + 24))[5] |= 0x100;
-	k = mb_kbtf_open(blob, len, err, sizeof(err));
+	k = mb_btf_open_kernel(blob, len, err, sizeof(err));
 	ASSERT_TRUE(k != NULL);
-	EXPECT_EQ(0, mb_kbtf_type_cnt(k));
-	EXPECT_TRUE(mb_kbtf_type(k, 1) == NULL);
-	EXPECT_TRUE(strstr(mb_kbtf_error(k), "malformed") != NULL);
-	mb_kbtf_free(k);
+	EXPECT_EQ(0, mb_btf_type_cnt(k));
+	EXPECT_TRUE(mb_btf_type_by_id(k, 1) == NULL);
+	EXPECT_TRUE(strstr(mb_btf_error(k), "malformed") != NULL);
+	mb_btf_free(k);
 	/* every truncation is refused or indexed safely */
 	((uint32_t *)(blob + 24))[5] &= ~0x100u;
 	for (cut = 0; cut < len; cut++) {
-		k = mb_kbtf_open(blob, cut, err, sizeof(err));
+		k = mb_btf_open_kernel(blob, cut, err, sizeof(err));
 		if (k) {
-			mb_kbtf_type_cnt(k);
-			mb_kbtf_free(k);
+			mb_btf_type_cnt(k);
+			mb_btf_free(k);
 		}
 	}
-	k = mb_kbtf_open(blob, len, err, sizeof(err));
+	k = mb_btf_open_kernel(blob, len, err, sizeof(err));
 	ASSERT_TRUE(k != NULL);
-	EXPECT_EQ(3, mb_kbtf_type_cnt(k));
-	EXPECT_EQ(2, mb_kbtf_find(k, "s", MB_BTF_KIND_STRUCT));
-	EXPECT_EQ(-ENOENT, mb_kbtf_find(k, "s", MB_BTF_KIND_UNION));
-	EXPECT_EQ(4, mb_kbtf_size(k, 2));
-	mb_kbtf_free(k);
+	EXPECT_EQ(3, mb_btf_type_cnt(k));
+	EXPECT_EQ(2, mb_btf_find(k, "s", MB_BTF_KIND_STRUCT));
+	EXPECT_EQ(-ENOENT, mb_btf_find(k, "s", MB_BTF_KIND_UNION));
+	EXPECT_EQ(4, mb_btf_type_size(k, 2));
+	mb_btf_free(k);
 	free(blob);
 }
 
@@ -537,56 +533,56 @@ static int count_cb(void *ctx, uint32_t id, const struct mb_btf_type *t)
 
 /* The kept name index answers like a scan; a damaged one never reads out of
  * bounds (run under SAN=1 to see it). */
-TEST(kbtf_name_index)
+TEST(kernel_btf_name_index)
 {
 	char err[256];
 	size_t len, ilen;
 	void *blob = shift_target(&len), *idx;
-	struct mb_kbtf *k = mb_kbtf_open(blob, len, err, sizeof(err)), *k2;
+	struct mb_btf *k = mb_btf_open_kernel(blob, len, err, sizeof(err)), *k2;
 	uint32_t *w;
 	size_t i;
 	int n = 0;
 
 	ASSERT_TRUE(k != NULL);
-	EXPECT_EQ(-ENOSYS, mb_kbtf_by_name(k, "int", 3, count_cb, &n));
-	ASSERT_EQ(0, mb_kbtf_index_build(k, &idx, &ilen));
-	k2 = mb_kbtf_open(blob, len, err, sizeof(err));
-	ASSERT_EQ(0, mb_kbtf_index_use(k2, idx, ilen));
-	EXPECT_EQ(mb_kbtf_type_cnt(k), mb_kbtf_type_cnt(k2));
-	EXPECT_EQ(mb_kbtf_find(k, "mb_core_s", MB_BTF_KIND_STRUCT), mb_kbtf_find(k2, "mb_core_s", MB_BTF_KIND_STRUCT));
-	EXPECT_EQ(mb_kbtf_find(k, "mb_core_e", -1), mb_kbtf_find(k2, "mb_core_e", -1));
-	EXPECT_EQ(-ENOENT, mb_kbtf_find(k2, "mb_core_s", MB_BTF_KIND_UNION));
-	EXPECT_EQ(0, mb_kbtf_by_name(k2, "short", 5, count_cb, &n));
+	EXPECT_EQ(-ENOSYS, mb_btf_by_name(k, "int", 3, count_cb, &n));
+	ASSERT_EQ(0, mb_btf_index_build(k, &idx, &ilen));
+	k2 = mb_btf_open_kernel(blob, len, err, sizeof(err));
+	ASSERT_EQ(0, mb_btf_index_use(k2, idx, ilen));
+	EXPECT_EQ(mb_btf_type_cnt(k), mb_btf_type_cnt(k2));
+	EXPECT_EQ(mb_btf_find(k, "mb_core_s", MB_BTF_KIND_STRUCT), mb_btf_find(k2, "mb_core_s", MB_BTF_KIND_STRUCT));
+	EXPECT_EQ(mb_btf_find(k, "mb_core_e", -1), mb_btf_find(k2, "mb_core_e", -1));
+	EXPECT_EQ(-ENOENT, mb_btf_find(k2, "mb_core_s", MB_BTF_KIND_UNION));
+	EXPECT_EQ(0, mb_btf_by_name(k2, "short", 5, count_cb, &n));
 	EXPECT_EQ(1, n);
-	EXPECT_EQ(mb_kbtf_size(k, 6), mb_kbtf_size(k2, 6));
-	mb_kbtf_free(k2);
+	EXPECT_EQ(mb_btf_type_size(k, 6), mb_btf_type_size(k2, 6));
+	mb_btf_free(k2);
 	/* a different BTF's index is refused */
-	k2 = mb_kbtf_open(blob, len - 1, err, sizeof(err));
+	k2 = mb_btf_open_kernel(blob, len - 1, err, sizeof(err));
 	if (k2)
-		EXPECT_NE(0, mb_kbtf_index_use(k2, idx, ilen));
-	mb_kbtf_free(k2);
+		EXPECT_NE(0, mb_btf_index_use(k2, idx, ilen));
+	mb_btf_free(k2);
 	/* damaged: every word replaced by a wild value */
 	w = idx;
 	for (i = 0; i < ilen / 4; i++) {
 		uint32_t keep = w[i];
 
 		w[i] = i & 1 ? 0xfffffff0u : 3;
-		k2 = mb_kbtf_open(blob, len, err, sizeof(err));
-		if (!mb_kbtf_index_use(k2, idx, ilen)) {
-			mb_kbtf_find(k2, "mb_core_s", MB_BTF_KIND_STRUCT);
-			mb_kbtf_size(k2, 6);
-			mb_kbtf_type(k2, 3);
+		k2 = mb_btf_open_kernel(blob, len, err, sizeof(err));
+		if (!mb_btf_index_use(k2, idx, ilen)) {
+			mb_btf_find(k2, "mb_core_s", MB_BTF_KIND_STRUCT);
+			mb_btf_type_size(k2, 6);
+			mb_btf_type_by_id(k2, 3);
 		}
-		mb_kbtf_free(k2);
+		mb_btf_free(k2);
 		w[i] = keep;
 	}
 	free(idx);
-	mb_kbtf_free(k);
+	mb_btf_free(k);
 	free(blob);
 }
 
 /* ---- against the running kernel ----------------------------------------- */
-/* A blob served to mb_kbtf_open_lazy from memory: counts reads, can fail one. */
+/* A blob served to mb_btf_open_lazy from memory: counts reads, can fail one. */
 struct served {
 	const uint8_t *data;
 	size_t len;
@@ -610,12 +606,12 @@ static int serve(void *ctx, void *buf, size_t len, uint64_t off)
 /* Lazily read, with the index of a full pass: the same answers as the blob
  * in memory from a few blocks; a failed read is reported, never mistaken
  * for an answer. */
-TEST(kbtf_lazy_reads_only_what_lookups_reach)
+TEST(kernel_btf_lazy_reads_only_what_lookups_reach)
 {
 	static const char *const names[] = { "task_struct", "mm_struct", "sk_buff", "xdp_md",
 					     "trace_event_raw_sys_enter", "bpf_map" };
 	struct served sv = { 0 };
-	struct mb_kbtf *full, *lazy;
+	struct mb_btf *full, *lazy;
 	char err[256];
 	void *idx;
 	size_t ilen, i;
@@ -624,66 +620,66 @@ TEST(kbtf_lazy_reads_only_what_lookups_reach)
 	sv.data = read_file("/sys/kernel/btf/vmlinux", &sv.len);
 	if (!sv.data)
 		SKIP(return, "no /sys/kernel/btf/vmlinux");
-	full = mb_kbtf_open(sv.data, sv.len, err, sizeof(err));
+	full = mb_btf_open_kernel(sv.data, sv.len, err, sizeof(err));
 	ASSERT_TRUE(full != NULL) TH_LOG("%s", err);
-	ASSERT_EQ(0, mb_kbtf_index_build(full, &idx, &ilen));
+	ASSERT_EQ(0, mb_btf_index_build(full, &idx, &ilen));
 
-	lazy = mb_kbtf_open_lazy(sv.len, serve, &sv, err, sizeof(err));
+	lazy = mb_btf_open_lazy(sv.len, serve, &sv, err, sizeof(err));
 	ASSERT_TRUE(lazy != NULL) TH_LOG("%s", err);
-	ASSERT_EQ(0, mb_kbtf_index_use(lazy, idx, ilen));
+	ASSERT_EQ(0, mb_btf_index_use(lazy, idx, ilen));
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const struct mb_btf_type *a, *b;
 
-		id = mb_kbtf_find(full, names[i], MB_BTF_KIND_STRUCT);
+		id = mb_btf_find(full, names[i], MB_BTF_KIND_STRUCT);
 		ASSERT_LT(0, id) TH_LOG("%s", names[i]);
-		EXPECT_EQ(id, mb_kbtf_find(lazy, names[i], MB_BTF_KIND_STRUCT));
-		a = mb_kbtf_type(full, (uint32_t)id);
-		b = mb_kbtf_type(lazy, (uint32_t)id);
+		EXPECT_EQ(id, mb_btf_find(lazy, names[i], MB_BTF_KIND_STRUCT));
+		a = mb_btf_type_by_id(full, (uint32_t)id);
+		b = mb_btf_type_by_id(lazy, (uint32_t)id);
 		ASSERT_TRUE(a && b);
 		/* the whole record, members and all, and every member's name */
 		EXPECT_EQ(0, memcmp(a, b, sizeof(*a) + (size_t)mb_btf_extra_size(a)));
 		for (uint32_t m = 0; m < mb_btf_vlen(a); m++) {
 			const struct mb_btf_member *ma = (const void *)(a + 1);
 
-			EXPECT_STREQ(mb_kbtf_str(full, ma[m].name_off), mb_kbtf_str(lazy, ma[m].name_off));
+			EXPECT_STREQ(mb_btf_str(full, ma[m].name_off), mb_btf_str(lazy, ma[m].name_off));
 		}
-		EXPECT_EQ(mb_kbtf_size(full, (uint32_t)id), mb_kbtf_size(lazy, (uint32_t)id));
+		EXPECT_EQ(mb_btf_type_size(full, (uint32_t)id), mb_btf_type_size(lazy, (uint32_t)id));
 	}
-	EXPECT_EQ(0, mb_kbtf_read_error(lazy));
+	EXPECT_EQ(0, mb_btf_read_error(lazy));
 	TH_LOG("%d reads, %zu of %zu bytes", sv.reads, sv.bytes, sv.len);
 	EXPECT_GT(sv.len / 4, sv.bytes);
-	mb_kbtf_free(lazy);
+	mb_btf_free(lazy);
 
 	/* each read failing in turn: an error, or the right answer */
 	for (int n = 1; n <= 12; n++) {
 		sv.reads = 0;
 		sv.fail_at = n;
-		lazy = mb_kbtf_open_lazy(sv.len, serve, &sv, err, sizeof(err));
+		lazy = mb_btf_open_lazy(sv.len, serve, &sv, err, sizeof(err));
 		if (!lazy) {
 			EXPECT_TRUE(strstr(err, "read failed") != NULL) TH_LOG("n=%d: %s", n, err);
 			continue;
 		}
-		ASSERT_EQ(0, mb_kbtf_index_use(lazy, idx, ilen));
-		id = mb_kbtf_find(lazy, "task_struct", MB_BTF_KIND_STRUCT);
-		if (mb_kbtf_read_error(lazy)) {
-			EXPECT_EQ(EIO, mb_kbtf_read_error(lazy));
+		ASSERT_EQ(0, mb_btf_index_use(lazy, idx, ilen));
+		id = mb_btf_find(lazy, "task_struct", MB_BTF_KIND_STRUCT);
+		if (mb_btf_read_error(lazy)) {
+			EXPECT_EQ(EIO, mb_btf_read_error(lazy));
 		} else {
-			EXPECT_EQ(mb_kbtf_find(full, "task_struct", MB_BTF_KIND_STRUCT), id);
+			EXPECT_EQ(mb_btf_find(full, "task_struct", MB_BTF_KIND_STRUCT), id);
 		}
-		mb_kbtf_free(lazy);
+		mb_btf_free(lazy);
 	}
 	/* no index: the first by-id access reads it all, in runs of blocks */
 	sv.reads = 0;
 	sv.fail_at = 0;
 	sv.bytes = 0;
-	lazy = mb_kbtf_open_lazy(sv.len, serve, &sv, err, sizeof(err));
+	lazy = mb_btf_open_lazy(sv.len, serve, &sv, err, sizeof(err));
 	ASSERT_TRUE(lazy != NULL);
-	EXPECT_EQ(mb_kbtf_type_cnt(full), mb_kbtf_type_cnt(lazy));
+	EXPECT_EQ(mb_btf_type_cnt(full), mb_btf_type_cnt(lazy));
 	EXPECT_EQ(sv.len, sv.bytes);
 	EXPECT_GE(4, sv.reads);
-	mb_kbtf_free(lazy);
+	mb_btf_free(lazy);
 	free(idx);
-	mb_kbtf_free(full);
+	mb_btf_free(full);
 	free((void *)sv.data);
 }
 
@@ -731,7 +727,7 @@ static int bss_read(struct mb_object *obj, void *out, size_t len)
 
 	if (!m || mb_map_value_size(m) > sizeof(buf) || mb_map_value_size(m) < len)
 		return -1;
-	if (mb_map_lookup(m, &key, buf))
+	if (mb_map_lookup_elem(m, &key, sizeof(key), buf, mb_map_value_size(m), 0))
 		return -1;
 	memcpy(out, buf, len);
 	return 0;
@@ -1026,6 +1022,7 @@ struct ext_out {
 	int bpf_syscall, missing;
 	unsigned long long sched_addr;
 	unsigned int runs;
+	int has_cookie, has_wrapper;
 };
 
 static unsigned long long kallsyms(const char *name)
@@ -1093,6 +1090,9 @@ TEST(externs_kconfig_ksym_kfunc)
 	config_oracle(&hz, &sys);
 	EXPECT_EQ(hz, out.hz);
 	EXPECT_EQ(sys, out.bpf_syscall);
+	/* libbpf's virtual bool externs: this kernel (>= 5.15) has both */
+	EXPECT_EQ(1, out.has_cookie);
+	EXPECT_EQ(1, out.has_wrapper);
 	TH_LOG("CONFIG_HZ=%d CONFIG_BPF_SYSCALL=%d", out.hz, out.bpf_syscall);
 }
 
@@ -1109,6 +1109,69 @@ TEST(typed_ksym)
 	}
 	EXPECT_EQ(0, err) TH_LOG("%s", mb_last_error());
 	mb_object_close(obj);
+}
+
+/* One reader, one answer for an id out of range, whatever the blob: NULL
+ * for the record, -EINVAL from everything that follows ids; void (0) is 0
+ * for resolve and -EINVAL for a size. */
+static void expect_out_of_range(struct __test_metadata *_metadata, const struct mb_btf *b)
+{
+	uint32_t cnt = mb_btf_type_cnt(b);
+	struct mb_btf_member_info mi;
+
+	ASSERT_LT(1u, cnt);
+	EXPECT_TRUE(mb_btf_type_by_id(b, cnt) == NULL);
+	EXPECT_TRUE(mb_btf_type_by_id(b, UINT32_MAX) == NULL);
+	EXPECT_TRUE(mb_btf_type_by_id(b, 0) == NULL);
+	EXPECT_TRUE(mb_btf_type_by_id(b, cnt - 1) != NULL);
+	EXPECT_EQ(-EINVAL, mb_btf_resolve(b, cnt));
+	EXPECT_EQ(-EINVAL, mb_btf_resolve(b, UINT32_MAX));
+	EXPECT_EQ(0, mb_btf_resolve(b, 0));
+	EXPECT_EQ(-EINVAL, mb_btf_type_size(b, cnt));
+	EXPECT_EQ(-EINVAL, mb_btf_type_size(b, 0));
+	EXPECT_EQ(-EINVAL, mb_btf_member(b, cnt, 0, &mi));
+	EXPECT_EQ(-EINVAL, mb_btf_member_find(b, cnt, "x", &mi));
+	EXPECT_STREQ("", mb_btf_str(b, UINT32_MAX));
+	EXPECT_EQ(-ENOENT, mb_btf_find(b, "no such type, surely", -1));
+}
+
+TEST(out_of_range_ids_object_and_kernel)
+{
+	struct served sv = { 0 };
+	struct mb_elf_object *o;
+	struct mb_btf *full, *lazy;
+	char err[256];
+	size_t len, ilen;
+	void *data = read_file(OBJ("btf_core"), &len), *idx;
+
+	ASSERT_TRUE(data != NULL);
+	o = mb_elf_object_parse(data, len, "t", err, sizeof(err));
+	free(data);
+	ASSERT_TRUE(o && o->btf) TH_LOG("%s", err);
+	expect_out_of_range(_metadata, o->btf);                          /* object, checked whole */
+	expect_out_of_range(_metadata, mb_btf_edit_view(o->btf_edit));   /* the bytes to load */
+	mb_elf_object_free(o);
+
+	sv.data = read_file("/sys/kernel/btf/vmlinux", &sv.len);
+	if (!sv.data)
+		SKIP(return, "no /sys/kernel/btf/vmlinux");
+	full = mb_btf_open_kernel(sv.data, sv.len, err, sizeof(err));
+	ASSERT_TRUE(full != NULL) TH_LOG("%s", err);
+	expect_out_of_range(_metadata, full);
+	lazy = mb_btf_open_lazy(sv.len, serve, &sv, err, sizeof(err));   /* no index */
+	ASSERT_TRUE(lazy != NULL) TH_LOG("%s", err);
+	expect_out_of_range(_metadata, lazy);
+	mb_btf_free(lazy);
+	ASSERT_EQ(0, mb_btf_index_build(full, &idx, &ilen));
+	lazy = mb_btf_open_lazy(sv.len, serve, &sv, err, sizeof(err));   /* index, few reads */
+	ASSERT_TRUE(lazy != NULL) TH_LOG("%s", err);
+	ASSERT_EQ(0, mb_btf_index_use(lazy, idx, ilen));
+	expect_out_of_range(_metadata, lazy);
+	EXPECT_EQ(0, mb_btf_read_error(lazy));
+	mb_btf_free(lazy);
+	free(idx);
+	mb_btf_free(full);
+	free((void *)sv.data);
 }
 
 TEST_HARNESS_MAIN

@@ -53,7 +53,7 @@ static inline uint64_t e2e_count(struct mb_object *obj, const char *map, uint32_
 {
 	uint64_t v = 0;
 
-	if (mb_map_lookup(mb_object_map_by_name(obj, map), &key, &v))
+	if (mb_map_lookup_elem(mb_object_map_by_name(obj, map), &key, sizeof(key), &v, sizeof(v), 0))
 		return (uint64_t)-1;
 	return v;
 }

@@ -228,7 +228,8 @@ TEST_F(net, sk_reuseport_picks_second_socket)
 		if (i == 0)
 			ASSERT_EQ(0, getsockname(s[0], (struct sockaddr *)&sin, &len));
 		v = (uint64_t)s[i];
-		ASSERT_EQ(0, mb_map_update(mb_object_map_by_name(self->obj, "reuse_socks"), &k, &v, 0))
+		ASSERT_EQ(0, mb_map_update_elem(mb_object_map_by_name(self->obj, "reuse_socks"),
+						&k, sizeof(k), &v, sizeof(v), 0))
 			TH_LOG("%s", mb_last_error());
 	}
 	self->l = mb_prog_attach_opts(prog(self, "reuse_pick"),

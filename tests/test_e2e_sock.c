@@ -50,7 +50,7 @@ FIXTURE_TEARDOWN(cg)
 
 static int set_cfg(struct mb_object *obj, uint32_t k, uint32_t v)
 {
-	return mb_map_update(mb_object_map_by_name(obj, "cfg"), &k, &v, 0);
+	return mb_map_update_elem(mb_object_map_by_name(obj, "cfg"), &k, sizeof(k), &v, sizeof(v), 0);
 }
 
 /* Load only ONLY and attach each of its programs to the test cgroup. */
@@ -315,7 +315,7 @@ static uint64_t sockops_seen(struct mb_object *obj, uint32_t op)
 {
 	uint64_t v = 0;
 
-	mb_map_lookup(mb_object_map_by_name(obj, "sockops_seen"), &op, &v);
+	mb_map_lookup_elem(mb_object_map_by_name(obj, "sockops_seen"), &op, sizeof(op), &v, sizeof(v), 0);
 	return v;
 }
 
@@ -362,9 +362,11 @@ TEST(sockmap_sk_skb_and_sk_msg)
 	ASSERT_EQ(0, connect(cli, (struct sockaddr *)&sin, sizeof(sin)));
 	srv = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	ASSERT_LE(0, srv);
-	ASSERT_EQ(0, mb_map_update(mb_object_map_by_name(obj, "sock_map"), &k0, &cli, 0))
+	ASSERT_EQ(0, mb_map_update_elem(mb_object_map_by_name(obj, "sock_map"), &k0, sizeof(k0),
+					&cli, sizeof(cli), 0))
 		TH_LOG("%s", mb_last_error());
-	ASSERT_EQ(0, mb_map_update(mb_object_map_by_name(obj, "sock_map"), &k1, &srv, 0))
+	ASSERT_EQ(0, mb_map_update_elem(mb_object_map_by_name(obj, "sock_map"), &k1, sizeof(k1),
+					&srv, sizeof(srv), 0))
 		TH_LOG("%s", mb_last_error());
 	ASSERT_EQ(5, send(cli, "hello", 5, 0));
 	p = (struct pollfd){ .fd = srv, .events = POLLIN };

@@ -68,7 +68,8 @@ static uint64_t execs_of(struct mb_object *obj, pid_t pid)
 	uint32_t k = (uint32_t)pid;
 	uint64_t v = 0;
 
-	return mb_map_lookup(mb_object_map_by_name(obj, "execs"), &k, &v) ? 0 : v;
+	return mb_map_lookup_elem(mb_object_map_by_name(obj, "execs"), &k, sizeof(k), &v,
+				  sizeof(v), 0) ? 0 : v;
 }
 
 TEST_F(tr, tracepoint_counts_own_execs)

@@ -331,12 +331,15 @@ TEST(btf_datasec_fixed)
 	};
 	char err[256];
 	struct mb_elf_object *obj = parse_file(MULTI, err, sizeof(err));
+	const struct mb_btf *fixed;
 	uint32_t i, k;
 
 	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
 	ASSERT_NE(NULL, obj->btf);
+	ASSERT_NE(NULL, obj->btf_edit);
+	fixed = mb_btf_edit_view(obj->btf_edit);   /* the bytes to load */
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		int id = mb_btf_find(obj->btf, want[i].sec, MB_BTF_KIND_DATASEC);
+		int id = mb_btf_find(fixed, want[i].sec, MB_BTF_KIND_DATASEC);
 		const struct mb_btf_type *t;
 		const struct mb_btf_var_secinfo *v;
 		const struct mb_elf_var *ev = mb_elf_object_var_find(obj, want[i].sec, want[i].var);
@@ -345,13 +348,13 @@ TEST(btf_datasec_fixed)
 		ASSERT_GT(id, 0);
 		ASSERT_GT(sec, 0);
 		ASSERT_NE(NULL, ev) TH_LOG("no var %s", want[i].var);
-		t = mb_btf_type_by_id(obj->btf, id);
+		t = mb_btf_type_by_id(fixed, id);
 		EXPECT_EQ(obj->sections[sec].size, t->size_or_type);
 		v = mb_btf_extra(t);
 		for (k = 0; k < mb_btf_vlen(t); k++) {
-			const struct mb_btf_type *var = mb_btf_type_by_id(obj->btf, v[k].type);
+			const struct mb_btf_type *var = mb_btf_type_by_id(fixed, v[k].type);
 
-			if (strcmp(mb_btf_str(obj->btf, var->name_off), want[i].var))
+			if (strcmp(mb_btf_str(fixed, var->name_off), want[i].var))
 				continue;
 			found = 1;
 			EXPECT_EQ(ev->offset, v[k].offset);
@@ -576,6 +579,35 @@ TEST(seed_example)
 	mb_elf_object_free(obj);
 }
 
+/* Subprograms in libbpf's order (depth-first from where each is first
+ * referenced), and a call chain too deep to follow refused by name. */
+TEST(link_order_and_depth)
+{
+	static const char *const want[] = { "order", "first", "bump", "loop_cb",
+					    "from_callback", "second" };
+	char err[256];
+	struct mb_elf_object *obj = parse_file(MB_BUILD_DIR "/progs/subprog_order.bpf.o", err,
+					       sizeof(err));
+	struct mb_elf_linked l;
+	uint32_t i;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+	ASSERT_EQ(0, mb_elf_prog_link(obj, 0, &l, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(6, l.nsegs);
+	for (i = 0; i < l.nsegs; i++)
+		EXPECT_STREQ(want[i], obj->funcs[l.segs[i].func].name);
+	mb_elf_linked_free(&l);
+	mb_elf_object_free(obj);
+
+	obj = parse_file(MB_BUILD_DIR "/progs/elf_deepcall.bpf.o", err, sizeof(err));
+	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+	EXPECT_EQ(-E2BIG, mb_elf_prog_link(obj, 0, &l, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "prog 'deep': func 'f64': insn")) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, "call chain deeper than 64 functions")) TH_LOG("%s", err);
+	EXPECT_EQ(NULL, l.insns);
+	mb_elf_object_free(obj);
+}
+
 /* The same source compiled bpfel and bpfeb must give the same object. */
 static void same_object(struct __test_metadata *_metadata, const struct mb_elf_object *le,
 			const struct mb_elf_object *be)
@@ -668,11 +700,12 @@ TEST(big_endian_matches_little_endian)
  * ships under /usr/lib/<multiarch>/bpf: it must see what we see. */
 TEST(every_object_agrees_with_libelf)
 {
-	static const char *const dirs[] = { MB_BUILD_DIR "/progs", "/usr/lib/x86_64-linux-gnu/bpf" };
+	static const char *const dirs[] = { MB_BUILD_DIR "/progs", "/usr/lib/x86_64-linux-gnu/bpf",
+					    "/lib/udev/rc_keymaps/protocols" };
 	char path[512];
 	unsigned i, files = 0;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		DIR *dp = opendir(dirs[i]);
 		struct dirent *d;
 
@@ -691,6 +724,50 @@ TEST(every_object_agrees_with_libelf)
 	}
 	TH_LOG("%u objects checked against libelf", files);
 	EXPECT_GE(files, 16);
+}
+
+/* ir-keytable's IR decoders (Debian's package, not built with clang's libbpf
+ * conventions): legacy map definitions in "lirc_mode2/maps", programs in
+ * "lirc_mode2/NAME". Every one opens, with its maps and a lirc_mode2 type. */
+TEST(ir_keytable_decoders)
+{
+	const char *dir = "/lib/udev/rc_keymaps/protocols";
+	DIR *dp = opendir(dir);
+	struct dirent *d;
+	unsigned files = 0;
+
+	if (!dp)
+		SKIP(return, "%s: no ir-keytable installed (scripts/setup.sh installs it)", dir);
+	while ((d = readdir(dp))) {
+		size_t n = strlen(d->d_name);
+		struct mb_elf_object *obj;
+		char path[512], err[256];
+		uint32_t i, legacy = 0;
+
+		if (n < 3 || strcmp(d->d_name + n - 2, ".o"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		obj = parse_file(path, err, sizeof(err));
+		EXPECT_NE(NULL, obj) TH_LOG("%s", err);
+		if (!obj)
+			continue;
+		for (i = 0; i < obj->nmaps; i++)
+			legacy += obj->maps[i].origin == MB_MAP_LEGACY;
+		EXPECT_GE(legacy, 1) TH_LOG("%s", path);
+		EXPECT_GE(obj->nprogs, 1) TH_LOG("%s", path);
+		for (i = 0; i < obj->nprogs; i++) {
+			struct mb_elf_linked l;
+
+			EXPECT_TRUE(obj->progs[i].known_sec) TH_LOG("%s", obj->progs[i].sec_name);
+			EXPECT_EQ(BPF_PROG_TYPE_LIRC_MODE2, obj->progs[i].sec.prog_type);
+			EXPECT_EQ(0, mb_elf_prog_link(obj, i, &l, err, sizeof(err))) TH_LOG("%s", err);
+			mb_elf_linked_free(&l);
+		}
+		mb_elf_object_free(obj);
+		files++;
+	}
+	closedir(dp);
+	EXPECT_GE(files, 1);
 }
 
 /* ---- malformed input ------------------------------------------------------ */

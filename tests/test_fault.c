@@ -536,10 +536,10 @@ static int par_child(FIXTURE_DATA(fault) *self, int idx, int gate)
 			return 4;
 		}
 		/* Count this load in the shared map: slot idx, first byte. */
-		if (mb_map_lookup(m, &key, v))
+		if (mb_map_lookup_elem(m, &key, sizeof(key), v, sizeof(v), 0))
 			return 5;
 		v[0]++;
-		if (mb_map_update(m, &key, v, 0))
+		if (mb_map_update_elem(m, &key, sizeof(key), v, sizeof(v), 0))
 			return 6;
 		mb_object_close(obj);
 		usleep(5 * 1000);

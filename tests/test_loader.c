@@ -2,13 +2,18 @@
 // loaded through the public API, with effects checked in maps and in the
 // kernel's own view of what was loaded.
 #include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/socket.h>
 
 #include "kselftest_harness.h"
 #include "lib_kernel.h"
@@ -21,7 +26,7 @@ static uint64_t lookup_u64(struct mb_map *m, uint32_t key)
 {
 	uint64_t v = 0;
 
-	if (mb_map_lookup(m, &key, &v))
+	if (mb_map_lookup_elem(m, &key, sizeof(key), &v, sizeof(v), 0))
 		return (uint64_t)-1;
 	return v;
 }
@@ -96,7 +101,9 @@ TEST(load_attach_counts_and_global_data)
 		char buf[64] = { 0 };
 
 		ASSERT_NE(NULL, ro);
-		EXPECT_NE(0, mb_map_update(ro, &zero, buf, 0));
+		ASSERT_GE(sizeof(buf), mb_map_value_size(ro));
+		EXPECT_EQ(-EPERM, mb_map_update_elem(ro, &zero, sizeof(zero), buf,
+						     mb_map_value_size(ro), 0));
 	}
 	mb_link_destroy(l1);
 	mb_link_destroy(l2);
@@ -225,14 +232,14 @@ TEST_F(pinroot, pin_by_name_is_reused)
 	ASSERT_EQ(0, mb_object_load(a)) TH_LOG("%s", mb_last_error());
 	snprintf(p, sizeof(p), "%s/shared_cnt", self->dir);
 	ASSERT_EQ(0, stat(p, &st));
-	ASSERT_EQ(0, mb_map_update(mb_object_map(a, 0), &k, &v, 0));
+	ASSERT_EQ(0, mb_map_update_elem(mb_object_map(a, 0), &k, sizeof(k), &v, sizeof(v), 0));
 	ASSERT_EQ(0, mb_object_load(b)) TH_LOG("%s", mb_last_error());
 	memset(&ia, 0, sizeof(ia));
 	memset(&ib, 0, sizeof(ib));
 	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_map_fd(mb_object_map(a, 0)), &ia, &la));
 	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_map_fd(mb_object_map(b, 0)), &ib, &lb));
 	EXPECT_EQ(ia.id, ib.id);
-	ASSERT_EQ(0, mb_map_lookup(mb_object_map(b, 0), &k, &got));
+	ASSERT_EQ(0, mb_map_lookup_elem(mb_object_map(b, 0), &k, sizeof(k), &got, sizeof(got), 0));
 	EXPECT_EQ(42, got);
 	mb_object_close(a);
 	mb_object_close(b);
@@ -258,6 +265,32 @@ TEST_F(pinroot, pin_by_name_shape_mismatch_refused)
 	ASSERT_NE(NULL, obj);
 	EXPECT_EQ(-EINVAL, mb_object_load(obj));
 	EXPECT_NE(NULL, strstr(mb_last_error(), "differs")) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
+TEST_F(pinroot, pin_maps_all_or_nothing)
+{
+	struct mb_object *obj = mb_object_open(OBJ("loader_counts"), NULL);
+	char maps[192], p[256];
+	struct stat st;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	snprintf(maps, sizeof(maps), "%s/maps", self->dir);
+	EXPECT_EQ(-EINVAL, mb_object_pin_maps(obj, maps));     /* not loaded yet */
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(0, mb_object_pin_maps(obj, maps)) TH_LOG("%s", mb_last_error());
+	snprintf(p, sizeof(p), "%s/counts", maps);
+	EXPECT_EQ(0, stat(p, &st));
+	snprintf(p, sizeof(p), "%s/loader_c_rodata", maps);   /* "loader_c.rodata" */
+	EXPECT_EQ(0, stat(p, &st));
+	/* a second time every name is taken: the first fails, nothing new is left */
+	snprintf(p, sizeof(p), "%s/counts", maps);
+	ASSERT_EQ(0, unlink(p));
+	EXPECT_EQ(-EEXIST, mb_object_pin_maps(obj, maps));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "stats")) TH_LOG("%s", mb_last_error());
+	EXPECT_NE(0, stat(p, &st));                            /* rolled back */
+	snprintf(p, sizeof(p), "%s/stats", maps);
+	EXPECT_EQ(0, stat(p, &st));                            /* not ours to remove */
 	mb_object_close(obj);
 }
 
@@ -314,17 +347,17 @@ TEST(map_in_map_and_prog_array_initial_values)
 	ASSERT_TRUE(outer && jumps);
 	/* from user space a map of maps yields the inner map's id */
 	k = 0;
-	ASSERT_EQ(0, mb_map_lookup(outer, &k, &id));
+	ASSERT_EQ(0, mb_map_lookup_elem(outer, &k, sizeof(k), &id, sizeof(id), 0));
 	EXPECT_EQ(id_of(mb_map_fd(mb_object_map_by_name(obj, "inner_a"))), id);
 	k = 2;
-	ASSERT_EQ(0, mb_map_lookup(outer, &k, &id));
+	ASSERT_EQ(0, mb_map_lookup_elem(outer, &k, sizeof(k), &id, sizeof(id), 0));
 	EXPECT_EQ(id_of(mb_map_fd(mb_object_map_by_name(obj, "inner_b"))), id);
 	k = 1;
-	EXPECT_EQ(-ENOENT, mb_map_lookup(outer, &k, &id));
-	ASSERT_EQ(0, mb_map_lookup(jumps, &k, &id));
+	EXPECT_EQ(-ENOENT, mb_map_lookup_elem(outer, &k, sizeof(k), &id, sizeof(id), 0));
+	ASSERT_EQ(0, mb_map_lookup_elem(jumps, &k, sizeof(k), &id, sizeof(id), 0));
 	EXPECT_EQ(id_of(mb_prog_fd(mb_object_prog_by_name(obj, "xdp_second"))), id);
 	k = 0;
-	EXPECT_EQ(-ENOENT, mb_map_lookup(jumps, &k, &id));
+	EXPECT_EQ(-ENOENT, mb_map_lookup_elem(jumps, &k, sizeof(k), &id, sizeof(id), 0));
 	mb_object_close(obj);
 }
 
@@ -340,9 +373,11 @@ TEST(tail_call_through_initial_slot)
 	ASSERT_EQ(0, mb_sys_prog_test_run(mb_prog_fd(mb_object_prog_by_name(obj, "entry")), pkt,
 					  sizeof(pkt), NULL, NULL, NULL, 0, NULL, NULL, 1, 0, &ret, &dur));
 	EXPECT_EQ(7, ret);      /* entry -> jumps[1] = second -> outer[1] = in_b */
-	ASSERT_EQ(0, mb_map_lookup(mb_object_map_by_name(obj, "in_b"), &z, &v));
+	ASSERT_EQ(0, mb_map_lookup_elem(mb_object_map_by_name(obj, "in_b"), &z, sizeof(z), &v,
+					 sizeof(v), 0));
 	EXPECT_EQ(5, v);
-	ASSERT_EQ(0, mb_map_lookup(mb_object_map_by_name(obj, "in_a"), &z, &v));
+	ASSERT_EQ(0, mb_map_lookup_elem(mb_object_map_by_name(obj, "in_a"), &z, sizeof(z), &v,
+					 sizeof(v), 0));
 	EXPECT_EQ(0, v);
 	mb_object_close(obj);
 }
@@ -372,6 +407,405 @@ TEST(legacy_maps_section)
 					  NULL, NULL, NULL, 0, NULL, NULL, 1, 0, &ret, &dur));
 	EXPECT_EQ(1, ret);
 	mb_object_close(obj);
+}
+
+/* ---- the print callback ---------------------------------------------------- */
+
+static char printed[4096];
+static int print_calls;
+
+static int catch_print(enum mb_print_level level, const char *fmt, va_list ap)
+{
+	size_t n = strlen(printed);
+
+	print_calls++;
+	if (level == MB_WARN && n < sizeof(printed))
+		vsnprintf(printed + n, sizeof(printed) - n, fmt, ap);
+	return 0;
+}
+
+/* Open and load loader_counts with a bad MINIBPF_BTF_LACKS (a warning, then
+ * a normal load); returns what reached fd 2 meanwhile in out. */
+static int load_warning(char *out, size_t len)
+{
+	struct mb_object *obj = mb_object_open(OBJ("loader_counts"), NULL);
+	FILE *cap = tmpfile();
+	int saved = dup(2), err = -1;
+	size_t n;
+
+	out[0] = 0;
+	if (!obj || !cap || saved < 0)
+		goto out;
+	fflush(stderr);
+	dup2(fileno(cap), 2);
+	setenv("MINIBPF_BTF_LACKS", "no_such_kind", 1);
+	err = mb_object_load(obj);
+	unsetenv("MINIBPF_BTF_LACKS");
+	fflush(stderr);
+	dup2(saved, 2);
+	rewind(cap);
+	n = fread(out, 1, len - 1, cap);
+	out[n] = 0;
+out:
+	if (saved >= 0)
+		close(saved);
+	if (cap)
+		fclose(cap);
+	mb_object_close(obj);
+	return err;
+}
+
+TEST(library_is_silent_unless_a_printer_is_set)
+{
+	char err[1024];
+	mb_print_fn old;
+
+	ASSERT_TRUE(mb_set_print(NULL) == NULL);               /* the default: none */
+	ASSERT_EQ(0, load_warning(err, sizeof(err))) TH_LOG("%s", mb_last_error());
+	EXPECT_STREQ("", err);
+	printed[0] = 0;
+	ASSERT_TRUE(mb_set_print(catch_print) == NULL);
+	ASSERT_EQ(0, load_warning(err, sizeof(err))) TH_LOG("%s", mb_last_error());
+	old = mb_set_print(NULL);
+	EXPECT_TRUE(old == catch_print);
+	EXPECT_STREQ("", err);                                 /* still nothing on stderr */
+	EXPECT_NE(NULL, strstr(printed, "minibpf: warning: MINIBPF_BTF_LACKS='no_such_kind'"))
+		TH_LOG("printed: '%s'", printed);
+	EXPECT_EQ('\n', printed[strlen(printed) - 1]);
+	EXPECT_EQ(1, print_calls);
+}
+
+/* ---- options structs: sz is honoured both ways ----------------------------- */
+
+/* The first LEN bytes of SRC copied to the end of a page that a PROT_NONE
+ * page follows: reading past them faults. */
+static void *at_page_end(void **map, const void *src, size_t len)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED || mprotect(m + pg, pg, PROT_NONE))
+		return NULL;
+	*map = m;
+	return memcpy(m + pg - len, src, len);
+}
+
+TEST(open_opts_sz_older_and_newer_callers)
+{
+	struct mb_open_opts full = { .sz = sizeof(full), .object_name = "small",
+				     .log_level = 1 };
+	struct { struct mb_open_opts o; char tail[24]; } big = { .o = full };
+	size_t old_sz = offsetof(struct mb_open_opts, log_level);
+	struct mb_object *obj;
+	const struct mb_open_opts *small;
+	void *map = NULL;
+
+	/* an older caller: fields past its sz are not read (log_level stays 0) */
+	full.sz = old_sz;
+	small = at_page_end(&map, &full, old_sz);
+	ASSERT_NE(NULL, small);
+	obj = mb_object_open(OBJ("loader_counts"), small);
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	EXPECT_STREQ("small", mb_object_name(obj));
+	mb_object_close(obj);
+	obj = mb_object_open_mem("\x7f" "ELF", 4, small);      /* parses, fails, reads no further */
+	EXPECT_EQ(NULL, obj);
+	munmap(map, 2 * sysconf(_SC_PAGESIZE));
+
+	/* a newer caller whose extra fields are zero */
+	big.o.sz = sizeof(big);
+	obj = mb_object_open(OBJ("loader_counts"), &big.o);
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	EXPECT_STREQ("small", mb_object_name(obj));
+	mb_object_close(obj);
+	/* ... and one that sets an option this version lacks */
+	big.tail[5] = 1;
+	errno = 0;
+	EXPECT_EQ(NULL, mb_object_open(OBJ("loader_counts"), &big.o));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_NE(NULL, strstr(mb_last_error(), "mb_open_opts")) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(NULL, mb_object_open_mem("x", 1, &big.o));
+	EXPECT_EQ(EINVAL, errno);
+	/* sz too small to hold itself */
+	full.sz = 2;
+	EXPECT_EQ(NULL, mb_object_open(OBJ("loader_counts"), &full));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(attach_opts_sz_checked)
+{
+	struct mb_object *obj = mb_object_open(OBJ("loader_counts"), NULL);
+	struct { struct mb_attach_opts o; uint64_t more; } big = {
+		.o = { .sz = sizeof(big) }, .more = 1 };
+	struct mb_attach_opts bad = { .sz = 1 };
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	errno = 0;
+	EXPECT_EQ(NULL, mb_prog_attach_opts(mb_object_prog(obj, 0), &big.o));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_NE(NULL, strstr(mb_last_error(), "mb_attach_opts")) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(NULL, mb_prog_attach_opts(mb_object_prog(obj, 0), &bad));
+	EXPECT_EQ(EINVAL, errno);
+	/* a zero tail passes the check (then: not loaded) */
+	big.more = 0;
+	EXPECT_EQ(NULL, mb_prog_attach_opts(mb_object_prog(obj, 0), &big.o));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "not loaded")) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
+TEST(prog_setters_refused_after_load)
+{
+	struct mb_object *obj = mb_object_open(OBJ("loader_counts"), NULL);
+	struct mb_prog *p;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	p = mb_object_prog(obj, 1);
+	EXPECT_EQ(0, mb_prog_set_autoload(p, 0));
+	EXPECT_EQ(0, mb_prog_set_type(p, BPF_PROG_TYPE_RAW_TRACEPOINT, 0));
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	EXPECT_GT(0, mb_prog_fd(p));                           /* autoload 0 held */
+	EXPECT_EQ(-EBUSY, mb_prog_set_autoload(p, 1));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "count_raw")) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(-EBUSY, mb_prog_set_type(p, BPF_PROG_TYPE_XDP, 0));
+	EXPECT_EQ(BPF_PROG_TYPE_RAW_TRACEPOINT, mb_prog_type(p));
+	mb_object_close(obj);
+}
+
+/* ---- per-CPU maps: one 8-byte-aligned value per possible CPU --------------- */
+
+/* CPU C's 4-byte value (the kernel leaves the padding after it undefined). */
+static uint32_t *cpu_val(void *vals, int c)
+{
+	return (uint32_t *)((char *)vals + (size_t)c * 8);
+}
+
+TEST(percpu_array_every_cpu)
+{
+	struct mb_object *obj = mb_object_open(OBJ("loader_percpu"), NULL);
+	int ncpu = mb_num_possible_cpus(), ran = 0, fd;
+	uint8_t pkt[64] = { 0 };
+	uint32_t k = 0, retval, dur, one;
+	cpu_set_t old, set;
+	struct mb_map *m;
+	uint64_t *vals;       /* 4-byte values padded to 8: one 8-byte slot per CPU */
+	size_t sz;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	ASSERT_GT(ncpu, 0);
+	m = mb_object_map_by_name(obj, "pcpu");
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(4, mb_map_value_size(m));
+	sz = mb_map_value_size_user(m);
+	ASSERT_EQ((size_t)ncpu * 8, sz);
+	vals = calloc(ncpu, 8);
+	ASSERT_NE(NULL, vals);
+	EXPECT_EQ(-EINVAL, mb_map_lookup_elem(m, &k, sizeof(k), vals, sz, 0));   /* not loaded */
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	fd = mb_prog_fd(mb_object_prog(obj, 0));
+
+	/* the program runs on each CPU we may use, adding cpu + 1 there */
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(old), &old));
+	for (int c = 0; c < ncpu && c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, &old))
+			continue;
+		CPU_ZERO(&set);
+		CPU_SET(c, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			continue;
+		ASSERT_EQ(0, mb_sys_prog_test_run(fd, pkt, sizeof(pkt), NULL, NULL, NULL, 0, NULL,
+						  NULL, 1, 0, &retval, &dur));
+		ran++;
+	}
+	sched_setaffinity(0, sizeof(old), &old);
+	ASSERT_GT(ran, 0);
+	ASSERT_EQ(0, mb_map_lookup_elem(m, &k, sizeof(k), vals, sz, 0)) TH_LOG("%s", mb_last_error());
+	for (int c = 0; c < ncpu; c++) {
+		EXPECT_EQ(c < CPU_SETSIZE && CPU_ISSET(c, &old) ? (uint32_t)c + 1 : 0,
+			  *cpu_val(vals, c)) TH_LOG("cpu %d", c);
+	}
+
+	/* written from user space, read back for every CPU */
+	memset(vals, 0, sz);
+	for (int c = 0; c < ncpu; c++)
+		*cpu_val(vals, c) = 1000 + c;
+	k = 1;
+	ASSERT_EQ(0, mb_map_update_elem(m, &k, sizeof(k), vals, sz, BPF_ANY));
+	memset(vals, 0, sz);
+	ASSERT_EQ(0, mb_map_lookup_elem(m, &k, sizeof(k), vals, sz, 0));
+	for (int c = 0; c < ncpu; c++) {
+		EXPECT_EQ(1000 + c, *cpu_val(vals, c)) TH_LOG("cpu %d", c);
+	}
+
+	/* the map's own value size is not enough for a per-CPU map */
+	EXPECT_EQ(-EINVAL, mb_map_lookup_elem(m, &k, sizeof(k), &one, sizeof(one), 0));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "map 'pcpu'")) TH_LOG("%s", mb_last_error());
+	{
+		char want[32];
+
+		snprintf(want, sizeof(want), "needs %zu", sz);
+		EXPECT_NE(NULL, strstr(mb_last_error(), want)) TH_LOG("%s", mb_last_error());
+	}
+	EXPECT_EQ(-EINVAL, mb_map_update_elem(m, &k, 2, vals, sz, 0));           /* key size */
+	EXPECT_NE(NULL, strstr(mb_last_error(), "key is 2 bytes")) TH_LOG("%s", mb_last_error());
+	/* an array has no deletes; the kernel's error, named */
+	EXPECT_EQ(-EINVAL, mb_map_delete_elem(m, &k, sizeof(k), 0));
+	EXPECT_EQ(-EINVAL, mb_map_delete_elem(m, &k, sizeof(k), 1));
+	EXPECT_EQ(0, mb_map_get_next_key(m, NULL, &k, sizeof(k)));
+	EXPECT_EQ(0, k);
+	EXPECT_EQ(0, mb_map_get_next_key(m, &k, &k, sizeof(k)));
+	EXPECT_EQ(1, k);
+	EXPECT_EQ(-ENOENT, mb_map_get_next_key(m, &k, &k, sizeof(k)));
+	free(vals);
+	mb_object_close(obj);
+}
+
+/* SEC("?..."): such programs are left out of a load unless turned on, and
+ * a ring buffer of 5000 bytes is created with a size the kernel takes. */
+TEST(optional_programs_and_ringbuf_size)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	struct mb_prog *always, *asked, *bad;
+	struct mb_link *l1, *l2;
+	struct bpf_map_info mi;
+	uint32_t len = sizeof(mi), *pid;
+	long page = sysconf(_SC_PAGESIZE);
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(4, mb_object_prog_count(obj));
+	always = mb_object_prog_by_name(obj, "always");
+	asked = mb_object_prog_by_name(obj, "when_asked");
+	bad = mb_object_prog_by_name(obj, "never_valid");
+	ASSERT_TRUE(always && asked && bad);
+	EXPECT_EQ(BPF_PROG_TYPE_TRACEPOINT, mb_prog_type(asked));
+	EXPECT_STREQ("?tp/syscalls/sys_enter_getpid", mb_prog_section(asked));
+	pid = mb_object_global(obj, "target_pid", NULL);
+	ASSERT_NE(NULL, pid);
+	*pid = getpid();
+	mb_prog_set_autoload(asked, 1);
+	/* never_valid would fail the whole load if it reached the verifier */
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(-1, mb_prog_fd(bad));
+	ASSERT_GE(mb_prog_fd(asked), 3);
+	l1 = mb_prog_attach(always);
+	l2 = mb_prog_attach(asked);
+	ASSERT_TRUE(l1 && l2) TH_LOG("%s", mb_last_error());
+	syscall(SYS_getpid);
+	mb_link_destroy(l1);
+	mb_link_destroy(l2);
+	EXPECT_GE(lookup_u64(mb_object_map_by_name(obj, "hits"), 0), 1);
+	EXPECT_GE(lookup_u64(mb_object_map_by_name(obj, "hits"), 1), 1);
+	memset(&mi, 0, sizeof(mi));
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_map_fd(mb_object_map_by_name(obj, "events")),
+					       &mi, &len));
+	EXPECT_EQ(BPF_MAP_TYPE_RINGBUF, mi.type);
+	/* the smallest power-of-2 number of pages that holds 5000 bytes */
+	EXPECT_EQ(page >= 8192 ? page : 8192, mi.max_entries);
+	mb_object_close(obj);
+
+	/* turned on, the invalid one is verified, and fails the load by name */
+	obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	ASSERT_NE(NULL, obj);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "never_valid"), 1);
+	EXPECT_EQ(-EACCES, mb_object_load(obj));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "never_valid")) TH_LOG("%s", mb_last_error());
+	/* the verifier's reason, whole, at the end */
+	EXPECT_NE(NULL, strstr(mb_last_error(), "R0 invalid mem access 'map_value_or_null'\n"
+			       "processed ")) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
+/* A program in a section the SEC() table does not know: its type set by the
+ * user, it loads and attaches as that type says (a socket filter dropping
+ * every datagram of a socket pair). */
+TEST(set_type_decides_how_to_attach)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	struct mb_attach_opts ao = { .sz = sizeof(ao) };
+	struct mb_prog *p;
+	struct mb_link *l;
+	int sv[2];
+	char c = 'x';
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	p = mb_object_prog_by_name(obj, "custom_filter");
+	ASSERT_NE(NULL, p);
+	mb_prog_set_autoload(p, 1);
+	mb_prog_set_type(p, BPF_PROG_TYPE_SOCKET_FILTER, 0);
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
+	/* without a socket, the error says what it needs */
+	EXPECT_EQ(NULL, mb_prog_attach(p));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "a socket")) TH_LOG("%s", mb_last_error());
+	ao.target_fd = sv[1];
+	l = mb_prog_attach_opts(p, &ao);
+	ASSERT_NE(NULL, l) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(1, send(sv[0], &c, 1, 0));
+	EXPECT_EQ(-1, recv(sv[1], &c, 1, MSG_DONTWAIT));   /* dropped by the filter */
+	EXPECT_EQ(EAGAIN, errno);
+	mb_link_destroy(l);
+	close(sv[0]);
+	close(sv[1]);
+	mb_object_close(obj);
+}
+
+/* ir-keytable's decoders load where the kernel has lirc_mode2 programs
+ * (CONFIG_BPF_LIRC_MODE2: the Debian guest kernels do, this VM does not). */
+TEST(ir_keytable_decoder_loads)
+{
+	const char *path = "/lib/udev/rc_keymaps/protocols/raw.o";
+	struct mb_object *obj;
+	int err;
+
+	if (access(path, R_OK))
+		SKIP(return, "%s: no ir-keytable installed (scripts/setup.sh installs it)", path);
+	obj = mb_object_open(path, NULL);
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	ASSERT_EQ(BPF_PROG_TYPE_LIRC_MODE2, mb_prog_type(mb_object_prog(obj, 0)));
+	err = mb_object_load(obj);
+	if (err == -EINVAL && !strstr(mb_last_error(), "verifier log")) {
+		mb_object_close(obj);
+		SKIP(return, "the kernel refuses lirc_mode2 programs (no CONFIG_BPF_LIRC_MODE2)");
+	}
+	EXPECT_EQ(0, err) TH_LOG("%s", mb_last_error());
+	EXPECT_GE(mb_map_fd(mb_object_map_by_name(obj, "raw_map")), 3);
+	mb_object_close(obj);
+}
+
+/* An object of the other byte order is refused by name before any syscall
+ * (its data and BTF-described values would be read wrong); it still opens,
+ * for obj dump and inspection. */
+TEST(foreign_byte_order_refused_before_any_syscall)
+{
+	static const char *const objs[] = { "hello", "loader_counts", "btf_maps" };
+	size_t i;
+
+	if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+		SKIP(return, "the fixtures of the other byte order are built big-endian (bpfeb)");
+	for (i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		char path[512], *trace = NULL;
+		size_t tlen = 0;
+		struct mb_object *obj;
+		FILE *f;
+		int err;
+
+		snprintf(path, sizeof(path), MB_BUILD_DIR "/progs/%s.bpfeb.o", objs[i]);
+		obj = mb_object_open(path, NULL);
+		ASSERT_NE(NULL, obj) TH_LOG("%s: %s", path, mb_last_error());
+		EXPECT_LT(0, mb_object_prog_count(obj));
+		f = open_memstream(&trace, &tlen);
+		ASSERT_NE(NULL, f);
+		mb_trace(f);
+		err = mb_object_load(obj);
+		mb_trace(NULL);
+		fclose(f);
+		EXPECT_EQ(-ENOEXEC, err);
+		EXPECT_NE(NULL, strstr(mb_last_error(), "is big-endian but this host is little-endian"))
+			TH_LOG("%s", mb_last_error());
+		EXPECT_EQ(NULL, strstr(trace, "bpf(")) TH_LOG("%s", trace);
+		EXPECT_EQ(-1, mb_prog_fd(mb_object_prog(obj, 0)));
+		free(trace);
+		mb_object_close(obj);
+	}
 }
 
 TEST_HARNESS_MAIN

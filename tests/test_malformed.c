@@ -795,7 +795,7 @@ TEST(dump_of_zero_sized_elements_is_bounded)
 
 	ASSERT_TRUE(null != NULL);
 	make_btf(&b, t, sizeof(t) / 4, s, sizeof(s));
-	btf = mb_btf_parse(b.b, b.len, err, sizeof(err));
+	btf = mb_btf_open(b.b, b.len, err, sizeof(err));
 	ASSERT_TRUE(btf != NULL) TH_LOG("%s", err);
 	alarm(20);      /* a hang fails the test instead of the whole run */
 	EXPECT_EQ(-E2BIG, mb_btf_dump_value(btf, 3, value, sizeof(value), null, 1));

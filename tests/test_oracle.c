@@ -240,6 +240,7 @@ static int have_bpftool(void)
 
 ORACLE_TEST(seed_hello, OBJ("hello"))
 ORACLE_TEST(globals_subprogs_callbacks, OBJ("loader_counts"))
+ORACLE_TEST(subprogram_order_depth_first, OBJ("subprog_order"))
 ORACLE_TEST(pinned_socket_filter, OBJ("loader_pinned"))
 ORACLE_TEST(map_in_map_prog_array_init, OBJ("loader_mim"))
 ORACLE_TEST(btf_defined_maps, OBJ("btf_maps"))

@@ -16,6 +16,7 @@
 #include "kselftest_harness.h"
 #include "lib_kernel.h"
 #include "syscall/bpf_sys.h"
+#include "syscall/errmsg.h"
 #include "tests/lib_asm.h"
 
 #define BPF_FS_MAGIC 0xcafe4a11
@@ -700,6 +701,31 @@ TEST(enum_names)
 	EXPECT_EQ(-1, mb_enum_value(MB_ENUM_PROG_TYPE, "nope"));
 	EXPECT_STREQ("ENOENT", mb_errno_name(ENOENT));
 	EXPECT_STREQ("ENOTSUPP", mb_errno_name(524));
+}
+
+/* A message is never cut: a verifier log's last line (the reason) comes last
+ * in a message that can be many KB long. */
+TEST(error_messages_are_never_cut)
+{
+	static char big[20000];
+	const char *m;
+
+	memset(big, 'x', sizeof(big) - 1);
+	EXPECT_EQ(-EACCES, mb_err(EACCES, "prog 'p': %s\nR0 invalid mem access", big));
+	EXPECT_EQ(EACCES, errno);
+	m = mb_last_error();
+	EXPECT_EQ(sizeof(big) - 1 + strlen("prog 'p': \nR0 invalid mem access"), strlen(m));
+	EXPECT_STREQ("R0 invalid mem access", strrchr(m, '\n') + 1);
+	errno = EACCES;
+	mb_err_prefix("load '%s': ", "obj.o");
+	EXPECT_EQ(EACCES, errno);
+	m = mb_last_error();
+	EXPECT_EQ(0, strncmp(m, "load 'obj.o': prog 'p': xxx", 27));
+	EXPECT_STREQ("R0 invalid mem access", strrchr(m, '\n') + 1);
+	mb_err(ENOENT, "short");
+	EXPECT_STREQ("short", mb_last_error());
+	mb_err_clear();
+	EXPECT_STREQ("", mb_last_error());
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,78 @@
+// Fixture for the libbpf conventions the loader follows (tests/test_loader.c):
+// SEC("?...") programs that are not loaded unless asked, and a ring buffer
+// whose size is not a power-of-2 number of pages (libbpf rounds it up).
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} hits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} seen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 5000);     /* the kernel wants 2^n pages: 8192 with 4 KB pages */
+} events SEC(".maps");
+
+const volatile __u32 target_pid = 0;
+
+static void bump(__u32 slot)
+{
+	__u64 *v;
+
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) != target_pid)
+		return;
+	v = bpf_map_lookup_elem(&hits, &slot);
+	if (v)
+		__sync_fetch_and_add(v, 1);
+}
+
+SEC("tp/syscalls/sys_enter_getpid")
+int always(void *ctx)
+{
+	__u32 *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (e) {
+		*e = 1;
+		bpf_ringbuf_submit(e, 0);
+	}
+	bump(0);
+	return 0;
+}
+
+SEC("?tp/syscalls/sys_enter_getpid")
+int when_asked(void *ctx)
+{
+	bump(1);
+	return 0;
+}
+
+/* The verifier refuses this one (r0 unchecked: map_value_or_null): it
+ * must never reach the kernel unless a user turns it on. */
+SEC("?tp/syscalls/sys_enter_getpid")
+int never_valid(void *ctx)
+{
+	__u32 k = 0;
+	__u64 *v = bpf_map_lookup_elem(&seen, &k);
+
+	return *(volatile __u64 *)v;
+}
+
+/* A section name no table knows: loads only once its type is set, and then
+ * attaches the way that type does (a socket filter that drops everything). */
+SEC("?minibpf_custom")
+int custom_filter(void *skb)
+{
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
