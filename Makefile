@@ -111,7 +111,7 @@ TEST_CFLAGS = $(ALL_CFLAGS) -I$(KSELFTEST) -Wno-unused-parameter -Wno-sign-compa
 $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kselftest_harness.h
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  TEST    $<")
-	$(Q)$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libminibpf.a -lelf
+	$(Q)$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libminibpf.a -lelf -lz
 
 # With musl-gcc (scripts/setup.sh installs it) the static binary is built
 # too, and run-tests.sh runs the CLI tests against it as well.

@@ -183,10 +183,10 @@ int mb_attach_netns(int prog_fd, int netns_fd, uint32_t attach_type, struct mb_l
 
 	info_init(out, prog_fd, attach_type);
 	if (netns_fd < 0) {
-		own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		own = mb_sys_open("/proc/self/ns/net", O_RDONLY, 0);
 		if (own < 0)
-			return mb_err(errno, "open /proc/self/ns/net: %s", strerror(errno));
-		netns_fd = own = mb_fd_sanitize(own);
+			return mb_err(-own, "open /proc/self/ns/net: %s", strerror(-own));
+		netns_fd = own;
 	}
 	err = link_to(prog_fd, netns_fd, 0, attach_type, 0, out);   /* 5.8+ */
 	if (err && no_link(err) && attach_type == BPF_FLOW_DISSECTOR) {

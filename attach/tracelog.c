@@ -22,15 +22,12 @@ int mb_tracelog_stream(FILE *out, volatile int *stop)
 			      strerror(errno));
 	snprintf(path, sizeof(path), "%s/trace_pipe", tfs);
 	/* Non-blocking, so *stop is seen even when nothing is printed. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return mb_err(errno, "open %s: %s", path, strerror(errno));
-	fd = mb_fd_sanitize(fd);
+	fd = mb_sys_open(path, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0)
 		return mb_err(-fd, "open %s: %s", path, strerror(-fd));
 	while (!(stop && *stop)) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		ssize_t n;
+		long n;
 
 		if (poll(&p, 1, 200) < 0) {
 			if (errno == EINTR)
@@ -38,11 +35,11 @@ int mb_tracelog_stream(FILE *out, volatile int *stop)
 			ret = mb_err(errno, "poll %s: %s", path, strerror(errno));
 			break;
 		}
-		n = read(fd, buf, sizeof(buf));
+		n = mb_sys_read(fd, buf, sizeof(buf));
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
+			if (n == -EAGAIN)
 				continue;
-			ret = mb_err(errno, "read %s: %s", path, strerror(errno));
+			ret = mb_err((int)-n, "read %s: %s", path, strerror((int)-n));
 			break;
 		}
 		if (n > 0 && (fwrite(buf, 1, (size_t)n, out) != (size_t)n || fflush(out))) {

@@ -12,7 +12,6 @@
 #include "attach/attach.h"
 #include "syscall/bpf_sys.h"
 #include "syscall/errmsg.h"
-#include "syscall/netlink.h"
 
 static void info_init(struct mb_link_info *out, int prog_fd)
 {

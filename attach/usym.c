@@ -11,6 +11,7 @@
 
 #include "attach/attach.h"
 #include "syscall/errmsg.h"
+#include "syscall/fs.h"
 
 struct efile {
 	int fd;
@@ -21,12 +22,12 @@ struct efile {
 /* Read len bytes at off, failing on any range outside the file. */
 static int rd(const struct efile *f, uint64_t off, void *buf, uint64_t len)
 {
-	ssize_t n;
+	long n;
 
 	if (off > f->size || len > f->size - off)
 		return -EINVAL;
-	n = pread(f->fd, buf, (size_t)len, (off_t)off);
-	return n == (ssize_t)len ? 0 : -EIO;
+	n = mb_sys_pread(f->fd, buf, (size_t)len, off);
+	return n == (long)len ? 0 : n < 0 ? (int)n : -EIO;
 }
 
 struct shdr {
@@ -139,11 +140,12 @@ int64_t mb_uprobe_sym_offset(const char *path, const char *symbol)
 	struct stat st;
 	int pass, found = 0;
 
-	f.fd = open(path, O_RDONLY | O_CLOEXEC);
+	f.fd = mb_sys_open(path, O_RDONLY, 0);
 	if (f.fd < 0)
-		return mb_err(errno, "uprobe: open %s: %s", path, strerror(errno));
-	if (fstat(f.fd, &st) || st.st_size < 0) {
-		ret = mb_err(errno ? errno : EINVAL, "uprobe: stat %s", path);
+		return mb_err(-f.fd, "uprobe: open %s: %s", path, strerror(-f.fd));
+	ret = mb_sys_fstat(f.fd, &st);
+	if (ret || st.st_size < 0) {
+		ret = mb_err(ret ? (int)-ret : EINVAL, "uprobe: stat %s", path);
 		goto out;
 	}
 	f.size = (uint64_t)st.st_size;

@@ -169,34 +169,29 @@ static uint64_t call_addr(struct syms *s, const struct bpf_insn *in)
 	return s->base + (int64_t)in->imm;
 }
 
+static int sym_base(void *ctx, uint64_t a, const char *nm)
+{
+	struct syms *s = ctx;
+
+	if (strcmp(nm, "__bpf_call_base"))
+		return 0;
+	s->base = a;
+	return 1;
+}
+
+static int sym_names(void *ctx, uint64_t a, const char *nm)
+{
+	struct syms *s = ctx;
+
+	for (uint32_t i = 0; i < s->n; i++)
+		if (s->addr[i] == a && !s->name[i][0])
+			snprintf(s->name[i], sizeof(s->name[i]), "%s", nm);
+	return 0;
+}
+
 static int kallsyms_scan(struct syms *s, int want_base)
 {
-	char line[256], *p, *nm;
-	unsigned long long a;
-	FILE *f = fopen("/proc/kallsyms", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		/* "ffffffff81000000 T name\t[module]"; sscanf would link float parsing */
-		a = strtoull(line, &p, 16);
-		if (p[0] != ' ' || !p[1] || p[2] != ' ')
-			continue;
-		nm = p + 3;
-		nm[strcspn(nm, " \t\n")] = 0;
-		if (want_base) {
-			if (!strcmp(nm, "__bpf_call_base")) {
-				s->base = a;
-				break;
-			}
-			continue;
-		}
-		for (uint32_t i = 0; i < s->n; i++)
-			if (s->addr[i] == a && !s->name[i][0])
-				snprintf(s->name[i], sizeof(s->name[i]), "%s", nm);
-	}
-	fclose(f);
-	return 0;
+	return mb_kallsyms_scan(want_base ? sym_base : sym_names, s);
 }
 
 static const char *call_name(void *ctx, const struct bpf_insn *in)

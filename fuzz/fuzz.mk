@@ -1,5 +1,5 @@
 # libFuzzer targets (clang, -fsanitize=fuzzer,address,undefined).
-#   make fuzz T=elf SECONDS=60     run one target (elf btf btf_ext open core)
+#   make fuzz T=elf SECONDS=60     run one target (elf btf btf_ext open core inflate)
 #   make fuzz-all SECONDS=20       run each in turn (CI)
 #   make fuzz-build                build them all
 # The library is rebuilt with the sanitizers into $(B)/fuzz/obj. Corpora grow
@@ -8,7 +8,7 @@ FUZZ_B       := $(B)/fuzz
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := $(WFLAGS) $(INCLUDES) -O1 -g $(FUZZ_SAN) -DMB_VERSION='"fuzz"'
-FUZZ_TARGETS := elf btf btf_ext open core
+FUZZ_TARGETS := elf btf btf_ext open core inflate
 FUZZ_OBJS    := $(LIB_SRCS:%.c=$(FUZZ_B)/obj/%.o)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 T            ?= elf
@@ -24,7 +24,10 @@ $(FUZZ_B)/obj/%.o: %.c $(HDRS)
 $(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_OBJS)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(FUZZ_LIBS)
+
+# zlib is the oracle of the inflate target (zlib1g-dev; never in minibpf itself)
+$(FUZZ_B)/fuzz_inflate: FUZZ_LIBS := -lz
 
 fuzz-build: $(FUZZ_BINS)
 .SECONDARY: $(FUZZ_OBJS)

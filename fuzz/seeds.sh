@@ -4,7 +4,7 @@
 # are cut out with llvm-objcopy (core takes the btf_ext format).  Usage: fuzz/seeds.sh BUILD_DIR OUT_DIR
 set -e
 B=$1 OUT=$2
-mkdir -p "$OUT/elf" "$OUT/open" "$OUT/btf" "$OUT/btf_ext" "$OUT/core"
+mkdir -p "$OUT/elf" "$OUT/open" "$OUT/btf" "$OUT/btf_ext" "$OUT/core" "$OUT/inflate"
 objcopy=$(command -v llvm-objcopy || command -v llvm-objcopy-14 || echo)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -25,3 +25,21 @@ for o in "$B"/progs/*.bpf.o /usr/lib/*/bpf/*.o; do
 	cat "$tmp/btf" "$tmp/ext" >> "$OUT/btf_ext/$n"
 	cp "$OUT/btf_ext/$n" "$OUT/core/$n"      # same input format
 done
+# inflate: gzip of a few sources, and raw DEFLATE of text and random bytes
+# at each level and strategy (stored, fixed and dynamic blocks)
+for f in btf/inflate.c README.md; do
+	[ -f "$f" ] && gzip -9c "$f" > "$OUT/inflate/gz-$(basename "$f")"
+done
+python3 - "$OUT/inflate" <<'PY'
+import os, random, sys, zlib
+out = sys.argv[1]
+rnd = random.Random(1)
+data = {"text": open("README.md", "rb").read()[:20000] if os.path.exists("README.md") else b"CONFIG_BPF=y\n" * 500,
+        "random": bytes(rnd.getrandbits(8) for _ in range(3000)),
+        "runs": b"".join(bytes([i]) * rnd.randrange(1, 300) for i in range(40))}
+for name, d in data.items():
+    for level in (0, 1, 6, 9):
+        for strat in (zlib.Z_DEFAULT_STRATEGY, zlib.Z_FIXED):
+            c = zlib.compressobj(level, zlib.DEFLATED, -15, 8, strat)
+            open(os.path.join(out, "raw-%s-%d-%d" % (name, level, strat)), "wb").write(c.compress(d) + c.flush())
+PY

@@ -26,7 +26,9 @@ struct mb_link;
 /* The message of the last failure in this thread ("" if none). */
 const char *mb_last_error(void);
 
-/* Print every syscall minibpf makes, decoded, to OUT (NULL: off). */
+/* Print every syscall minibpf makes, decoded, to OUT (NULL: off): bpf(2),
+ * perf_event_open, netlink, and the files it opens, reads, maps and writes
+ * (not close, nor probes such as statfs, access and uname). */
 void mb_trace(FILE *out);
 
 /* Warnings and notes (an attachment made the old way, BTF the kernel refused

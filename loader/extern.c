@@ -15,6 +15,7 @@
 
 #include "loader/internal.h"
 #include "btf/core.h"
+#include "btf/inflate.h"
 #include "syscall/bpf_sys.h"
 #include "syscall/errmsg.h"
 
@@ -99,292 +100,38 @@ static uint32_t kernel_version(void)
 	return (uint32_t)(a << 16 | b << 8 | (c > 255 ? 255 : c));
 }
 
-/* A small inflate (RFC 1951) for /proc/config.gz: no zlib in a static
- * minibpf. Input is untrusted: every read is bounds-checked, output capped. */
-#define INF_MAX (16u << 20)
+#define CONFIG_MAX (16u << 20)   /* bytes of kernel config text (6.x: ~300 KB) */
 
-struct inf {
-	const uint8_t *in;
-	size_t len, pos;
-	uint32_t bb;
-	int bc;
-	uint8_t *out;
-	size_t n, cap;
-};
-
-struct huff {
-	uint16_t cnt[16];
-	uint16_t sym[320];
-};
-
-static int getbits(struct inf *s, int need)
-{
-	uint32_t v;
-
-	while (s->bc < need) {
-		if (s->pos >= s->len)
-			return -1;
-		s->bb |= (uint32_t)s->in[s->pos++] << s->bc;
-		s->bc += 8;
-	}
-	v = s->bb & ((1u << need) - 1);
-	s->bb >>= need;
-	s->bc -= need;
-	return (int)v;
-}
-
-static int hbuild(struct huff *h, const uint8_t *len, int n)
-{
-	uint16_t off[16];
-	int i, left = 1;
-
-	memset(h->cnt, 0, sizeof(h->cnt));
-	for (i = 0; i < n; i++)
-		h->cnt[len[i]]++;
-	for (i = 1; i < 16; i++) {
-		left = left * 2 - h->cnt[i];
-		if (left < 0)
-			return -1;   /* over-subscribed */
-	}
-	off[1] = 0;
-	for (i = 1; i < 15; i++)
-		off[i + 1] = off[i] + h->cnt[i];
-	for (i = 0; i < n; i++)
-		if (len[i])
-			h->sym[off[len[i]]++] = (uint16_t)i;
-	return 0;
-}
-
-static int hdecode(struct inf *s, const struct huff *h)
-{
-	int code = 0, first = 0, idx = 0, l, b;
-
-	for (l = 1; l < 16; l++) {
-		if ((b = getbits(s, 1)) < 0)
-			return -1;
-		code |= b;
-		if (code - first < h->cnt[l])
-			return h->sym[idx + code - first];
-		idx += h->cnt[l];
-		first = (first + h->cnt[l]) << 1;
-		code <<= 1;
-	}
-	return -1;
-}
-
-static int emit(struct inf *s, uint8_t c)
-{
-	if (s->n == s->cap) {
-		uint8_t *o;
-
-		if (s->cap >= INF_MAX)
-			return -1;
-		o = realloc(s->out, s->cap ? s->cap * 2 : 65536);
-		if (!o)
-			return -1;
-		s->out = o;
-		s->cap = s->cap ? s->cap * 2 : 65536;
-	}
-	s->out[s->n++] = c;
-	return 0;
-}
-
-static int codes(struct inf *s, const struct huff *lc, const struct huff *dc)
-{
-	static const uint8_t lx[29] = { 0,0,0,0,0,0,0,0,1,1,1,1,2,2,2,2,3,3,3,3,4,4,4,4,5,5,5,5,0 };
-	int sym, i;
-
-	for (;;) {
-		uint32_t len, dist, e;
-
-		if ((sym = hdecode(s, lc)) < 0)
-			return -1;
-		if (sym < 256) {
-			if (emit(s, (uint8_t)sym))
-				return -1;
-			continue;
-		}
-		if (sym == 256)
-			return 0;
-		sym -= 257;
-		if (sym >= 29)
-			return -1;
-		for (len = 3, i = 0; i < sym; i++)
-			len += 1u << lx[i];
-		if (sym == 28)
-			len = 258;
-		if ((int)(e = (uint32_t)getbits(s, lx[sym])) < 0)
-			return -1;
-		len += e;
-		if ((sym = hdecode(s, dc)) < 0 || sym >= 30)
-			return -1;
-		for (dist = 1, i = 0; i < sym; i++)
-			dist += 1u << (i < 2 ? 0 : i / 2 - 1);
-		if ((int)(e = (uint32_t)getbits(s, sym < 2 ? 0 : sym / 2 - 1)) < 0)
-			return -1;
-		dist += e;
-		if (dist > s->n)
-			return -1;
-		while (len--)
-			if (emit(s, s->out[s->n - dist]))
-				return -1;
-	}
-}
-
-static int dynamic(struct inf *s, struct huff *lc, struct huff *dc)
-{
-	static const uint8_t order[19] = { 16,17,18,0,8,7,9,6,10,5,11,4,12,3,13,2,14,1,15 };
-	uint8_t len[320];
-	int nl, nd, nc, i, sym, rep;
-
-	nl = getbits(s, 5) + 257;
-	nd = getbits(s, 5) + 1;
-	nc = getbits(s, 4) + 4;
-	if (nl < 257 || nd < 1 || nc < 4 || nl > 286 || nd > 30)
-		return -1;
-	memset(len, 0, sizeof(len));
-	for (i = 0; i < nc; i++)
-		if ((sym = getbits(s, 3)) < 0)
-			return -1;
-		else
-			len[order[i]] = (uint8_t)sym;
-	if (hbuild(lc, len, 19))
-		return -1;
-	for (i = 0; i < nl + nd;) {
-		uint8_t v = 0;
-
-		if ((sym = hdecode(s, lc)) < 0)
-			return -1;
-		if (sym < 16) {
-			len[i++] = (uint8_t)sym;
-			continue;
-		}
-		if (sym == 16) {
-			if (!i)
-				return -1;
-			v = len[i - 1];
-			rep = 3 + getbits(s, 2);
-		} else {
-			rep = sym == 17 ? 3 + getbits(s, 3) : 11 + getbits(s, 7);
-		}
-		if (rep < 3 || i + rep > nl + nd)
-			return -1;
-		while (rep--)
-			len[i++] = v;
-	}
-	if (hbuild(lc, len, nl) || hbuild(dc, len + nl, nd))
-		return -1;
-	return codes(s, lc, dc);
-}
-
-static char *gunzip(const uint8_t *in, size_t len)
-{
-	struct inf s = { in, len, 10, 0, 0, NULL, 0, 0 };
-	struct huff *h = malloc(2 * sizeof(*h));
-	int last = 0, type, err = 0;
-	uint8_t fl;
-
-	if (!h || len < 18 || in[0] != 0x1f || in[1] != 0x8b || in[2] != 8)
-		goto fail;
-	fl = in[3];
-	if (fl & 4)
-		s.pos += 2 + (in[10] | (size_t)in[11] << 8);
-	for (int b = 8; b <= 16; b <<= 1)
-		if (fl & b)
-			while (s.pos < len && in[s.pos++])
-				;
-	if (fl & 2)
-		s.pos += 2;
-	while (!last && !err) {
-		last = getbits(&s, 1);
-		type = getbits(&s, 2);
-		if (last < 0 || type < 0 || type == 3) {
-			err = 1;
-		} else if (type == 0) {
-			size_t n;
-
-			s.bb = 0;
-			s.bc = 0;
-			if (s.pos + 4 > len)
-				goto fail;
-			n = in[s.pos] | (size_t)in[s.pos + 1] << 8;
-			s.pos += 4;
-			if (n > len - s.pos)
-				goto fail;
-			while (n-- && !err)
-				err = emit(&s, in[s.pos++]) != 0;
-		} else if (type == 1) {
-			uint8_t l[320];
-			int i;
-
-			for (i = 0; i < 288; i++)
-				l[i] = i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8;
-			for (; i < 318; i++)
-				l[i] = 5;
-			err = hbuild(&h[0], l, 288) || hbuild(&h[1], l + 288, 30) ||
-			      codes(&s, &h[0], &h[1]);
-		} else {
-			err = dynamic(&s, &h[0], &h[1]) != 0;
-		}
-	}
-	if (err || emit(&s, 0))
-		goto fail;
-	free(h);
-	return (char *)s.out;
-fail:
-	free(h);
-	free(s.out);
-	return NULL;
-}
-
-/* The kernel's config as text: /boot/config-RELEASE, else /proc/config.gz. */
-static char *read_config(void)
+/* The kernel's config as text: /boot/config-RELEASE, else /proc/config.gz.
+ * 0 with *cfg NULL when there is none; a read or decode failure is an
+ * error (weak externs must not silently read 0 because of it). */
+static int read_config(char **cfg)
 {
 	struct utsname u;
-	char path[128];
-	FILE *f;
-	char *buf = NULL, *txt;
-	size_t len = 0;
-	ssize_t n;
-	int gz = 0, ok;
+	char path[128], err[128];
+	unsigned char *txt;
+	size_t len;
+	char *gz;
+	int r;
 
+	*cfg = NULL;
 	if (uname(&u))
-		return NULL;
+		return 0;
 	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
-	f = fopen(path, "re");
-	if (!f) {
-		f = fopen("/proc/config.gz", "re");
-		gz = 1;
-	}
-	if (!f)
-		return NULL;
-	for (n = 0, ok = 0;;) {
-		char *nb;
-		size_t got;
-
-		if ((size_t)n + 4096 > len) {
-			if (len >= INF_MAX || !(nb = realloc(buf, len = len ? len * 2 : 65536)))
-				break;
-			buf = nb;
-		}
-		got = fread(buf + n, 1, len - (size_t)n - 1, f);
-		n += (ssize_t)got;
-		if (!got) {
-			buf[n] = '\0';
-			ok = !ferror(f);
-			break;
-		}
-	}
-	fclose(f);
-	if (!ok) {
-		free(buf);
-		return NULL;
-	}
-	if (!gz)
-		return buf;
-	txt = gunzip((const uint8_t *)buf, (size_t)n);
-	free(buf);
-	return txt;
+	r = mb_read_file(path, CONFIG_MAX, cfg, &len);
+	if (r != -ENOENT && r != -EACCES)
+		return r ? mb_err(-r, "kernel config %s: %s", path, strerror(-r)) : 0;
+	r = mb_read_file("/proc/config.gz", CONFIG_MAX, &gz, &len);
+	if (r == -ENOENT)
+		return 0;
+	if (r)
+		return mb_err(-r, "kernel config /proc/config.gz: %s", strerror(-r));
+	r = mb_gunzip(gz, len, CONFIG_MAX, &txt, &len, err, sizeof(err));
+	free(gz);
+	if (r)
+		return mb_err(-r, "kernel config /proc/config.gz: %s", err);
+	*cfg = (char *)txt;
+	return 0;
 }
 
 /* "CONFIG_X=value" in cfg: value string (up to the newline) or NULL. */
@@ -554,7 +301,7 @@ static int kconfig_map(struct mb_object *obj)
 	uint32_t n, i, size;
 	uint8_t *val = NULL;
 	char *cfg = NULL;
-	int fd, r;
+	int fd, r, have_cfg = 0;
 
 	fd = mb_kern_kconfig_fd(obj, -1);
 	if (fd >= 0)
@@ -587,8 +334,8 @@ static int kconfig_map(struct mb_object *obj)
 			v = k->kind == K_INT ? (on ? "1" : "0") : (on ? "y" : "n");
 			vlen = 1;
 		} else if (!strncmp(k->name, "CONFIG_", 7)) {
-			if (!cfg)
-				cfg = read_config();
+			if (!have_cfg++ && (r = read_config(&cfg)))
+				goto out;
 			v = config_value(cfg, k->name, &vlen);
 			if (!v) {
 				if (k->weak)
@@ -815,27 +562,76 @@ int mb_extern_prepare(struct mb_object *obj)
 	return 0;
 }
 
-static uint64_t kallsyms_addr(const char *name)
-{
-	FILE *f = fopen("/proc/kallsyms", "re");
-	char line[256], *p;
-	unsigned long long a;
-	uint64_t found = 0;
+/* Untyped ksyms (and typed ones that may fall back to an address): all
+ * resolved in one pass over /proc/kallsyms, the first time a load needs one. */
+struct ksym_want {
+	const char *name;
+	uint32_t idx;
+};
 
-	if (!f)
+struct ksym_scan {
+	struct ksym_want *w;
+	uint32_t n, left;
+	uint64_t *addr;
+};
+
+static int want_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ksym_want *)a)->name, ((const struct ksym_want *)b)->name);
+}
+
+static int want_key(const void *key, const void *b)
+{
+	return strcmp(key, ((const struct ksym_want *)b)->name);
+}
+
+static int ksym_seen(void *ctx, uint64_t a, const char *name)
+{
+	struct ksym_scan *s = ctx;
+	struct ksym_want *w = bsearch(name, s->w, s->n, sizeof(*s->w), want_key);
+
+	/* the first of duplicate names wins; 0 (kptr_restrict) is no address */
+	if (!w || !a || s->addr[w->idx])
 		return 0;
-	/* "ffffffff81000000 T name\t[module]" */
-	while (!found && fgets(line, sizeof(line), f)) {
-		a = strtoull(line, &p, 16);
-		if (p == line || p[0] != ' ' || !p[1] || p[2] != ' ')
-			continue;
-		p += 3;
-		p[strcspn(p, " \t\n")] = 0;
-		if (!strcmp(p, name))
-			found = a;
+	s->addr[w->idx] = a;
+	return !--s->left;
+}
+
+static int ksym_addrs(struct mb_object *obj, const uint64_t **out)
+{
+	uint64_t **slot = mb_kern_ksym_addrs(obj);
+	const unsigned char *kinds = mb_kern_ext_kinds(obj);
+	uint32_t i, n = obj->elf->nexterns;
+	struct ksym_scan s;
+	int r;
+
+	if (slot && *slot) {
+		*out = *slot;
+		return 0;
 	}
-	fclose(f);
-	return found;
+	memset(&s, 0, sizeof(s));
+	s.addr = slot && kinds ? calloc(n + 1, sizeof(*s.addr)) : NULL;
+	s.w = s.addr ? calloc(n + 1, sizeof(*s.w)) : NULL;
+	if (!s.w) {
+		free(s.addr);
+		return mb_err(ENOMEM, "out of memory");
+	}
+	for (i = 0; i < n; i++)
+		if (kinds[i] == X_ADDR || kinds[i] == X_TYPED) {
+			s.w[s.n].name = obj->elf->externs[i].name;
+			s.w[s.n++].idx = i;
+		}
+	qsort(s.w, s.n, sizeof(*s.w), want_cmp);
+	s.left = s.n;
+	r = mb_kallsyms_scan(ksym_seen, &s);
+	free(s.w);
+	if (r && r != -ENOENT) {   /* no kallsyms (CONFIG_KALLSYMS=n): nothing found */
+		free(s.addr);
+		return mb_err(-r, "/proc/kallsyms: %s", strerror(-r));
+	}
+	*slot = s.addr;
+	*out = s.addr;
+	return 0;
 }
 
 int mb_extern_patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_linked *l,
@@ -901,8 +697,15 @@ int mb_extern_patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_link
 				      p->def->name, pt->insn, x->name);
 	}
 	{
-		uint64_t a = kallsyms_addr(x->name);
+		const uint64_t *addrs = NULL;
+		uint64_t a;
+		int r = ksym_addrs(obj, &addrs);
 
+		if (r) {
+			mb_err_prefix("prog '%s': insn %u: extern '%s': ", p->def->name, pt->insn, x->name);
+			return r;
+		}
+		a = addrs[pt->index];
 		if (!a && !x->weak)
 			return mb_err(ESRCH, "prog '%s': insn %u: extern '%s' is not in /proc/kallsyms",
 				      p->def->name, pt->insn, x->name);

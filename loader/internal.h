@@ -23,6 +23,9 @@ int mb_core_relocate(struct mb_object *obj, struct mb_prog *p, struct mb_elf_lin
 const char *mb_core_explain(struct mb_object *obj, const char *log, char *out, size_t len);
 int mb_prog_attach_btf_id(struct mb_object *obj, struct mb_prog *p, uint32_t *btf_id);
 unsigned char *mb_kern_ext_kinds(struct mb_object *obj);
+/* Where extern.c keeps the /proc/kallsyms address of each extern (by index),
+ * read once per load; freed with the rest. NULL: out of memory. */
+uint64_t **mb_kern_ksym_addrs(struct mb_object *obj);
 /* Classify the externs and make the object's BTF loadable (extern VAR/FUNC
  * linkage in .kconfig/.ksyms), before BPF_BTF_LOAD. */
 int mb_extern_prepare(struct mb_object *obj);

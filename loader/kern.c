@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +38,7 @@ struct mb_kern {
 	size_t idx_len;
 	char *idx_save;             /* where to store one after this load */
 	unsigned char *ext_kind;     /* by extern index (loader/extern.c) */
+	uint64_t *ksym_addr;         /* the same, once /proc/kallsyms is read */
 };
 
 static struct mb_kern *kern_get(struct mb_object *obj)
@@ -63,15 +63,9 @@ static char *idx_path(const struct stat *btf_st, const char *path)
 	uint32_t h = 2166136261u;
 	uint64_t v[4];
 	size_t i;
-	int b;
 
-	/* openat, not open: see mb_object_open */
-	b = openat(AT_FDCWD, "/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
-	if (b >= 0) {
-		if (read(b, boot, sizeof(boot) - 1) < 0)
-			boot[0] = '\0';
-		close(b);
-	}
+	if (mb_read_small("/proc/sys/kernel/random/boot_id", boot, sizeof(boot)) < 0)
+		boot[0] = '\0';
 	v[0] = (uint64_t)btf_st->st_size;
 	v[1] = (uint64_t)btf_st->st_mtime;
 	v[2] = (uint64_t)btf_st->st_ino;
@@ -96,23 +90,21 @@ static void idx_load(struct mb_kern *k, const struct stat *btf_st, const char *p
 	k->idx_save = idx_path(btf_st, path);
 	if (!k->idx_save)
 		return;
-	fd = openat(AT_FDCWD, k->idx_save, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = mb_sys_open(k->idx_save, O_RDONLY | O_NOFOLLOW, 0);
 	if (fd < 0)
 		return;
 	/* only an index this user wrote and nobody else could change */
-	if (fstat(fd, &st) || st.st_uid != geteuid() || (st.st_mode & 022) || st.st_size <= 0) {
-		close(fd);
+	if (mb_sys_fstat(fd, &st) || st.st_uid != geteuid() || (st.st_mode & 022) || st.st_size <= 0) {
+		mb_close(fd);
 		return;
 	}
-	k->idx = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (k->idx == MAP_FAILED) {
-		k->idx = NULL;
+	k->idx = mb_sys_mmap_ro(fd, (size_t)st.st_size);
+	mb_close(fd);
+	if (!k->idx)
 		return;
-	}
 	k->idx_len = (size_t)st.st_size;
 	if (mb_btf_index_use(k->kbtf, k->idx, k->idx_len)) {
-		munmap(k->idx, k->idx_len);
+		mb_sys_munmap(k->idx, k->idx_len);
 		k->idx = NULL;
 		return;
 	}
@@ -130,15 +122,15 @@ static void idx_store(struct mb_kern *k)
 
 	if (mb_btf_index_build(k->kbtf, &b, &len))
 		return;
-	mkdir(IDX_DIR, 0700);
+	mb_sys_mkdir(IDX_DIR, 0700);
 	snprintf(tmp, sizeof(tmp), IDX_DIR "/tmp.%d", (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = mb_sys_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 	if (fd >= 0) {
-		int ok = write(fd, b, len) == (ssize_t)len;
+		int ok = mb_sys_write(fd, b, len) == (long)len;
 
-		close(fd);
-		if (!ok || rename(tmp, k->idx_save))
-			unlink(tmp);
+		mb_close(fd);
+		if (!ok || mb_sys_rename(tmp, k->idx_save))
+			mb_sys_unlink(tmp);
 	}
 	free(b);
 }
@@ -153,19 +145,17 @@ void mb_kern_free(struct mb_object *obj)
 	if (k->idx_save && k->kbtf)
 		idx_store(k);
 	free(k->idx_save);
-	if (k->idx)
-		munmap(k->idx, k->idx_len);
+	mb_sys_munmap(k->idx, k->idx_len);
 	mb_btf_free(k->kbtf);
-	if (k->map)
-		munmap(k->map, k->map_len);
-	if (k->btf_fd >= 0)
-		close(k->btf_fd);
+	mb_sys_munmap(k->map, k->map_len);
+	mb_close(k->btf_fd);
 	if (k->kconfig_fd >= 0) {
 		mb_trace_forget(k->kconfig_fd);
 		close(k->kconfig_fd);
 	}
 	free(k->poison);
 	free(k->ext_kind);
+	free(k->ksym_addr);
 	free(k);
 	obj->kern = NULL;
 }
@@ -190,22 +180,24 @@ unsigned char *mb_kern_ext_kinds(struct mb_object *obj)
 	return k ? k->ext_kind : NULL;
 }
 
-/* mb_btf_read_fn: pread through the fault-injection hook */
+uint64_t **mb_kern_ksym_addrs(struct mb_object *obj)
+{
+	struct mb_kern *k = kern_get(obj);
+
+	return k ? &k->ksym_addr : NULL;
+}
+
+/* mb_btf_read_fn */
 static int kern_read(void *ctx, void *buf, size_t len, uint64_t off)
 {
 	struct mb_kern *k = ctx;
 	size_t got = 0;
 
 	while (got < len) {
-		int e = mb_sys_fault_check();
-		ssize_t n = e ? -1 : pread(k->btf_fd, (char *)buf + got, len - got, (off_t)(off + got));
+		long n = mb_sys_pread(k->btf_fd, (char *)buf + got, len - got, off + got);
 
-		if (e)
-			errno = -e;
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n <= 0)
-			return n ? -errno : -EIO;
+			return n ? (int)n : -EIO;
 		got += (size_t)n;
 	}
 	return 0;
@@ -225,13 +217,21 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 	}
 	if (k->kbtf)
 		return k->kbtf;
-	k->btf_fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	k->btf_fd = mb_sys_open(path, O_RDONLY, 0);
 	if (k->btf_fd < 0) {
-		mb_err(errno, "kernel BTF %s: %s%s", path, strerror(errno),
-		       obj->btf_path ? "" : " (a kernel without CONFIG_DEBUG_INFO_BTF: give one with --btf PATH)");
+		r = -k->btf_fd;
+		k->btf_fd = -1;
+		mb_err(r, "kernel BTF %s: %s%s", path, strerror(r),
+		       obj->btf_path || r != ENOENT ? "" :
+		       " (a kernel without CONFIG_DEBUG_INFO_BTF: give one with --btf PATH)");
 		return NULL;
 	}
-	if (fstat(k->btf_fd, &st) || st.st_size <= 0 || (uint64_t)st.st_size > KBTF_MAX) {
+	r = mb_sys_fstat(k->btf_fd, &st);
+	if (r) {
+		mb_err(-r, "kernel BTF %s: fstat: %s", path, strerror(-r));
+		goto fail;
+	}
+	if (st.st_size <= 0 || (uint64_t)st.st_size > KBTF_MAX) {
 		mb_err(EINVAL, "kernel BTF %s: unusable size", path);
 		goto fail;
 	}
@@ -249,8 +249,8 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 	 * allows it since 6.16; a file always) that is a page fault per page;
 	 * read, sysfs hands out 4 KB per call. The lazy open checked the
 	 * header, so the mapped blob opens the same way. */
-	k->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, k->btf_fd, 0);
-	if (k->map != MAP_FAILED) {
+	k->map = mb_sys_mmap_ro(k->btf_fd, (size_t)st.st_size);
+	if (k->map) {
 		k->map_len = (size_t)st.st_size;
 		mb_btf_free(k->kbtf);
 		k->kbtf = mb_btf_open_kernel(k->map, k->map_len, err, sizeof(err));
@@ -259,7 +259,6 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 		mb_err(errno ? errno : EINVAL, "kernel BTF %s: %s", path, err);
 		goto fail;
 	}
-	k->map = NULL;
 	r = mb_btf_read_all(k->kbtf);
 	if (!r)
 		return k->kbtf;
@@ -269,10 +268,9 @@ fail:
 	r = errno;
 	mb_btf_free(k->kbtf);
 	k->kbtf = NULL;
-	if (k->map)
-		munmap(k->map, k->map_len);
+	mb_sys_munmap(k->map, k->map_len);
 	k->map = NULL;
-	close(k->btf_fd);
+	mb_close(k->btf_fd);
 	k->btf_fd = -1;
 	errno = r;
 	return NULL;

@@ -112,14 +112,12 @@ struct mb_object *mb_object_open(const char *path, const struct mb_open_opts *o)
 	mb_err_clear();
 	if (mb_opts_copy(&opts, sizeof(opts), o, "mb_open_opts"))
 		return NULL;
-	/* openat, not open: musl's open() follows O_CLOEXEC with an extra
-	 * fcntl for kernels older than 2.6.23. */
-	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	fd = mb_sys_open(path, O_RDONLY, 0);
 	if (fd < 0) {
-		mb_err(errno, "cannot open %s: %s", path, strerror(errno));
+		mb_err(-fd, "cannot open %s: %s", path, strerror(-fd));
 		return NULL;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+	if (mb_sys_fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		mb_err(EINVAL, "%s: not a regular file", path);
 		goto out;
 	}
@@ -135,10 +133,10 @@ struct mb_object *mb_object_open(const char *path, const struct mb_open_opts *o)
 		goto out;
 	}
 	while (got < len) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
+		long n = mb_sys_read(fd, (char *)buf + got, len - got);
 
 		if (n <= 0) {
-			mb_err(n ? errno : EIO, "%s: read failed", path);
+			mb_err(n ? (int)-n : EIO, "%s: read failed", path);
 			goto out;
 		}
 		got += n;
@@ -154,7 +152,7 @@ struct mb_object *mb_object_open(const char *path, const struct mb_open_opts *o)
 out:
 	e = errno;
 	free(buf);
-	close(fd);
+	mb_close(fd);
 	errno = e;
 	return obj;
 }

@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 
 #include "syscall/bpf_sys.h"
-#include "syscall/trace.h"
+#include "syscall/internal.h"
 
 static unsigned long calls, mark, fail_at;
 static int fail_err;
@@ -62,6 +62,16 @@ int mb_fd_sanitize(int fd)
 		nfd = -errno;
 	close(fd);
 	return nfd;
+}
+
+char *mb_str_find(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay || !n; hay++)
+		if (!n || (*hay == *needle && !strncmp(hay, needle, n)))
+			return (char *)hay;
+	return NULL;
 }
 
 void mb_close(int fd)

@@ -13,6 +13,7 @@
 #include <linux/bpf.h>
 
 #include "uapi/bpf_compat.h"
+#include "syscall/fs.h"
 
 /* ---- maps ---------------------------------------------------------------- */
 struct mb_map_create_args {
@@ -129,6 +130,10 @@ int mb_sys_raw_tracepoint_open(const char *name, int prog_fd);
 int mb_sys_iter_create(int link_fd);
 int mb_sys_prog_attach(int prog_fd, int target_fd, uint32_t attach_type, uint32_t flags);
 int mb_sys_prog_detach(int prog_fd, int target_fd, uint32_t attach_type);
+/* setsockopt(sock, SOL_SOCKET, opt, &prog_fd): SO_ATTACH_BPF, SO_DETACH_BPF,
+ * SO_ATTACH_REUSEPORT_EBPF, SO_DETACH_REUSEPORT_BPF (prog_fd ignored for
+ * detach). syscall/sock.c */
+int mb_sys_sock_prog(int sock, int opt, int prog_fd);
 /* prog_ids may be NULL; *cnt in: capacity, out: number attached. */
 int mb_sys_prog_query(int target_fd, uint32_t attach_type, uint32_t query_flags,
 		      uint32_t *attach_flags, uint32_t *prog_ids, uint32_t *cnt);
@@ -141,25 +146,13 @@ int mb_sys_get_next_id(int which, uint32_t start_id, uint32_t *next_id);
 /* which: BPF_PROG_GET_FD_BY_ID, BPF_MAP_GET_FD_BY_ID, BPF_BTF_GET_FD_BY_ID, BPF_LINK_GET_FD_BY_ID */
 int mb_sys_get_fd_by_id(int which, uint32_t id);
 
-/* ---- perf events, tracefs, bpffs ----------------------------------------- */
+/* ---- perf events (tracefs, bpffs and files: syscall/fs.h) ------------------ */
 struct perf_event_attr;
 int mb_sys_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, int group_fd,
 			   unsigned long flags);
 int mb_sys_perf_event_set_bpf(int perf_fd, int prog_fd);   /* PERF_EVENT_IOC_SET_BPF */
 int mb_sys_perf_event_enable(int perf_fd);
 
-/* Mount points found in /proc/self/mountinfo, mounted when absent.
- * Return a static path or NULL with errno set. */
-const char *mb_tracefs_path(void);
-const char *mb_bpffs_path(void);
-/* Is PATH on a bpf filesystem? 1 yes, 0 no, negative errno. */
-int mb_is_bpffs(const char *path);
-/* Why BPF_OBJ_PIN at PATH failed with ERR (negative): strerror, or, for a
- * path outside bpffs (the kernel says only EPERM), that. Checked after the
- * failure, so a pin that works costs no statfs. */
-const char *mb_pin_why(int err, const char *path);
-/* The id of tracepoint CATEGORY/NAME (events/CAT/NAME/id), or a negative errno. */
-int mb_tracepoint_id(const char *category, const char *name);
 /* The PMU type of /sys/bus/event_source/devices/NAME/type (kprobe, uprobe). */
 int mb_pmu_type(const char *name);
 /* Bit number of a PMU's retprobe flag (/sys/bus/event_source/devices/NAME/format/retprobe). */
@@ -194,10 +187,6 @@ const char *mb_errno_name(int err);
 unsigned long mb_sys_fail_nth(unsigned long n, int err);
 /* Syscalls made through this layer since the program started. */
 unsigned long mb_sys_count(void);
-/* For syscall wrappers outside bpf.c (perf_event_open, netlink, mount): call
- * once right before each syscall. Counts it; returns 0, or the negative errno
- * to fail with instead of making the call (then trace it as injected). */
-int mb_sys_fault_check(void);
 
 /* ---- small helpers -------------------------------------------------------- */
 /* Close fd if it is one of ours (>= 3: fd 0 means "none" in bpf attrs, and a

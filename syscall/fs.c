@@ -1,18 +1,304 @@
-/* tracefs and bpffs: where they are mounted (mounted on demand), and the
- * tracepoint ids tracefs publishes. */
+/* Files: one traced, fault-counted wrapper per file syscall the library
+ * makes, the readers built on them (small sysfs files, whole files,
+ * /proc/kallsyms); tracefs and bpffs: where they are mounted (mounted on
+ * demand), and the tracepoint ids tracefs publishes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
 #include "syscall/bpf_sys.h"
-#include "syscall/netlink.h"
+#include "syscall/internal.h"
+
+/* ---- the wrappers ------------------------------------------------------- */
+
+/* The result of a trace line: "5", "-1 ENOENT". */
+static const char *res(long ret, char *buf, size_t len)
+{
+	if (ret < 0)
+		snprintf(buf, len, "-1 %s", mb_errno_name((int)-ret));
+	else
+		snprintf(buf, len, "%ld", ret);
+	return buf;
+}
+
+int mb_sys_open(const char *path, int flags, unsigned int mode)
+{
+	int ret = mb_sys_fault_check();
+
+	/* openat, not open: musl's open() follows O_CLOEXEC with an extra fcntl */
+	if (ret == 0) {
+		ret = openat(AT_FDCWD, path, flags | O_CLOEXEC, mode);
+		ret = ret < 0 ? -errno : mb_fd_sanitize(ret);
+	}
+	if (mb_trace_enabled()) {
+		char m[16] = "", r[32];
+
+		if (flags & O_CREAT)
+			snprintf(m, sizeof(m), ", 0%o", mode);
+		mb_trace_line("openat(\"%s\", %s%s%s%s%s%s|O_CLOEXEC%s) = %s", path,
+			      (flags & O_ACCMODE) == O_WRONLY ? "O_WRONLY" :
+			      (flags & O_ACCMODE) == O_RDWR ? "O_RDWR" : "O_RDONLY",
+			      flags & O_CREAT ? "|O_CREAT" : "", flags & O_EXCL ? "|O_EXCL" : "",
+			      flags & O_APPEND ? "|O_APPEND" : "", flags & O_NONBLOCK ? "|O_NONBLOCK" : "",
+			      flags & O_NOFOLLOW ? "|O_NOFOLLOW" : "", m, res(ret, r, sizeof(r)));
+	}
+	return ret;
+}
+
+/* "read(5</proc/kallsyms>, 131072) = 131072" */
+static void trace_io(const char *call, int fd, size_t len, long long off, long ret)
+{
+	char f[160], r[32], o[32] = "";
+
+	if (!mb_trace_enabled())
+		return;
+	if (off >= 0)
+		snprintf(o, sizeof(o), ", %lld", off);
+	mb_trace_line("%s(%s, %zu%s) = %s", call, mb_trace_fd_format(fd, f, sizeof(f)), len, o,
+		      res(ret, r, sizeof(r)));
+}
+
+/* read (OFF < 0), pread64, write (OUT): one call, retried on EINTR. */
+static long io_call(int fd, void *buf, size_t len, long long off, int out)
+{
+	long ret = mb_sys_fault_check();
+
+	if (ret == 0) {
+		do
+			ret = out ? write(fd, buf, len) : off < 0 ? read(fd, buf, len) :
+			      pread(fd, buf, len, (off_t)off);
+		while (ret < 0 && errno == EINTR);
+		if (ret < 0)
+			ret = -errno;
+	}
+	trace_io(out ? "write" : off < 0 ? "read" : "pread64", fd, len, off, ret);
+	return ret;
+}
+
+long mb_sys_read(int fd, void *buf, size_t len)
+{
+	return io_call(fd, buf, len, -1, 0);
+}
+
+long mb_sys_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	if (off > (uint64_t)INT64_MAX)
+		return -EINVAL;    /* past any file; also keeps off >= 0 meaning pread */
+	return io_call(fd, buf, len, (long long)off, 0);
+}
+
+long mb_sys_write(int fd, const void *buf, size_t len)
+{
+	return io_call(fd, (void *)buf, len, -1, 1);
+}
+
+int mb_sys_fstat(int fd, struct stat *st)
+{
+	int ret = mb_sys_fault_check();
+
+	if (ret == 0)
+		ret = fstat(fd, st) ? -errno : 0;
+	if (mb_trace_enabled()) {
+		char f[160], r[32];
+
+		mb_trace_line("fstat(%s, {st_size=%lld}) = %s", mb_trace_fd_format(fd, f, sizeof(f)),
+			      ret ? 0LL : (long long)st->st_size, res(ret, r, sizeof(r)));
+	}
+	return ret;
+}
+
+/* mkdir, rename, unlink: one or two paths, 0 or -errno. */
+static int path_call(int which, const char *a, const char *b, unsigned int mode)
+{
+	static const char names[][8] = { "mkdir", "rename", "unlink" };
+	int ret = mb_sys_fault_check();
+	char r[32], m[16] = "";
+
+	if (ret == 0) {
+		ret = which == 0 ? mkdir(a, mode) : which == 1 ? rename(a, b) : unlink(a);
+		ret = ret ? -errno : 0;
+	}
+	if (!mb_trace_enabled())
+		return ret;
+	if (which == 0)
+		snprintf(m, sizeof(m), ", 0%o", mode);
+	mb_trace_line("%s(\"%s\"%s%s%s%s) = %s", names[which], a, b ? ", \"" : "", b ? b : "",
+		      b ? "\"" : "", m, res(ret, r, sizeof(r)));
+	return ret;
+}
+
+int mb_sys_mkdir(const char *path, unsigned int mode)
+{
+	return path_call(0, path, NULL, mode);
+}
+
+int mb_sys_rename(const char *from, const char *to)
+{
+	return path_call(1, from, to, 0);
+}
+
+int mb_sys_unlink(const char *path)
+{
+	return path_call(2, path, NULL, 0);
+}
+
+void *mb_sys_mmap_ro(int fd, size_t len)
+{
+	int err = mb_sys_fault_check();
+	void *p = MAP_FAILED;
+	char f[160];
+
+	if (err == 0) {
+		p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+		err = p == MAP_FAILED ? -errno : 0;
+	}
+	if (mb_trace_enabled())
+		mb_trace_line("mmap(NULL, %zu, PROT_READ, MAP_PRIVATE, %s, 0) = %s%s", len,
+			      mb_trace_fd_format(fd, f, sizeof(f)), err ? "-1 " : "ok",
+			      err ? mb_errno_name(-err) : "");
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	return p;
+}
+
+/* ---- readers -------------------------------------------------------------- */
+
+int mb_read_small(const char *path, char *buf, size_t size)
+{
+	size_t got = 0;
+	long n = 0;
+	int fd;
+
+	if (size < 1)
+		return -EINVAL;
+	fd = mb_sys_open(path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	while (got < size - 1 && (n = mb_sys_read(fd, buf + got, size - 1 - got)) > 0)
+		got += (size_t)n;
+	mb_close(fd);
+	buf[got] = '\0';
+	return n < 0 ? (int)n : (int)got;
+}
+
+int mb_read_file(const char *path, size_t max, char **out, size_t *lenp)
+{
+	size_t cap = 0, n = 0;
+	char *buf = NULL, *nb;
+	long r;
+	int fd;
+
+	*out = NULL;
+	*lenp = 0;
+	fd = mb_sys_open(path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	/* procfs files report size 0: read until EOF, growing the buffer */
+	for (;;) {
+		if (n + 1 >= cap) {
+			size_t nc = cap ? cap * 2 : 16384;
+
+			if (cap > max) {
+				r = -EFBIG;
+				break;
+			}
+			if (nc > max + 2)
+				nc = max + 2;
+			nb = realloc(buf, nc);
+			if (!nb) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = nb;
+			cap = nc;
+		}
+		r = mb_sys_read(fd, buf + n, cap - n - 1);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			r = -EFBIG;
+			break;
+		}
+	}
+	mb_close(fd);
+	if (r < 0) {
+		free(buf);
+		return (int)r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*lenp = n;
+	return 0;
+}
+
+/* "ffffffff81000000 T name\t[module]"; sscanf would link float parsing */
+static int kallsyms_line(char *line, int (*fn)(void *, uint64_t, const char *), void *ctx)
+{
+	unsigned long long a;
+	char *p;
+
+	a = strtoull(line, &p, 16);
+	if (p == line || p[0] != ' ' || !p[1] || p[2] != ' ')
+		return 0;
+	p += 3;
+	p[strcspn(p, " \t")] = '\0';
+	return fn(ctx, a, p);
+}
+
+int mb_kallsyms_scan(int (*fn)(void *ctx, uint64_t addr, const char *name), void *ctx)
+{
+	/* 5 MB and more: streamed through one buffer, not read whole */
+	size_t cap = 128u << 10, have = 0;
+	char *buf = malloc(cap + 1);
+	int fd, stop = 0;
+	long r = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	fd = mb_sys_open("/proc/kallsyms", O_RDONLY, 0);
+	if (fd < 0) {
+		free(buf);
+		return fd;
+	}
+	while (!stop) {
+		char *line, *nl, *end;
+
+		r = mb_sys_read(fd, buf + have, cap - have);
+		if (r < 0)
+			break;
+		if (r == 0 && !have)
+			break;
+		if (r == 0)
+			buf[have++] = '\n';    /* a last line without one */
+		else
+			have += (size_t)r;
+		end = buf + have;
+		for (line = buf; !stop && (nl = memchr(line, '\n', (size_t)(end - line))); line = nl + 1) {
+			*nl = '\0';
+			stop = kallsyms_line(line, fn, ctx);
+		}
+		have = (size_t)(end - line);
+		memmove(buf, line, have);
+		if (have == cap)
+			have = 0;              /* a line longer than the buffer: not a symbol */
+		if (r == 0)
+			break;
+	}
+	mb_close(fd);
+	free(buf);
+	return r < 0 ? (int)r : 0;
+}
 
 #define BPF_FS_MAGIC_NR 0xcafe4a11
 #define TRACEFS_MAGIC_NR 0x74726163
@@ -37,17 +323,21 @@ static void unescape(char *s)
 /* The mount point of fstype, preferring PREFER when it is one; 0 or -ENOENT. */
 static int find_mount(const char *fstype, const char *prefer, char *out, size_t size)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0;
+	char *buf, *line, *next;
+	size_t len;
 	int found = -ENOENT;
 
-	if (!f)
-		return -errno;
-	/* getline: overlay mounts have option strings of many kilobytes */
-	while (getline(&line, &cap, f) > 0) {
+	/* overlay mounts have option strings of many kilobytes */
+	found = mb_read_file("/proc/self/mountinfo", 16u << 20, &buf, &len);
+	if (found)
+		return found;
+	found = -ENOENT;
+	for (line = buf; *line; line = next) {
 		char *mnt, *sep, *type, *save = NULL;
 
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
 		/* id parent maj:min root MOUNTPOINT opts [optional...] - FSTYPE src opts */
 		if (!strtok_r(line, " ", &save) || !strtok_r(NULL, " ", &save) ||
 		    !strtok_r(NULL, " ", &save) || !strtok_r(NULL, " ", &save))
@@ -69,8 +359,7 @@ static int find_mount(const char *fstype, const char *prefer, char *out, size_t 
 			found = 0;
 		}
 	}
-	free(line);
-	fclose(f);
+	free(buf);
 	return found;
 }
 

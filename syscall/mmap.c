@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 
 #include "syscall/bpf_sys.h"
+#include "syscall/internal.h"
 
 static void trace_ret(char *res, size_t n, int ret)
 {

@@ -10,46 +10,7 @@
 #include <linux/perf_event.h>
 
 #include "syscall/bpf_sys.h"
-#include "syscall/netlink.h"
-
-char *mb_str_find(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay || !n; hay++)
-		if (!n || (*hay == *needle && !strncmp(hay, needle, n)))
-			return (char *)hay;
-	return NULL;
-}
-
-int mb_read_small(const char *path, char *buf, size_t size)
-{
-	size_t got = 0;
-	int fd;
-
-	if (size < 1)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (got < size - 1) {
-		ssize_t n = read(fd, buf + got, size - 1 - got);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			n = -errno;
-			close(fd);
-			return (int)n;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return (int)got;
-}
+#include "syscall/internal.h"
 
 static const char *type_name(uint32_t type, char *buf, size_t size)
 {

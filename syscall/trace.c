@@ -19,7 +19,7 @@
 #include <sys/syscall.h>
 
 #include "syscall/bpf_sys.h"
-#include "syscall/trace.h"
+#include "syscall/internal.h"
 
 static FILE *trace_out;
 static int timing = 1;

@@ -496,6 +496,32 @@ TEST_F(cli, obj_dump)
 	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " -j obj dump " OBJ " | jq -e '.programs | length == 2'"));
 }
 
+/* --trace shows the files a load reads, as strace would: the kernel's BTF,
+ * its config and /proc/kallsyms (core_extern has .kconfig and ksym externs). */
+TEST_F(cli, trace_shows_file_syscalls)
+{
+	static char a[1 << 16];
+	const char *ext = MB_BUILD_DIR "/progs/core_extern.bpf.o";
+	char pin[300];
+
+	if (access(ext, R_OK))
+		SKIP(return, "%s not built", ext);
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		SKIP(return, "no kernel BTF");
+	snprintf(pin, sizeof(pin), "%s/ext", self->dir);
+	/* the ~1,300 reads of kallsyms (4 KB each) are left out of the capture */
+	run(a, sizeof(a), NULL, 0, MB " --trace prog load %s %s 2>&1 >/dev/null | grep -v '^read(.*kallsyms>'",
+	    ext, pin);
+	ASSERT_EQ(0, access(pin, F_OK)) TH_LOG("the load failed:\n%s", a);
+	EXPECT_NE(NULL, strstr(a, "openat(\"/sys/kernel/btf/vmlinux\", O_RDONLY|O_CLOEXEC) = ")) TH_LOG("%s", a);
+	EXPECT_NE(NULL, strstr(a, "pread64(")) TH_LOG("%s", a);
+	EXPECT_NE(NULL, strstr(a, "openat(\"/proc/kallsyms\", O_RDONLY|O_CLOEXEC) = ")) TH_LOG("%s", a);
+	/* /boot/config-$(uname -r), else /proc/config.gz: either is opened and read */
+	EXPECT_NE(NULL, strstr(a, "openat(\"/boot/config-")) TH_LOG("%s", a);
+	EXPECT_TRUE(strstr(a, "</proc/config.gz>, ") || strstr(a, "</boot/config-")) TH_LOG("%s", a);
+	EXPECT_NE(NULL, strstr(a, "bpf(BPF_MAP_CREATE, map_type=ARRAY")) TH_LOG("%s", a);
+}
+
 TEST_F(cli, feature_probe)
 {
 	char a[65536];

@@ -356,6 +356,83 @@ TEST_F(fault, core_load_reads_kernel_btf)
 	fault_loop(_metadata, self, 0, 0);
 }
 
+/* A trace stream that notes the number (mb_sys_count()) of the call whose
+ * line first contains WANT: a line is printed right after its call. */
+struct spot {
+	const char *want;
+	unsigned long at;
+};
+
+static ssize_t spot_write(void *c, const char *buf, size_t n)
+{
+	struct spot *s = c;
+
+	if (!s->at && memmem(buf, n, s->want, strlen(s->want)))
+		s->at = mb_sys_count();
+	return (ssize_t)n;
+}
+
+/* A fault in a file a load reads for its externs (the kernel config,
+ * /proc/kallsyms): the load fails with EIO, names the file, leaves nothing. */
+TEST_F(fault, extern_file_reads)
+{
+	static const char *const spots[] = {
+		"openat(\"/boot/config-", "</boot/config-", "openat(\"/proc/config.gz\"",
+		"</proc/config.gz>", "openat(\"/proc/kallsyms\"", "</proc/kallsyms>",
+	};
+	struct mb_open_opts o = { .sz = sizeof(o), .object_name = tag, .pin_root = self->dir };
+	cookie_io_functions_t io = { .write = spot_write };
+	char what[128];
+	unsigned i, seen = 0;
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		SKIP(return, "no kernel BTF");
+	ASSERT_TRUE((self->data = slurp(OBJ("core_extern"), &self->size)) != NULL);
+	ASSERT_LT(0, rename_str(self->data, self->size, "core_extern", tagged("e_extern")));
+	self->fds = count_fds();
+	for (i = 0; i < sizeof(spots) / sizeof(spots[0]); i++) {
+		struct spot sp = { spots[i], 0 };
+		FILE *tr = fopencookie(&sp, "w", io);
+		struct mb_object *obj;
+		unsigned long start;
+		const char *file;
+		int err;
+
+		ASSERT_TRUE(tr != NULL);
+		/* a clean load, traced: which call is the one to fail */
+		obj = mb_object_open_mem(self->data, self->size, &o);
+		ASSERT_TRUE(obj != NULL) TH_LOG("%s", mb_last_error());
+		mb_trace_set(tr);
+		mb_trace_timing_set(0);
+		start = mb_sys_count();
+		err = mb_object_load(obj);
+		mb_trace_set(NULL);
+		fclose(tr);
+		ASSERT_EQ(0, err) TH_LOG("%s", mb_last_error());
+		mb_object_close(obj);
+		if (!sp.at)
+			continue;      /* e.g. /proc/config.gz when /boot has the config */
+		seen++;
+		/* the same load with that call failing */
+		obj = mb_object_open_mem(self->data, self->size, &o);
+		ASSERT_TRUE(obj != NULL);
+		mb_sys_fail_nth(sp.at - start, EIO);
+		err = mb_object_load(obj);
+		mb_sys_fail_nth(0, 0);
+		EXPECT_EQ(-EIO, err) TH_LOG("%s", spots[i]);
+		file = strstr(spots[i], "kallsyms") ? "/proc/kallsyms" : "kernel config";
+		EXPECT_NE(NULL, strstr(mb_last_error(), file)) TH_LOG("%s: %s", spots[i], mb_last_error());
+		TH_LOG("%s failing: %s", spots[i], mb_last_error());
+		EXPECT_EQ(-1, mb_prog_fd(mb_object_prog(obj, 0)));
+		mb_object_close(obj);
+		EXPECT_EQ(self->fds, count_fds()) TH_LOG("%s: fds left", spots[i]);
+		EXPECT_EQ(0, alive(self->prog0, self->map0, self->link0, what, sizeof(what)))
+			TH_LOG("%s: %s still alive", spots[i], what);
+		usleep(10 * 1000);
+	}
+	EXPECT_LE(4, seen);    /* config open + read, kallsyms open + read */
+}
+
 /* The oracle itself: a load that is not closed is seen, then not. */
 TEST_F(fault, leak_check_sees_a_leak)
 {
