@@ -328,11 +328,14 @@ void mb_btf_set_ptr_size(struct mb_btf *b, uint32_t sz)
 }
 
 /* ---- the record index ------------------------------------------------------
- * One pass over the headers, keeping the offset of every 64th type only
- * (8 KB for vmlinux instead of 500 KB: on VMs every page first touched costs
- * microseconds). A lookup walks at most 63 records from its checkpoint, or
- * on from the previous lookup when ids go up, as scans do. */
+ * One pass over the headers. A large blob (vmlinux) keeps the offset of
+ * every 64th type only (8 KB instead of 500 KB: on VMs every page first
+ * touched costs microseconds); a lookup walks at most 63 records from its
+ * checkpoint, or on from the previous lookup when ids go up, as scans do.
+ * A small one (an object's BTF, looked up per program and per record)
+ * keeps every offset: no walk at all. */
 #define CK_SHIFT 6
+#define FULL_INDEX_MAX (256u << 10)     /* bytes of types: an index of <= 85 KB */
 
 static uint32_t rec_len(const struct mb_btf_type *t)
 {
@@ -352,7 +355,8 @@ static int index_types(const struct mb_btf *cb)
 		b->bad = 1;
 		return -EIO;
 	}
-	ck = malloc((((size_t)len / sizeof(struct mb_btf_type) + 2) >> CK_SHIFT) * sizeof(*ck) + 8);
+	b->ck_shift = !b->fill && len <= FULL_INDEX_MAX ? 0 : CK_SHIFT;
+	ck = malloc((((size_t)len / sizeof(struct mb_btf_type) + 2) >> b->ck_shift) * sizeof(*ck) + 8);
 	if (!ck) {
 		snprintf(b->err, sizeof(b->err), "BTF: out of memory indexing the types");
 		return -ENOMEM;
@@ -376,8 +380,8 @@ static int index_types(const struct mb_btf *cb)
 		else if (n > BTF_MAX_TYPES)
 			snprintf(b->err, sizeof(b->err), "BTF: more than %u types", BTF_MAX_TYPES);
 		else {
-			if (!(n & ((1u << CK_SHIFT) - 1)))
-				ck[n >> CK_SHIFT] = pos;
+			if (!(n & ((1u << b->ck_shift) - 1)))
+				ck[n >> b->ck_shift] = pos;
 			n++;
 			pos += sizeof(*t) + (uint32_t)x;
 			continue;
@@ -435,12 +439,12 @@ const struct mb_btf_type *mb_btf_type_by_id(const struct mb_btf *cb, uint32_t id
 
 	if (!id || index_types(b) || id >= b->cnt)
 		return NULL;
-	if (id >= b->cur_id && id - b->cur_id < (1u << CK_SHIFT)) {
+	if (id >= b->cur_id && id - b->cur_id < (1u << b->ck_shift)) {
 		cur = b->cur_id;
 		pos = b->cur_pos;
-	} else if (id >> CK_SHIFT) {
-		cur = id & ~((1u << CK_SHIFT) - 1);
-		pos = b->off[id >> CK_SHIFT];
+	} else if (id >> b->ck_shift) {
+		cur = id & ~((1u << b->ck_shift) - 1);
+		pos = b->off[id >> b->ck_shift];
 	} else {
 		cur = 1;
 		pos = 0;
@@ -908,7 +912,9 @@ int mb_btf_index_build(const struct mb_btf *b, void **out, size_t *len)
 		free(tmp);
 		return -ENOMEM;
 	}
-	memcpy(ix + IDX_HDR, b->off, (size_t)nck * 4);
+	/* the saved index holds every 64th offset, whatever this reader keeps */
+	for (i = 0; i < nck; i++)
+		ix[IDX_HDR + i] = b->off[(size_t)i << (CK_SHIFT - b->ck_shift)];
 	bk = ix + IDX_HDR + nck;
 	e = bk + IDX_NB + 1;
 	for (id = 1; id < b->cnt; id++) {
@@ -970,6 +976,7 @@ int mb_btf_index_use(struct mb_btf *b, const void *idx, size_t len)
 	    len != ((size_t)IDX_HDR + nck + IDX_NB + 1 + (size_t)ix[6] * 2) * 4)
 		return -EINVAL;
 	b->cnt = ix[4];
+	b->ck_shift = CK_SHIFT;
 	b->off = ix + IDX_HDR;
 	b->bkt = ix + IDX_HDR + nck;
 	b->ent = b->bkt + IDX_NB + 1;

@@ -17,7 +17,8 @@ struct mb_btf {
 	uint8_t *copy;          /* data when we had to convert or align it */
 	uint32_t ptr_size;
 	/* caches, changed by const accessors (every reader is malloc'd) */
-	const uint32_t *off;    /* offset of every 64th id; NULL until indexed */
+	const uint32_t *off;    /* offset of every 2^ck_shift-th id; NULL until indexed */
+	unsigned ck_shift;      /* 0 (every id) for a small blob, CK_SHIFT for a large one */
 	uint32_t *own;          /* off when we built it (else it is in idx) */
 	const uint32_t *bkt;    /* name index: first entry of each hash bucket */
 	const uint32_t *ent;    /* (hash, id) pairs by bucket, ids ascending; or NULL */

@@ -29,7 +29,7 @@ struct mb_kern {
 	int btf_fd;             /* the kernel BTF file, read as lookups need it */
 	void *map;              /* ... or all of it mmap'd, when there is no index */
 	size_t map_len;
-	struct mb_btf *kbtf;
+	struct mb_btf *btf;
 	struct mb_core *core;
 	struct poison_rec *poison;   /* of the program being loaded */
 	uint32_t npoison;
@@ -103,7 +103,7 @@ static void idx_load(struct mb_kern *k, const struct stat *btf_st, const char *p
 	if (!k->idx)
 		return;
 	k->idx_len = (size_t)st.st_size;
-	if (mb_btf_index_use(k->kbtf, k->idx, k->idx_len)) {
+	if (mb_btf_index_use(k->btf, k->idx, k->idx_len)) {
 		mb_sys_munmap(k->idx, k->idx_len);
 		k->idx = NULL;
 		return;
@@ -120,7 +120,7 @@ static void idx_store(struct mb_kern *k)
 	size_t len;
 	int fd;
 
-	if (mb_btf_index_build(k->kbtf, &b, &len))
+	if (mb_btf_index_build(k->btf, &b, &len))
 		return;
 	mb_sys_mkdir(IDX_DIR, 0700);
 	snprintf(tmp, sizeof(tmp), IDX_DIR "/tmp.%d", (int)getpid());
@@ -142,11 +142,11 @@ void mb_kern_free(struct mb_object *obj)
 	if (!k)
 		return;
 	mb_core_free(k->core);
-	if (k->idx_save && k->kbtf)
+	if (k->idx_save && k->btf)
 		idx_store(k);
 	free(k->idx_save);
 	mb_sys_munmap(k->idx, k->idx_len);
-	mb_btf_free(k->kbtf);
+	mb_btf_free(k->btf);
 	mb_sys_munmap(k->map, k->map_len);
 	mb_close(k->btf_fd);
 	if (k->kconfig_fd >= 0) {
@@ -215,8 +215,8 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 		mb_err(ENOMEM, "out of memory");
 		return NULL;
 	}
-	if (k->kbtf)
-		return k->kbtf;
+	if (k->btf)
+		return k->btf;
 	k->btf_fd = mb_sys_open(path, O_RDONLY, 0);
 	if (k->btf_fd < 0) {
 		r = -k->btf_fd;
@@ -235,8 +235,8 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 		mb_err(EINVAL, "kernel BTF %s: unusable size", path);
 		goto fail;
 	}
-	k->kbtf = mb_btf_open_lazy((uint64_t)st.st_size, kern_read, k, err, sizeof(err));
-	if (!k->kbtf) {
+	k->btf = mb_btf_open_lazy((uint64_t)st.st_size, kern_read, k, err, sizeof(err));
+	if (!k->btf) {
 		mb_err(errno ? errno : EINVAL, "kernel BTF %s: %s", path, err);
 		goto fail;
 	}
@@ -244,7 +244,7 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 	if (st.st_size >= (1 << 20) && !getenv("MINIBPF_NO_BTF_INDEX"))
 		idx_load(k, &st, path);
 	if (k->idx)
-		return k->kbtf;
+		return k->btf;
 	/* No index: the pass that makes one reads every record. mmap'd (sysfs
 	 * allows it since 6.16; a file always) that is a page fault per page;
 	 * read, sysfs hands out 4 KB per call. The lazy open checked the
@@ -252,22 +252,22 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 	k->map = mb_sys_mmap_ro(k->btf_fd, (size_t)st.st_size);
 	if (k->map) {
 		k->map_len = (size_t)st.st_size;
-		mb_btf_free(k->kbtf);
-		k->kbtf = mb_btf_open_kernel(k->map, k->map_len, err, sizeof(err));
-		if (k->kbtf)
-			return k->kbtf;
+		mb_btf_free(k->btf);
+		k->btf = mb_btf_open_kernel(k->map, k->map_len, err, sizeof(err));
+		if (k->btf)
+			return k->btf;
 		mb_err(errno ? errno : EINVAL, "kernel BTF %s: %s", path, err);
 		goto fail;
 	}
-	r = mb_btf_read_all(k->kbtf);
+	r = mb_btf_read_all(k->btf);
 	if (!r)
-		return k->kbtf;
-	mb_err(-r, "kernel BTF %s: %s", path, mb_btf_error(k->kbtf));
+		return k->btf;
+	mb_err(-r, "kernel BTF %s: %s", path, mb_btf_error(k->btf));
 fail:
 	/* nothing half-open: a later call starts again; errno stays mb_err's */
 	r = errno;
-	mb_btf_free(k->kbtf);
-	k->kbtf = NULL;
+	mb_btf_free(k->btf);
+	k->btf = NULL;
 	mb_sys_munmap(k->map, k->map_len);
 	k->map = NULL;
 	mb_close(k->btf_fd);
@@ -280,7 +280,7 @@ fail:
  * it concluded (a field "missing", a ksym "absent") must not be loaded. */
 int mb_kern_check(struct mb_object *obj)
 {
-	int e = obj->kern && obj->kern->kbtf ? mb_btf_read_error(obj->kern->kbtf) : 0;
+	int e = obj->kern && obj->kern->btf ? mb_btf_read_error(obj->kern->btf) : 0;
 
 	return e ? mb_err(e, "kernel BTF: read failed: %s", strerror(e)) : 0;
 }
@@ -341,7 +341,7 @@ int mb_core_relocate(struct mb_object *obj, struct mb_prog *p, struct mb_elf_lin
 						      p->def->name, err);
 				}
 				/* the object's own reader: its BTF is read once */
-				k->core = mb_core_new(obj->elf->btf, k->kbtf, obj->elf->big_endian);
+				k->core = mb_core_new(obj->elf->btf, k->btf, obj->elf->big_endian);
 				if (!k->core)
 					return mb_err(ENOMEM, "out of memory");
 			}

@@ -28,7 +28,6 @@
 #include "maps/events.h"
 #include "syscall/bpf_sys.h"
 #include "syscall/errmsg.h"
-#include "syscall/netlink.h"    /* mb_read_small */
 
 struct pcpu {
 	int cpu;
