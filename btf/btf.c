@@ -439,6 +439,10 @@ const struct mb_btf_type *mb_btf_type_by_id(const struct mb_btf *cb, uint32_t id
 
 	if (!id || index_types(b) || id >= b->cnt)
 		return NULL;
+	/* Every offset, from our own pass over records it checked, all in
+	 * memory: nothing to walk or check again. */
+	if (!b->ck_shift && b->own && !b->fill)
+		return (const void *)(b->types + b->off[id]);
 	if (id >= b->cur_id && id - b->cur_id < (1u << b->ck_shift)) {
 		cur = b->cur_id;
 		pos = b->cur_pos;
