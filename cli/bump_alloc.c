@@ -34,7 +34,12 @@ struct blk {
 	struct blk *prev;	/* block below this one in its chunk, or NULL */
 	size_t size;		/* usable bytes | flags (sizes are multiples of ALIGN) */
 };
-_Static_assert(sizeof(struct blk) == ALIGN, "block header keeps payloads aligned");
+/* The header takes ALIGN bytes whatever its size (8 on 32-bit systems, 16 on
+ * 64-bit ones), so payloads stay ALIGN-aligned. */
+#define HDR	ALIGN
+_Static_assert(sizeof(struct blk) <= HDR, "block header fits in front of the payload");
+#define PAYLOAD(b)	((void *)((char *)(b) + HDR))
+#define HEADER(p)	((struct blk *)(void *)((char *)(p) - HDR))
 
 static _Alignas(ALIGN) char arena0[256u << 10];
 static char *top, *end;		/* free space of the current chunk */
@@ -44,7 +49,7 @@ static size_t bsize(const struct blk *b) { return b->size & ~(size_t)(ALIGN - 1)
 
 static void *big_alloc(size_t n)
 {
-	size_t len = (n + sizeof(struct blk) + 4095) & ~(size_t)4095;
+	size_t len = (n + HDR + 4095) & ~(size_t)4095;
 	struct blk *b;
 
 	if (len < n)
@@ -54,7 +59,7 @@ static void *big_alloc(size_t n)
 		return errno = ENOMEM, NULL;
 	b->prev = NULL;
 	b->size = len | F_BIG;
-	return b + 1;
+	return PAYLOAD(b);
 }
 
 void *malloc(size_t n)
@@ -66,7 +71,7 @@ void *malloc(size_t n)
 		return big_alloc(n);
 	if (!sz)
 		sz = ALIGN;
-	if (!top || (size_t)(end - top) < sz + sizeof(*b)) {
+	if (!top || (size_t)(end - top) < sz + HDR) {
 		char *c = top ? mmap(NULL, CHUNK, PROT_READ | PROT_WRITE,
 				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : arena0;
 
@@ -79,9 +84,9 @@ void *malloc(size_t n)
 	b = (struct blk *)top;
 	b->prev = last;
 	b->size = sz;
-	top += sizeof(*b) + sz;
+	top += HDR + sz;
 	last = b;
-	return b + 1;
+	return PAYLOAD(b);
 }
 
 void free(void *p)
@@ -90,7 +95,7 @@ void free(void *p)
 
 	if (!p)
 		return;
-	b = (struct blk *)p - 1;
+	b = HEADER(p);
 	if (b->size & F_BIG) {
 		munmap(b, bsize(b));
 		return;
@@ -124,10 +129,10 @@ void *realloc(void *p, size_t n)
 
 	if (!p)
 		return malloc(n);
-	b = (struct blk *)p - 1;
+	b = HEADER(p);
 	old = bsize(b);
 	if (b->size & F_BIG) {
-		size_t len = (n + sizeof(*b) + 4095) & ~(size_t)4095;
+		size_t len = (n + HDR + 4095) & ~(size_t)4095;
 
 		if (len < n)
 			return errno = ENOMEM, NULL;
@@ -137,7 +142,7 @@ void *realloc(void *p, size_t n)
 		if (b == MAP_FAILED)
 			return errno = ENOMEM, NULL;
 		b->size = len | F_BIG;
-		return b + 1;
+		return PAYLOAD(b);
 	}
 	if (n < BIG) {
 		if (sz <= old)
