@@ -184,6 +184,17 @@ static int auto_kind(uint32_t kind, const char *target)
 	return 0;
 }
 
+/* The definition table entry E (named NAME) gives. */
+static void def_of(const struct sec_ent *e, const char *name, struct mb_sec_def *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->prog_type = e->prog_type;
+	out->expected_attach_type = e->attach_type;
+	out->kind = e->kind;
+	out->flags = e->flags;
+	out->pattern = name;
+}
+
 int mb_sec_lookup(const char *sec, struct mb_sec_def *out)
 {
 	const char *name = sec_names;
@@ -207,13 +218,8 @@ int mb_sec_lookup(const char *sec, struct mb_sec_def *out)
 		target = sec_match(name, len, sec);
 		if (!target)
 			continue;
-		memset(out, 0, sizeof(*out));
-		out->prog_type = e->prog_type;
-		out->expected_attach_type = e->attach_type;
-		out->kind = e->kind;
-		out->flags = e->flags;
+		def_of(e, name, out);
 		out->target = target[0] ? target : NULL;
-		out->pattern = name;
 		if (auto_kind(e->kind, target))
 			out->flags |= MB_SEC_AUTO;
 		return 0;
@@ -241,12 +247,8 @@ int mb_sec_for_type(uint32_t prog_type, uint32_t attach_type, struct mb_sec_def 
 			if (!pass && (memchr(name, '/', sec_lens[i]) || e->kind == MB_ATTACH_NONE ||
 				      (e->flags & (MB_SEC_XDP_FRAGS | MB_SEC_SLEEPABLE))))
 				continue;
-			memset(out, 0, sizeof(*out));
-			out->prog_type = prog_type;
-			out->expected_attach_type = attach_type;
-			out->kind = e->kind;
-			out->flags = e->flags;
-			out->pattern = name;
+			def_of(e, name, out);
+			out->expected_attach_type = attach_type;   /* what the user said */
 			return 0;
 		}
 	}
