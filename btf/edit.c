@@ -21,6 +21,7 @@ static int relay(struct mb_btf_edit *ed, uint32_t types_len, uint32_t strs_len)
 	struct mb_btf *v = ed->view;
 	uint64_t size = (uint64_t)ed->hdr_len + types_len + strs_len;
 	uint32_t hdr[4] = { 0, types_len, types_len, strs_len };   /* type_off.. str_len */
+	uint32_t src_hl;
 	uint8_t *n;
 
 	if (size > BTF_MAX_SIZE)
@@ -28,7 +29,10 @@ static int relay(struct mb_btf_edit *ed, uint32_t types_len, uint32_t strs_len)
 	n = malloc(size);
 	if (!n)
 		return -ENOMEM;
-	memcpy(n, v->data, ed->hdr_len);
+	memcpy(&src_hl, v->data + 4, 4);
+	memset(n, 0, ed->hdr_len);
+	memcpy(n, v->data, src_hl < ed->hdr_len ? src_hl : ed->hdr_len);
+	memcpy(n + 4, &ed->hdr_len, 4);
 	memcpy(n + 8, hdr, sizeof(hdr));
 	memcpy(n + ed->hdr_len, v->types, types_len < v->types_len ? types_len : v->types_len);
 	memcpy(n + ed->hdr_len + types_len, v->strs, strs_len < v->strs_len ? strs_len : v->strs_len);
@@ -60,6 +64,9 @@ struct mb_btf_edit *mb_btf_edit_new(const struct mb_btf *src, char *err, size_t 
 		return NULL;
 	}
 	memcpy(&ed->hdr_len, raw + 4, 4);
+	/* a header of any length is valid, but records must start 4-aligned:
+	 * the copy's header is padded with zeroes (a fuzzer's hdr_len of 61) */
+	ed->hdr_len = (ed->hdr_len + 3) & ~3u;
 	/* src was checked when it was opened: a view of its header, then one
 	 * copy laid out as header | types | strings */
 	ed->view = mb_btf_open_kernel(raw, size, err, errlen);

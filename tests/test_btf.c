@@ -921,6 +921,46 @@ static int parse_err(const uint32_t *w, size_t nw, const char *strs, size_t slen
 	return errno ? -errno : -1;
 }
 
+/* A header of 25 bytes (valid: its tail is zero) with types 3 bytes after
+ * it: when the editor re-lays the blob (types right after the header), its
+ * copy pads the header so records stay 4-aligned (fuzz_btf found the
+ * misaligned reads UBSan reported, with a header of 61 bytes). */
+TEST(editor_aligns_records_after_an_odd_header)
+{
+	uint32_t w[] = { 1, INFO(MB_BTF_KIND_INT, 0), 4, 32 };
+	uint32_t rec[3] = { 0, INFO(MB_BTF_KIND_PTR, 0), 1 }, hl;
+	struct blob o;
+	char err[256];
+	struct mb_btf *btf;
+	struct mb_btf_edit *ed;
+	const struct mb_btf_type *t;
+	const uint8_t *raw;
+	uint32_t size;
+
+	uint32_t hdr[6] = { 0x0001eb9f, 25, 3, 16, 19, STRS_LEN };  /* types at 25 + 3 */
+
+	memset(o.b, 0, sizeof(o.b));
+	memcpy(o.b, hdr, 24);
+	memcpy(o.b + 28, w, sizeof(w));
+	memcpy(o.b + 44, STRS, STRS_LEN);
+	o.len = 44 + STRS_LEN;
+	btf = mb_btf_open(o.b, o.len, err, sizeof(err));
+	ASSERT_NE(NULL, btf) TH_LOG("%s", err);
+	ed = mb_btf_edit_new(btf, err, sizeof(err));
+	ASSERT_NE(NULL, ed) TH_LOG("%s", err);
+	EXPECT_EQ(2, mb_btf_edit_add_type(ed, rec, sizeof(rec), err, sizeof(err))) TH_LOG("%s", err);
+	raw = mb_btf_edit_bytes(ed, &size);
+	memcpy(&hl, raw + 4, 4);
+	EXPECT_EQ(28, hl);
+	t = mb_btf_type_by_id(mb_btf_edit_view(ed), 2);
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(0, (uintptr_t)t % 4);
+	EXPECT_EQ(MB_BTF_KIND_PTR, mb_btf_kind(t));
+	EXPECT_EQ(4, mb_btf_type_size(mb_btf_edit_view(ed), 1));
+	mb_btf_edit_free(ed);
+	mb_btf_free(btf);
+}
+
 TEST(malformed_btf)
 {
 	char err[256];
