@@ -335,11 +335,23 @@ int mb_attach_uprobe(int prog_fd, int retprobe, const char *path, const char *fu
 /* Online CPUs from "0-3,5" in sysfs; CPU -1 asks one past the highest.
  * Without sysfs: 0..n-1, n the CPUs this process may run on (what musl's
  * sysconf counts; sysconf would link its whole limits table). */
+struct cpu_seen { long cpu, top; int member; };
+
+static int cpu_seen(void *ctx, unsigned c)
+{
+	struct cpu_seen *s = ctx;
+
+	s->member |= (long)c == s->cpu;
+	if ((long)c >= s->top)
+		s->top = (long)c + 1;
+	return 0;
+}
+
 static long cpu_online(long cpu)
 {
 	static char buf[256];
-	const char *p = buf;
-	long top = 0;
+	struct cpu_seen s = { 0, 0, 0 };
+	long top;
 
 	if (!buf[0] && mb_read_small("/sys/devices/system/cpu/online", buf, sizeof(buf)) <= 0) {
 		cpu_set_t set;
@@ -347,21 +359,9 @@ static long cpu_online(long cpu)
 		top = sched_getaffinity(0, sizeof(set), &set) ? 1 : CPU_COUNT(&set);
 		return cpu < 0 ? top : cpu < top;
 	}
-	while (*p >= '0' && *p <= '9') {
-		char *end;
-		long a = strtol(p, &end, 10), b = a;
-
-		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
-		if (cpu >= a && cpu <= b)
-			return 1;
-		if (b >= top)
-			top = b + 1;
-		if (*end != ',')
-			break;
-		p = end + 1;
-	}
-	return cpu < 0 ? top : 0;
+	s.cpu = cpu;
+	mb_cpu_list_each(buf, cpu_seen, &s);    /* a malformed tail: what parsed */
+	return cpu < 0 ? s.top : s.member;
 }
 
 int mb_attach_perf_event(int prog_fd, uint64_t sample_period, struct mb_link_info *out,

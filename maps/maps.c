@@ -18,30 +18,26 @@
 
 /* Number of possible CPUs: "0-3,5" style list in sysfs. Read once: it is
  * fixed at boot, and per-CPU map calls check their buffers against it. */
+static int count_cpu(void *ctx, unsigned cpu)
+{
+	(void)cpu;
+	++*(uint32_t *)ctx;
+	return 0;
+}
+
 static uint32_t possible_cpus(void)
 {
 	static _Atomic uint32_t cached;     /* any thread may ask */
 	char buf[256];
 	uint32_t n = 0;
-	char *p = buf;
 
 	if (cached)
 		return cached;
 	/* a failed read counts one CPU, uncached, as before (the API has no error) */
-	if (mb_read_small("/sys/devices/system/cpu/possible", buf, sizeof(buf)) < 0)
+	if (mb_read_small("/sys/devices/system/cpu/possible", buf, sizeof(buf)) < 0 ||
+	    mb_cpu_list_each(buf, count_cpu, &n) || !n)
 		return 1;
-	while (*p >= '0' && *p <= '9') {
-		unsigned long a = strtoul(p, &p, 10), b = a;
-
-		if (*p == '-')
-			b = strtoul(p + 1, &p, 10);
-		if (b >= a && b - a < 65536)
-			n += b - a + 1;
-		if (*p != ',')
-			break;
-		p++;
-	}
-	cached = n ? n : 1;
+	cached = n;
 	return cached;
 }
 

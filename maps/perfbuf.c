@@ -182,34 +182,30 @@ fail:
 	return err;
 }
 
-/* Online CPUs: "0-3,5,7-8". cb per CPU; stops at its error. */
+struct online { struct mb_perfbuf *pb; uint32_t max_entries; };
+
+static int open_online(void *ctx, unsigned cpu)
+{
+	struct online *o = ctx;
+
+	/* a CPU beyond the map's slots cannot be stored (as libbpf) */
+	return cpu < o->max_entries ? pcpu_open(o->pb, (int)cpu, cpu) : 0;
+}
+
+/* One event per online CPU ("0-3,5,7-8" in sysfs). */
 static int each_online_cpu(struct mb_perfbuf *pb, uint32_t max_entries)
 {
-	char buf[256], *p = buf, *end;
+	struct online o = { pb, max_entries };
+	char buf[256];
 	int err = mb_read_small("/sys/devices/system/cpu/online", buf, sizeof(buf));
 
 	if (err < 0)
 		return mb_err(-err, "perf buffer: /sys/devices/system/cpu/online: %s",
 			      strerror(-err));
-	while (*p && *p != '\n') {
-		unsigned long lo = strtoul(p, &end, 10), hi = lo;
-
-		if (end == p)
-			return mb_err(EINVAL, "perf buffer: can't parse online CPUs '%s'", buf);
-		if (*end == '-') {
-			p = end + 1;
-			hi = strtoul(p, &end, 10);
-			if (end == p || hi < lo)
-				return mb_err(EINVAL, "perf buffer: can't parse online CPUs '%s'",
-					      buf);
-		}
-		/* a CPU beyond the map's slots cannot be stored (as libbpf) */
-		for (unsigned long c = lo; c <= hi && c < max_entries; c++)
-			if ((err = pcpu_open(pb, (int)c, (uint32_t)c)))
-				return err;
-		p = *end == ',' ? end + 1 : end;
-	}
-	return 0;
+	err = mb_cpu_list_each(buf, open_online, &o);
+	if (err == -EINVAL)
+		return mb_err(EINVAL, "perf buffer: can't parse online CPUs '%s'", buf);
+	return err;
 }
 
 static struct mb_perfbuf *pb_new(int map_fd, size_t page_cnt, int cpu, uint32_t index,

@@ -173,6 +173,39 @@ void *mb_sys_mmap_ro(int fd, size_t len)
 
 /* ---- readers -------------------------------------------------------------- */
 
+int mb_cpu_list_each(const char *list, int (*cb)(void *ctx, unsigned cpu), void *ctx)
+{
+	const char *p = list;
+
+	while (*p && *p != '\n') {
+		char *end;
+		unsigned long lo, hi;
+		int r;
+
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		lo = hi = strtoul(p, &end, 10);
+		if (*end == '-') {
+			p = end + 1;
+			if (*p < '0' || *p > '9')
+				return -EINVAL;
+			hi = strtoul(p, &end, 10);
+		}
+		if (hi < lo || hi >= 1u << 20)      /* the kernel's NR_CPUS is far below */
+			return -EINVAL;
+		for (unsigned long c = lo; c <= hi; c++)
+			if ((r = cb(ctx, (unsigned)c)))
+				return r;
+		if (*end == ',')
+			p = end + 1;
+		else if (*end && *end != '\n')
+			return -EINVAL;
+		else
+			p = end;
+	}
+	return 0;
+}
+
 int mb_read_small(const char *path, char *buf, size_t size)
 {
 	size_t got = 0;

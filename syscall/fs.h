@@ -26,6 +26,10 @@ void *mb_sys_mmap_ro(int fd, size_t len);
 
 /* Read a small text file into buf (NUL-terminated). Bytes read or -errno. */
 int mb_read_small(const char *path, char *buf, size_t size);
+/* Each CPU of a sysfs CPU list ("0-3,5\n", /sys/devices/system/cpu/online or
+ * possible): cb(ctx, cpu), stopping at its non-zero return. 0, that return,
+ * or -EINVAL for a list that does not parse. */
+int mb_cpu_list_each(const char *list, int (*cb)(void *ctx, unsigned cpu), void *ctx);
 /* All of PATH (at most MAX bytes, else -EFBIG) into a malloc'd buffer with
  * a NUL after the LEN bytes. 0 or -errno. */
 int mb_read_file(const char *path, size_t max, char **buf, size_t *len);

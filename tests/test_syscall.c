@@ -703,6 +703,40 @@ TEST(enum_names)
 	EXPECT_STREQ("ENOTSUPP", mb_errno_name(524));
 }
 
+static int collect_cpu(void *ctx, unsigned cpu)
+{
+	char *s = ctx;
+
+	snprintf(s + strlen(s), 64 - strlen(s), "%u ", cpu);
+	return cpu == 99 ? 42 : 0;
+}
+
+/* The one parser of sysfs CPU lists (online, possible), and the real file. */
+TEST(cpu_lists)
+{
+	char s[64], buf[256];
+	unsigned n = 0;
+
+	s[0] = 0;
+	EXPECT_EQ(0, mb_cpu_list_each("0-3,5,7-8\n", collect_cpu, s));
+	EXPECT_STREQ("0 1 2 3 5 7 8 ", s);
+	s[0] = 0;
+	EXPECT_EQ(0, mb_cpu_list_each("", collect_cpu, s));
+	EXPECT_STREQ("", s);
+	EXPECT_EQ(42, mb_cpu_list_each("98-100", collect_cpu, s));   /* the callback stops it */
+	EXPECT_EQ(-EINVAL, mb_cpu_list_each("3-1", collect_cpu, s));
+	EXPECT_EQ(-EINVAL, mb_cpu_list_each("x", collect_cpu, s));
+	EXPECT_EQ(-EINVAL, mb_cpu_list_each("0-", collect_cpu, s));
+	EXPECT_EQ(-EINVAL, mb_cpu_list_each("0-3;", collect_cpu, s));
+	EXPECT_EQ(-EINVAL, mb_cpu_list_each("0-4000000000", collect_cpu, s));
+	ASSERT_LT(0, mb_read_small("/sys/devices/system/cpu/online", buf, sizeof(buf)));
+	s[0] = 0;
+	ASSERT_EQ(0, mb_cpu_list_each(buf, collect_cpu, s));
+	for (char *p = s; *p; p++)
+		n += *p == ' ';
+	EXPECT_EQ(sysconf(_SC_NPROCESSORS_ONLN), (long)n) TH_LOG("%s", buf);
+}
+
 /* A message is never cut: a verifier log's last line (the reason) comes last
  * in a message that can be many KB long. */
 TEST(error_messages_are_never_cut)
