@@ -284,9 +284,11 @@ int mb_object_pin_maps(struct mb_object *obj, const char *dir)
 	mb_err_clear();
 	if (!obj->loaded)
 		return mb_err(EINVAL, "object '%s': not loaded", obj->name);
-	made = !mkdir(dir, 0700);
-	if (!made && errno != EEXIST)
-		return mb_err(errno, "mkdir '%s': %s", dir, strerror(errno));
+	err = mb_sys_mkdir(dir, 0700);
+	made = !err;
+	if (err && err != -EEXIST)
+		return mb_err(-err, "mkdir '%s': %s", dir, strerror(-err));
+	err = 0;
 	for (i = 0; i < obj->nmaps && !err; i++) {
 		err = map_pin_path(&obj->maps[i], dir, path, sizeof(path));
 		if (!err)
@@ -294,7 +296,8 @@ int mb_object_pin_maps(struct mb_object *obj, const char *dir)
 	}
 	if (!err)
 		return 0;
-	/* all or nothing: the pins made before the failing one go again */
+	/* all or nothing: the pins made before the failing one go again
+	 * (cleanup stays out of fault injection: it must not fail itself) */
 	for (k = 0; k + 1 < i; k++)
 		if (!map_pin_path(&obj->maps[k], dir, path, sizeof(path)))
 			unlink(path);
