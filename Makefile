@@ -35,7 +35,7 @@ override B := $(B)-san
 endif
 ALL_CFLAGS = $(WFLAGS) $(INCLUDES) $(CFLAGS) -DMB_VERSION='"$(VERSION)"'
 
-MODULES   := syscall elf btf maps loader attach
+MODULES   := syscall elf btf check maps loader attach
 LIB_SRCS  := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
 # cli/bump_alloc.c replaces malloc in the static binary only (make static).

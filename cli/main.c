@@ -455,8 +455,9 @@ const char *helper_name(int32_t id)
 
 static const char usage[] =
 	"Usage: minibpf [OPTIONS] OBJECT { COMMAND | help }\n"
+	"       minibpf check [--strict] OBJ [PROG] | check --cfg PROG OBJ\n"
 	"       minibpf version\n"
-	"  OBJECT := { prog | map | link | net | cgroup | feature | obj }\n"
+	"  OBJECT := { prog | map | link | net | cgroup | feature | obj | check }\n"
 	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace | --btf FILE |\n"
 	"               -V|--version | -h|--help }\n"
 	"  'minibpf OBJECT help' lists the commands of OBJECT; see minibpf(8).\n";
@@ -484,6 +485,7 @@ static const struct cmd top_cmds[] = {
 	{ "net", do_net },
 	{ "feature", do_feature },
 	{ "obj", do_obj },
+	{ "check", do_check_cmd },
 	{ "version", do_version },
 	{ 0 }
 };

@@ -19,14 +19,15 @@ allowed() {
 	syscall)      echo "uapi include" ;;
 	btf)          echo "uapi" ;;
 	elf)          echo "btf uapi" ;;
+	check)        echo "elf btf uapi" ;;
 	maps)         echo "elf btf syscall uapi include" ;;
 	loader)       echo "maps elf btf syscall uapi include" ;;
 	attach)       echo "elf btf syscall uapi include" ;;
-	cli)          echo "attach loader maps elf btf syscall uapi include" ;;
+	cli)          echo "attach loader maps check elf btf syscall uapi include" ;;
 	*)            echo "?" ;;
 	esac
 }
-LIB_DIRS="include uapi syscall btf elf maps loader attach cli"
+LIB_DIRS="include uapi syscall btf elf check maps loader attach cli"
 
 n=0 failed=0 skipped=0
 report() {      # report OK|FAIL NAME [DETAILS]
@@ -79,7 +80,7 @@ for dir in "$SRC"/*/; do
 done
 [ -z "$bad" ] && report OK every_folder_has_a_layer || report FAIL every_folder_has_a_layer "$bad"
 
-# 3. elf/ and btf/ are pure: their objects reference no libc function that
+# 3. elf/, btf/ and check/ are pure: their objects reference no libc function that
 # enters the kernel (a fuzzer and a cross-build host run them). Writing to a
 # FILE the caller passed (btf_dump.c) is the caller's choice and allowed;
 # the process's own stdout/stderr (printf, puts, perror) is not.
@@ -92,7 +93,7 @@ if [ -z "$BUILD" ] || ! ls "$BUILD"/elf/*.o "$BUILD"/btf/*.o >/dev/null 2>&1; th
 	echo "ok $n layers.elf_btf_call_no_syscall # SKIP no objects in '$BUILD'"
 else
 	bad=""
-	for o in "$BUILD"/elf/*.o "$BUILD"/btf/*.o; do
+	for o in "$BUILD"/elf/*.o "$BUILD"/btf/*.o "$BUILD"/check/*.o; do
 		for s in $(nm -u "$o" | awk '{print $2}'); do
 			s=${s%@*}
 			case " $(echo $SYSCALLS) " in
