@@ -202,17 +202,16 @@ static void decode(struct ctx *c)
 			continue;
 		}
 		if (is_ldimm64(in)) {
-			if (i + 1 == c->cnt || in[1].code || in[1].dst_reg || in[1].src_reg || in[1].off) {
-				add(c, i, 1, "invalid bpf_ld_imm64 insn");
-			} else {
+			if (i + 1 < c->cnt)
 				c->r->mark[i + 1] |= MB_CHECK_IMM_HI;
-				if (in->src_reg > 6)
-					add(c, i, 1, "unrecognized bpf_ld_imm64 insn");
-				else if (in->off)
-					add(c, i, 1, "BPF_LD_IMM64 uses reserved fields");
-				else
-					bad_reg(c, i, in->dst_reg, 1);
-			}
+			if (i + 1 == c->cnt || in[1].code || in[1].dst_reg || in[1].src_reg || in[1].off)
+				add(c, i, 1, "invalid bpf_ld_imm64 insn");
+			else if (in->src_reg > 6)
+				add(c, i, 1, "unrecognized bpf_ld_imm64 insn");
+			else if (in->off)
+				add(c, i, 1, "BPF_LD_IMM64 uses reserved fields");
+			else
+				bad_reg(c, i, in->dst_reg, 1);
 			i++;
 			continue;
 		}
@@ -887,7 +886,8 @@ static int frames_and_stack(struct ctx *c)
 	if (frames && stack && seen) {
 		depth(c, 0, frames, stack, seen);
 		if (frames[0] > MAX_FRAMES)
-			add(c, 0, 1, "the call stack of %u frames is too deep", frames[0]);
+			add(c, 0, 1, "the call stack of %u frames is too deep (at most %d)", frames[0],
+			    MAX_FRAMES);
 		if (stack[0] > MAX_STACK)
 			add(c, 0, 1, "combined stack size of calls is %u. Too large", stack[0]);
 		ret = 0;
@@ -943,4 +943,33 @@ void mb_check_report_free(struct mb_check_report *r)
 	free(r->sub_start);
 	free(r->sub_stack);
 	memset(r, 0, sizeof(*r));
+}
+
+int mb_check_prog(const struct mb_elf_object *obj, uint32_t pi, unsigned flags,
+		  struct mb_elf_linked *l, struct mb_check_report *r, char *err, size_t errlen)
+{
+	uint32_t type = pi < obj->nprogs ? obj->progs[pi].sec.prog_type : 0;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = mb_elf_prog_link(obj, pi, l, err, errlen);
+	if (ret)
+		return ret;
+	for (uint32_t k = 0; k < l->npatches; k++) {
+		struct bpf_insn *in = &l->insns[l->patches[k].insn];
+
+		if (l->patches[k].kind == MB_PATCH_EXTERN)
+			in->src_reg = in->code == (BPF_JMP | BPF_CALL) ? PSEUDO_KFUNC : BPF_PSEUDO_BTF_ID;
+		else
+			in->src_reg = l->patches[k].kind == MB_PATCH_MAP_FD ? 5 : 6;   /* MAP_IDX[_VALUE] */
+	}
+	if (type == BPF_PROG_TYPE_LSM || type == BPF_PROG_TYPE_STRUCT_OPS)
+		flags |= MB_CHECK_VOID;
+	ret = mb_check_insns(l->insns, l->insn_cnt, flags, r);
+	if (ret < 0) {
+		snprintf(err, errlen, "prog '%s': %s", obj->progs[pi].name, strerror(-ret));
+		mb_check_report_free(r);
+		mb_elf_linked_free(l);
+	}
+	return ret;
 }

@@ -19,7 +19,10 @@
 #define MB_CHECK_H
 
 #include <stdint.h>
+#include <stddef.h>
 #include <linux/bpf.h>
+
+#include "elf/object.h"
 
 /* flags */
 #define MB_CHECK_STRICT 1   /* rules of unprivileged loaders / kernels < 5.3: loops,
@@ -51,5 +54,13 @@ struct mb_check_report {
 int mb_check_insns(const struct bpf_insn *insns, uint32_t cnt, unsigned flags,
 		   struct mb_check_report *r);
 void mb_check_report_free(struct mb_check_report *r);
+
+/* Program pi of obj linked as `load` links it (mb_elf_prog_link), its map
+ * and extern references given the pseudo source the loader gives them, then
+ * checked (MB_CHECK_VOID added for LSM and struct_ops). Returns the number of
+ * errors (free l and r then), or a negative errno + err when it does not
+ * link or on -ENOMEM (l and r left empty). */
+int mb_check_prog(const struct mb_elf_object *obj, uint32_t pi, unsigned flags,
+		  struct mb_elf_linked *l, struct mb_check_report *r, char *err, size_t errlen);
 
 #endif

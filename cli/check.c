@@ -16,21 +16,6 @@ struct chk {
 	uint32_t errors, notes;
 };
 
-/* The linked program as `load` sends it: references to maps and externs get
- * the pseudo source the loader gives them (MAP_IDX[_VALUE], BTF_ID, kfunc),
- * so nothing reads them as the constant 0 the object holds. */
-static void mark_patches(struct mb_elf_linked *l)
-{
-	for (uint32_t k = 0; k < l->npatches; k++) {
-		struct bpf_insn *in = &l->insns[l->patches[k].insn];
-
-		if (l->patches[k].kind == MB_PATCH_EXTERN)
-			in->src_reg = in->code == (BPF_JMP | BPF_CALL) ? 2 : BPF_PSEUDO_BTF_ID;
-		else
-			in->src_reg = l->patches[k].kind == MB_PATCH_MAP_FD ? 5 : 6;
-	}
-}
-
 /* The source line of linked insn d, from .BTF.ext line info; NULL if none. */
 static const char *src_line(struct chk *c, const struct mb_elf_linked *l, uint32_t d,
 			    const char **file, uint32_t *line)
@@ -93,12 +78,6 @@ static void finding(struct chk *c, const struct mb_elf_prog *p, const struct mb_
 		printf("\t; %s @ %s:%u\n", src, file ? file : "?", line);
 }
 
-static unsigned void_ret(const struct mb_elf_prog *p)
-{
-	return p->sec.prog_type == BPF_PROG_TYPE_LSM ||
-	       p->sec.prog_type == BPF_PROG_TYPE_STRUCT_OPS ? MB_CHECK_VOID : 0;
-}
-
 static int check_prog(struct chk *c, uint32_t pi)
 {
 	const struct mb_elf_prog *p = &c->o->progs[pi];
@@ -107,15 +86,10 @@ static int check_prog(struct chk *c, uint32_t pi)
 	struct mb_elf_linked l;
 	int ret;
 
-	ret = mb_elf_prog_link(c->o, pi, &l, lf.msg, sizeof(lf.msg));
-	if (!ret) {
-		mark_patches(&l);
-		ret = mb_check_insns(l.insns, l.insn_cnt, c->flags | void_ret(p), &r);
-		if (ret < 0) {
-			mb_elf_linked_free(&l);
-			return cli_err("prog '%s': %s", p->name, strerror(-ret));
-		}
-	} else {
+	ret = mb_check_prog(c->o, pi, c->flags, &l, &r, lf.msg, sizeof(lf.msg));
+	if (ret == -ENOMEM)
+		return cli_err("%s", lf.msg);
+	if (ret < 0) {
 		r.f = &lf;         /* relocations that do not resolve: one error */
 		r.n = r.errors = 1;
 	}
@@ -250,14 +224,10 @@ static int do_check(int argc, char **argv)
 				jw_arr();
 			ret = check_prog(&c, (uint32_t)pi);
 			n = 1;
-		} else if (mb_elf_prog_link(c.o, (uint32_t)pi, &l, err, sizeof(err))) {
+		} else if (mb_check_prog(c.o, (uint32_t)pi, c.flags, &l, &r, err, sizeof(err)) < 0) {
 			ret = cli_err("%s", err);
 		} else {
-			mark_patches(&l);
-			if (mb_check_insns(l.insns, l.insn_cnt, c.flags | void_ret(&c.o->progs[pi]), &r) < 0)
-				ret = cli_err("prog '%s': %s", cfg, strerror(ENOMEM));
-			else
-				print_cfg(&c.o->progs[pi], &l, &r);
+			print_cfg(&c.o->progs[pi], &l, &r);
 			mb_check_report_free(&r);
 			mb_elf_linked_free(&l);
 		}

@@ -706,9 +706,41 @@ TEST_F(cli, load_reuses_maps)
 
 /* The man page (generated from docs/minibpf.8.md) is current and covers
  * every command `help` lists. */
+/* minibpf check: exit status, the finding with its disassembly and source
+ * line, JSON (a big-endian object here), the graph in dot. No kernel. */
+TEST(check_findings_json_and_cfg)
+{
+	char out[16384], err[1024];
+	const char *bad = MB_BUILD_DIR "/progs/check_bad";
+
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " check %s/progs/hello.bpf.o",
+			 MB_BUILD_DIR)) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(out, "1 program, 0 errors, 0 notes")) TH_LOG("%s", out);
+	ASSERT_EQ(1, run(out, sizeof(out), err, sizeof(err), MB " check %s.bpf.o unreachable", bad));
+	EXPECT_NE(NULL, strstr(out, "unreachable: insn 2: error: unreachable insn 2\n"
+				    "\t2: (b7) r0 = 1\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "check_bad.bpf.c:")) TH_LOG("no source line: %s", out);
+	ASSERT_EQ(1, run(out, sizeof(out), err, sizeof(err), MB " -j check %s.bpfeb.o div_by_zero", bad));
+	EXPECT_NE(NULL, strstr(out, "{\"insn\":1,\"severity\":\"error\",\"message\":\"div by zero\","
+				    "\"disasm\":\"(37) r0 /= 0\"")) TH_LOG("%s", out);
+	/* a loop: a note, an error with --strict */
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " check %s.bpf.o bounded_loop", bad));
+	EXPECT_NE(NULL, strstr(out, "note: back-edge from insn 2 to 1")) TH_LOG("%s", out);
+	ASSERT_EQ(1, run(out, sizeof(out), err, sizeof(err), MB " check --strict %s.bpf.o bounded_loop", bad));
+	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " check --cfg bounded_loop %s.bpf.o", bad));
+	EXPECT_NE(NULL, strstr(out, "digraph \"bounded_loop\" {")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "b1 [label=\"1: (07) r0 += 1\\l2: (a5) if r0 < 0xa goto pc-2\\l\"];"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "b1 -> b1 [label=\"r0 < 0xa\"];\n\t\tb1 -> b3 [label=\"else\"];"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(1, run(out, sizeof(out), err, sizeof(err), MB " check %s.bpf.o nosuchprog", bad));
+	EXPECT_NE(NULL, strstr(err, "no program 'nosuchprog'")) TH_LOG("%s", err);
+}
+
 TEST(man_page_covers_help)
 {
-	static const char *const objs[] = { "prog", "map", "link", "net", "cgroup", "feature", "obj" };
+	static const char *const objs[] = { "prog", "map", "link", "net", "cgroup", "feature", "obj",
+					    "check" };
 	char a[8192], src[65536], cmd[512];
 	FILE *f = fopen(MB_SRC_DIR "/docs/minibpf.8.md", "re");
 	size_t n;
