@@ -35,6 +35,7 @@ struct ctx {
 	unsigned flags;
 	struct mb_check_report *r;
 	int oom;
+	uint32_t hard;   /* errors the kernel finds before it simulates a path */
 };
 
 static void add(struct ctx *c, uint32_t insn, int error, const char *fmt, ...)
@@ -61,8 +62,13 @@ static void add(struct ctx *c, uint32_t insn, int error, const char *fmt, ...)
 	vsnprintf(r->f[r->n].msg, sizeof(r->f[r->n].msg), fmt, ap);
 	va_end(ap);
 	r->errors += !!error;
+	c->hard += error == 1;
 	r->n++;
 }
+
+/* add()'s error: found by the kernel only on an instruction its simulation
+ * reaches; an error where the dataflow shows every path gets there. */
+#define SIM 2
 
 static int is_ldimm64(const struct bpf_insn *i) { return i->code == LD_IMM64; }
 static int is_jmp(unsigned code)
@@ -125,11 +131,11 @@ static int valid_opcode(unsigned code)
 static int bad_reg(struct ctx *c, uint32_t i, unsigned reg, int write)
 {
 	if (reg > 10) {
-		add(c, i, 1, "R%u is invalid", reg);
+		add(c, i, SIM, "R%u is invalid", reg);
 		return 1;
 	}
 	if (write && reg == 10) {
-		add(c, i, 1, "frame pointer is read only");
+		add(c, i, SIM, "frame pointer is read only");
 		return 1;
 	}
 	return 0;
@@ -142,29 +148,29 @@ static void decode_alu(struct ctx *c, uint32_t i, const struct bpf_insn *in)
 
 	if (op == BPF_NEG) {
 		if (in->src_reg || in->off || in->imm)
-			return add(c, i, 1, "BPF_NEG uses reserved fields");
+			return add(c, i, SIM, "BPF_NEG uses reserved fields");
 	} else if (op == BPF_END) {
 		if (in->src_reg || in->off || (in->imm != 16 && in->imm != 32 && in->imm != 64))
-			return add(c, i, 1, "BPF_END uses reserved fields");
+			return add(c, i, SIM, "BPF_END uses reserved fields");
 	} else if (op == BPF_MOV) {
 		/* off 8/16/32: movsx (6.6); ALU64 off 1: addr_space_cast (6.9) */
 		int off_ok = !in->off || in->off == 8 || in->off == 16 || (is64 && in->off == 32);
 
 		if (x ? (is64 && in->off == 1 ? 0 : (!off_ok || in->imm)) : (in->src_reg || in->off))
-			return add(c, i, 1, "BPF_MOV uses reserved fields");
+			return add(c, i, SIM, "BPF_MOV uses reserved fields");
 	} else {
 		int off_bad = in->off && !(sdiv && in->off == 1);   /* sdiv/smod (6.6) */
 
 		if (x ? (in->imm || off_bad) : (in->src_reg || off_bad))
-			return add(c, i, 1, "BPF_ALU uses reserved fields");
+			return add(c, i, SIM, "BPF_ALU uses reserved fields");
 	}
 	if ((x && bad_reg(c, i, in->src_reg, 0)) || bad_reg(c, i, in->dst_reg, 1))
 		return;
 	if (!x && sdiv && !in->imm)
-		add(c, i, 1, "div by zero");
+		add(c, i, SIM, "div by zero");
 	if (!x && (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
 	    (uint32_t)in->imm >= (is64 ? 64u : 32u))
-		add(c, i, 1, "invalid shift %d", in->imm);
+		add(c, i, SIM, "invalid shift %d", in->imm);
 }
 
 static void decode_jmp(struct ctx *c, uint32_t i, const struct bpf_insn *in)
@@ -175,16 +181,16 @@ static void decode_jmp(struct ctx *c, uint32_t i, const struct bpf_insn *in)
 	if (op == BPF_CALL) {
 		if ((in->off && in->src_reg != PSEUDO_KFUNC) || in->src_reg > PSEUDO_KFUNC ||
 		    in->dst_reg)
-			add(c, i, 1, "BPF_CALL uses reserved fields");
+			add(c, i, SIM, "BPF_CALL uses reserved fields");
 	} else if (op == BPF_EXIT) {
 		if (in->imm || in->src_reg || in->dst_reg || in->off)
-			add(c, i, 1, "BPF_EXIT uses reserved fields");
+			add(c, i, SIM, "BPF_EXIT uses reserved fields");
 	} else if (op == BPF_JA) {
 		if ((j32 ? in->off : in->imm) || in->src_reg || in->dst_reg)
-			add(c, i, 1, "BPF_JA uses reserved fields");
+			add(c, i, SIM, "BPF_JA uses reserved fields");
 	} else if (op != BPF_JCOND) {
 		if (x ? in->imm : in->src_reg)
-			add(c, i, 1, "BPF_JMP/JMP32 uses reserved fields");
+			add(c, i, SIM, "BPF_JMP/JMP32 uses reserved fields");
 		else if (!bad_reg(c, i, in->dst_reg, 0) && x)
 			bad_reg(c, i, in->src_reg, 0);
 	}
@@ -206,10 +212,11 @@ static void decode(struct ctx *c)
 				c->r->mark[i + 1] |= MB_CHECK_IMM_HI;
 			if (i + 1 == c->cnt || in[1].code || in[1].dst_reg || in[1].src_reg || in[1].off)
 				add(c, i, 1, "invalid bpf_ld_imm64 insn");
-			else if (in->src_reg > 6)
+			else if (in->src_reg > 6 || ((in->src_reg == BPF_PSEUDO_MAP_FD || in->src_reg == 5) &&
+							 in[1].imm))   /* a map has no offset */
 				add(c, i, 1, "unrecognized bpf_ld_imm64 insn");
 			else if (in->off)
-				add(c, i, 1, "BPF_LD_IMM64 uses reserved fields");
+				add(c, i, SIM, "BPF_LD_IMM64 uses reserved fields");
 			else
 				bad_reg(c, i, in->dst_reg, 1);
 			i++;
@@ -230,13 +237,13 @@ static void decode(struct ctx *c)
 			break;
 		case BPF_ST:
 			if (in->src_reg)
-				add(c, i, 1, "BPF_ST uses reserved fields");
+				add(c, i, SIM, "BPF_ST uses reserved fields");
 			else
 				bad_reg(c, i, in->dst_reg, 0);
 			break;
 		case BPF_STX:
 			if (mode == BPF_MEM && in->imm) {
-				add(c, i, 1, "BPF_STX uses reserved fields");
+				add(c, i, SIM, "BPF_STX uses reserved fields");
 				break;
 			}
 			if (mode == BPF_ATOMIC) {
@@ -246,12 +253,14 @@ static void decode(struct ctx *c)
 				if (in->imm == LOAD_ACQ || in->imm == STORE_REL ? 0 : small ||
 				    !(a == BPF_ADD || a == BPF_AND || a == BPF_OR || a == BPF_XOR ||
 				      in->imm == BPF_XCHG || in->imm == BPF_CMPXCHG)) {
-					add(c, i, 1, "BPF_ATOMIC uses invalid atomic opcode %02x", in->imm);
+					add(c, i, SIM, "BPF_ATOMIC uses invalid atomic opcode %02x", in->imm);
 					break;
 				}
 			}
 			if (!bad_reg(c, i, in->dst_reg, 0))
-				bad_reg(c, i, in->src_reg, 0);
+				bad_reg(c, i, in->src_reg, mode == BPF_ATOMIC &&
+					((in->imm & BPF_FETCH) || in->imm == BPF_XCHG) &&
+					in->imm != BPF_CMPXCHG);   /* fetch writes src */
 			break;
 		case BPF_LDX:
 			if (!bad_reg(c, i, in->src_reg, 0))
@@ -259,11 +268,23 @@ static void decode(struct ctx *c)
 			break;
 		default:   /* LD_ABS, LD_IND */
 			if (in->dst_reg || in->off || (mode == BPF_ABS && in->src_reg))
-				add(c, i, 1, "BPF_LD_[ABS|IND] uses reserved fields");
+				add(c, i, SIM, "BPF_LD_[ABS|IND] uses reserved fields");
 			else if (mode == BPF_IND)
 				bad_reg(c, i, in->src_reg, 0);
 		}
 	}
+}
+
+/* A call after which the program may be over: a tail call, LD_ABS/IND (out
+ * of the packet), a kfunc (bpf_throw), a function that may reach one. */
+static int may_end(const struct bpf_insn *in)
+{
+	unsigned m = BPF_MODE(in->code);
+
+	if (BPF_CLASS(in->code) == BPF_LD && (m == BPF_ABS || m == BPF_IND))
+		return 1;
+	return in->code == (BPF_JMP | BPF_CALL) &&
+	       (in->src_reg || in->imm == BPF_FUNC_tail_call);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -334,7 +355,8 @@ static int subprogs(struct ctx *c)
 			if (i + 1 < c->cnt)
 				r->mark[i + 1] |= MB_CHECK_LEADER;
 		}
-		if (!(r->mark[i] & MB_CHECK_IMM_HI) && in->code == (BPF_JMP | BPF_EXIT) && i + 1 < c->cnt)
+		if (!(r->mark[i] & MB_CHECK_IMM_HI) && (in->code == (BPF_JMP | BPF_EXIT) ||
+		    may_end(in)) && i + 1 < c->cnt)
 			r->mark[i + 1] |= MB_CHECK_LEADER;
 		if (i == end - 1) {
 			if (in->code != (BPF_JMP | BPF_EXIT) && in->code != (BPF_JMP | BPF_JA) &&
@@ -468,6 +490,12 @@ struct flow {
 	struct state *in;
 	uint32_t *queue, qh, qn;
 	uint8_t *queued;
+	/* the graph the kernel can walk: per block two successors (-1: none)
+	 * and whether the program may end in it; blocks every path runs */
+	int64_t (*succ)[2];
+	uint8_t *ends, *cert;
+	uint32_t *pred_off, *pred;    /* predecessors, by block */
+	uint8_t *sub_ends;            /* by function: may end the program */
 };
 
 static int join_reg(struct reg *a, const struct reg *b, uint8_t *escape)
@@ -510,7 +538,7 @@ static int join(struct state *a, const struct state *b)
 static void rd(struct flow *fl, struct state *s, uint32_t i, unsigned reg, int rep)
 {
 	if (rep && reg <= 10 && s->r[reg].k == U)
-		add(fl->c, i, 1, "R%u !read_ok", reg);
+		add(fl->c, i, rep == 2, "R%u !read_ok", reg);
 }
 
 static void wr(struct state *s, unsigned reg, int k, int64_t v)
@@ -530,12 +558,12 @@ static void stack_access(struct flow *fl, struct state *s, uint32_t i, int64_t a
 
 	if (a < -MAX_STACK || a + size > 0) {
 		if (rep)
-			add(fl->c, i, 1, "invalid %s stack off=%lld size=%d",
+			add(fl->c, i, rep == 2, "invalid %s stack off=%lld size=%d",
 			    write ? "write to" : "read from", (long long)a, size);
 		return;
 	}
-	if ((uint32_t)-a > r->sub_stack[sub])
-		r->sub_stack[sub] = (uint32_t)-a;
+	if (rep == 2 && (uint32_t)-a > r->sub_stack[sub])
+		r->sub_stack[sub] = (uint32_t)-a;     /* the kernel's stack_depth: what it runs */
 	for (int b = 0; b < size; b++) {
 		uint32_t bit = (uint32_t)(a + MAX_STACK + b);
 
@@ -543,7 +571,7 @@ static void stack_access(struct flow *fl, struct state *s, uint32_t i, int64_t a
 			s->stk[bit / 64] |= 1ull << (bit % 64);
 		} else if (!s->stk_all && !(s->stk[bit / 64] & (1ull << (bit % 64)))) {
 			if (rep)
-				add(fl->c, i, !!(fl->c->flags & MB_CHECK_STRICT),
+				add(fl->c, i, rep == 2 && (fl->c->flags & MB_CHECK_STRICT),
 				    "invalid read from stack off %lld+%d size %d", (long long)a, b, size);
 			return;
 		}
@@ -746,46 +774,133 @@ static int cond(const struct state *s, const struct bpf_insn *in)
 	return -1;
 }
 
-static void flow_edge(struct flow *fl, const struct state *s, uint32_t from, int64_t to)
+static void flow_edge(struct flow *fl, const struct state *s, uint32_t to)
 {
-	uint32_t sub = sub_of(fl->c->r, from), b;
+	uint32_t b = fl->blk_of[to];
 
-	if (to < fl->c->r->sub_start[sub] || to >= fl->c->r->sub_start[sub + 1])
-		return;
-	b = fl->blk_of[to];
-	if (fl->blk_start[b] != to)
-		return;     /* into the middle of ld_imm64: reported */
 	if (join(&fl->in[b], s) && !fl->queued[b]) {
 		fl->queued[b] = 1;
 		fl->queue[(fl->qh + fl->qn++) % fl->nblk] = b;
 	}
 }
 
-/* Run block b from its entry state; propagate to its successors. */
-static void run_block(struct flow *fl, uint32_t b, int rep)
+/* Run block b from its entry state. mode 0: propagate to its successors;
+ * 1: record them (fl->succ, fl->ends); 2: report findings. */
+static void run_block(struct flow *fl, uint32_t b, int mode)
 {
 	struct state s = fl->in[b];
 	uint32_t end = b + 1 < fl->nblk ? fl->blk_start[b + 1] : fl->c->cnt, i, last = 0;
+	int64_t to[2] = { -1, -1 };
 
 	for (i = fl->blk_start[b]; i < end; i += is_ldimm64(&fl->c->in[i]) ? 2 : 1) {
-		step(fl, &s, i, rep);
+		step(fl, &s, i, mode == 2 ? 1 + fl->cert[b] : 0);
 		last = i;
 	}
-	if (rep)
+	if (mode == 2)
 		return;
 	const struct bpf_insn *in = &fl->c->in[last];
+	uint32_t sub = sub_of(fl->c->r, last);
 
-	if (is_jmp(in->code) && BPF_OP(in->code) == BPF_EXIT)
-		return;
-	if (is_branch(in)) {
-		int t = BPF_OP(in->code) == BPF_JA ? 1 : cond(&s, in);
+	fl->ends[b] = in->code == (BPF_JMP | BPF_EXIT) || (may_end(in) &&
+		(in->src_reg != PSEUDO_CALL || fl->sub_ends[sub_of(fl->c->r, (uint32_t)((int64_t)last + in->imm + 1))]));
+	if (in->code == (BPF_JMP | BPF_EXIT))
+		;
+	else if (!is_branch(in))
+		to[0] = i;
+	else if (BPF_OP(in->code) == BPF_JA)
+		to[0] = target(in, last);
+	else {
+		int t = cond(&s, in);
 
-		if (t != 0)
-			flow_edge(fl, &s, last, target(in, last));
-		if (t == 1)
-			return;
+		to[0] = t != 0 ? target(in, last) : -1;
+		to[1] = t != 1 ? (int64_t)last + 1 : -1;
 	}
-	flow_edge(fl, &s, last, i);
+	for (int k = 0; k < 2; k++) {
+		if (to[k] < fl->c->r->sub_start[sub] || to[k] >= fl->c->r->sub_start[sub + 1] ||
+		    fl->blk_start[fl->blk_of[to[k]]] != to[k])
+			to[k] = -1;     /* out of the function, into ld_imm64: reported */
+		else if (mode == 0)
+			flow_edge(fl, &s, (uint32_t)to[k]);
+		fl->succ[b][k] = to[k] < 0 ? -1 : (int64_t)fl->blk_of[to[k]];
+	}
+}
+
+/* The blocks of one function that every path from its entry to its end
+ * runs: the dominators of a virtual end node (Cooper, Harvey, Kennedy),
+ * over the edges the constants leave. */
+static int certain(struct flow *fl, uint32_t entry)
+{
+	uint32_t n = fl->nblk, endn = n, *po = malloc((n + 1) * sizeof(uint32_t));
+	uint32_t *order = malloc((n + 1) * sizeof(uint32_t)), *stack = malloc((n + 1) * 2 * sizeof(uint32_t));
+	uint32_t *idom = malloc((n + 1) * sizeof(uint32_t)), cnt = 0, sp = 0, none = UINT32_MAX;
+	int changed = 1, ret = -ENOMEM;
+
+	if (!po || !order || !stack || !idom)
+		goto out;
+	for (uint32_t k = 0; k <= n; k++)
+		po[k] = idom[k] = none;
+	/* postorder numbers by an iterative DFS; stack: (node, next edge) */
+	stack[sp++] = entry, stack[sp++] = 0, po[entry] = n + 1;
+	while (sp) {
+		uint32_t v = stack[sp - 2], e = stack[sp - 1], w = none;
+
+		if (v != endn && e < 3) {
+			stack[sp - 1]++;
+			w = e < 2 ? (fl->succ[v][e] < 0 ? none : (uint32_t)fl->succ[v][e])
+				  : (fl->ends[v] ? endn : none);
+			if (w != none && po[w] == none) {
+				po[w] = n + 1;
+				stack[sp++] = w, stack[sp++] = 0;
+			}
+			continue;
+		}
+		order[cnt] = v;
+		po[v] = cnt++;
+		sp -= 2;
+	}
+	ret = 0;
+	if (po[endn] == none)
+		goto out;       /* no way out: the kernel refuses it anyway */
+	idom[entry] = entry;
+	while (changed) {
+		changed = 0;
+		for (uint32_t k = cnt; k-- > 0;) {      /* reverse postorder */
+			uint32_t v = order[k], nd = none;
+
+			if (v == entry)
+				continue;
+			/* predecessors in this walk: of the end, the blocks that may end */
+			uint32_t q = v == endn ? 0 : fl->pred_off[v], qe = v == endn ? cnt : fl->pred_off[v + 1];
+
+			for (; q < qe; q++) {
+				uint32_t p = v == endn ? order[q] : fl->pred[q], a, c;
+
+				if (p == endn || po[p] == none || idom[p] == none || (v == endn && !fl->ends[p]))
+					continue;
+				if (nd == none) {
+					nd = p;
+					continue;
+				}
+				for (a = p, c = nd; a != c;) {
+					while (po[a] < po[c])
+						a = idom[a];
+					while (po[c] < po[a])
+						c = idom[c];
+				}
+				nd = a;
+			}
+			if (nd != none && idom[v] != nd)
+				idom[v] = nd, changed = 1;
+		}
+	}
+	for (uint32_t v = idom[endn]; v != none; v = v == entry ? none : idom[v])
+		fl->cert[v] = 1;
+out:
+	free(po);
+	free(order);
+	free(stack);
+	free(idom);
+	return ret;
 }
 
 static int dataflow(struct ctx *c)
@@ -802,7 +917,14 @@ static int dataflow(struct ctx *c)
 	fl.in = calloc(fl.nblk, sizeof(struct state));
 	fl.queue = malloc(fl.nblk * sizeof(uint32_t));
 	fl.queued = calloc(fl.nblk, 1);
-	if (!fl.blk_start || !fl.blk_of || !fl.in || !fl.queue || !fl.queued)
+	fl.succ = malloc(fl.nblk * sizeof(*fl.succ));
+	fl.ends = calloc(fl.nblk, 1);
+	fl.cert = calloc(fl.nblk, 1);
+	fl.pred_off = calloc(fl.nblk + 1, sizeof(uint32_t));
+	fl.pred = malloc(2 * fl.nblk * sizeof(uint32_t) + 1);
+	fl.sub_ends = calloc(r->nsub, 1);
+	if (!fl.blk_start || !fl.blk_of || !fl.in || !fl.queue || !fl.queued || !fl.succ ||
+	    !fl.ends || !fl.cert || !fl.pred_off || !fl.pred || !fl.sub_ends)
 		goto out;
 	for (i = 0, b = 0; i < c->cnt; i++) {
 		if (r->mark[i] & MB_CHECK_LEADER)
@@ -832,15 +954,78 @@ static int dataflow(struct ctx *c)
 		fl.queued[b] = 0;
 		run_block(&fl, b, 0);
 	}
-	for (b = 0; b < fl.nblk; b++)
+	/* a function may end the program if it, or one it calls, may */
+	for (int more = 1; more;) {
+		more = 0;
+		for (i = 0; i < c->cnt; i++) {
+			const struct bpf_insn *in = &c->in[i];
+			uint32_t k = sub_of(r, i);
+
+			if (fl.sub_ends[k] || !may_end(in) || (r->mark[i] & MB_CHECK_IMM_HI))
+				continue;
+			if (in->src_reg != PSEUDO_CALL || fl.sub_ends[sub_of(r, (uint32_t)((int64_t)i + in->imm + 1))])
+				fl.sub_ends[k] = more = 1;
+		}
+	}
+	for (b = 0; b < fl.nblk; b++) {
+		fl.succ[b][0] = fl.succ[b][1] = -1;
 		if (fl.in[b].live)
 			run_block(&fl, b, 1);
+		for (int k = 0; k < 2; k++)
+			if (fl.succ[b][k] >= 0)
+				fl.pred_off[fl.succ[b][k] + 1]++;
+	}
+	for (b = 0; b < fl.nblk; b++)
+		fl.pred_off[b + 1] += fl.pred_off[b];
+	memcpy(fl.queue, fl.pred_off, fl.nblk * sizeof(uint32_t));     /* fill cursors */
+	for (b = 0; b < fl.nblk; b++)
+		for (int k = 0; k < 2; k++)
+			if (fl.succ[b][k] >= 0)
+				fl.pred[fl.queue[fl.succ[b][k]]++] = b;
+	/* what every path runs: the program's own code, then the functions
+	 * it surely calls (fl.queued: function done) */
+	memset(fl.queued, 0, fl.nblk);
+	if (fl.in[0].live && (ret = certain(&fl, 0)))
+		goto out;
+	fl.queued[0] = 1;
+	for (int more = 1; more;) {
+		more = 0;
+		for (b = 0; b < fl.nblk; b++) {
+			uint32_t e = b + 1 < fl.nblk ? fl.blk_start[b + 1] : c->cnt, t;
+
+			for (i = fl.blk_start[b]; fl.cert[b] && i < e; i++) {
+				const struct bpf_insn *in = &c->in[i];
+
+				if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg != PSEUDO_CALL ||
+				    (int64_t)i + in->imm + 1 < 0 || (int64_t)i + in->imm + 1 >= c->cnt)
+					continue;
+				t = fl.blk_of[i + in->imm + 1];
+				if (!fl.queued[t] && fl.in[t].live) {
+					fl.queued[t] = more = 1;
+					if ((ret = certain(&fl, t)))
+						goto out;
+				}
+			}
+		}
+	}
+	for (b = 0; b < fl.nblk; b++)
+		if (fl.in[b].live)
+			run_block(&fl, b, 2);
+	/* the kernel's simulation-time errors: errors where every path runs */
+	for (i = 0; i < r->n; i++) {
+		struct mb_check_finding *f = &r->f[i];
+
+		if (f->error == SIM && !(fl.in[fl.blk_of[f->insn]].live && fl.cert[fl.blk_of[f->insn]]))
+			f->error = 0, r->errors--;
+	}
 	ret = 0;
 out:
-	free(fl.blk_start);
-	free(fl.blk_of);
-	free(fl.in);
-	free(fl.queue);
+	free(fl.succ);
+	free(fl.ends);
+	free(fl.cert);
+	free(fl.pred_off);
+	free(fl.pred);
+	free(fl.sub_ends);
 	free(fl.queued);
 	return ret;
 }
@@ -917,7 +1102,7 @@ int mb_check_insns(const struct bpf_insn *insns, uint32_t cnt, unsigned flags,
 		add(&c, 0, !!(flags & MB_CHECK_STRICT),
 		    "%u insns: over %d, the limit of unprivileged loaders and kernels before 5.2",
 		    cnt, LIMIT_UNPRIV);
-	limit_errors = r->errors;
+	limit_errors = c.hard;
 	r->mark = calloc(cnt, 1);
 	if (!r->mark)
 		return -ENOMEM;
@@ -927,10 +1112,12 @@ int mb_check_insns(const struct bpf_insn *insns, uint32_t cnt, unsigned flags,
 		ret = cfg(&c);
 	/* Dataflow and frames only over a sound graph: with a bad jump or call
 	 * the kernel stops earlier, and so do the later rules. */
-	if (!ret && r->errors == limit_errors)
+	if (!ret && c.hard == limit_errors)
 		ret = dataflow(&c);
-	if (!ret && r->errors == limit_errors && r->nsub <= MAX_SUBPROGS)
+	if (!ret && c.hard == limit_errors && r->nsub <= MAX_SUBPROGS)
 		ret = frames_and_stack(&c);
+	for (uint32_t i = 0; i < r->n; i++)
+		r->f[i].error = !!r->f[i].error;
 	if (!ret && c.oom)
 		ret = -ENOMEM;
 	return ret < 0 ? ret : (int)r->errors;
