@@ -148,6 +148,23 @@ while read -r name reps pause; do
 	[ "$npins" -ge 0 ] && echo " $npins programs, minibpf $status" >&2 || echo " (process start only)" >&2
 done <<< "$OBJECTS"
 
+# minibpf check (no kernel) against a load of the same object, both as the
+# musl static binary: the largest objects. check.txt: object check_us load_us.
+: > "$OUT/check.txt"
+while read -r name reps pause; do
+	case $name in large|progs256) ;; *) continue ;; esac
+	obj=$(objfile "$name")
+	[ -e "$obj" ] || continue
+	"$BB/harness" -w 1 -n "$reps" -p "$pause" -l "$LOG" -d "$PIN/run" -- \
+		check "$BB/musl/minibpf" check "$obj" :: \
+		load "$BB/musl/minibpf" prog loadall "$obj" "$PIN/run" > "$OUT/time.check.$name"
+	awk -v o="$name" '$1 == "check" { c = $2 } $1 == "load" { l = $2 }
+		END { if (c && l) print o, c, l }' "$OUT/time.check.$name" >> "$OUT/check.txt"
+done <<< "$OBJECTS"
+
 cut -d' ' -f1-3 /proc/loadavg >> "$OUT/loadavg"
 bench/report.sh "$B" > "$OUT/table.md"
+[ -s "$OUT/check.txt" ] && awk 'BEGIN { print "\n| `check` vs a kernel load (musl static, median wall) | check | load | load ÷ check |\n|---|---|---|---|" }
+	{ printf "| %s | %.2f ms | %.2f ms | %.0f× |\n", $1, $2 / 1000, $3 / 1000, $3 / $2 }' \
+	"$OUT/check.txt" >> "$OUT/table.md"
 cat "$OUT/table.md"

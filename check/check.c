@@ -667,8 +667,8 @@ static void step(struct flow *fl, struct state *s, uint32_t i, int rep)
 	unsigned cls = BPF_CLASS(in->code), d = in->dst_reg, sr = in->src_reg;
 	int size = size_of(in->code);
 
-	if (d > 10 || sr > 10 || !valid_opcode(in->code))
-		return;      /* a decode error; nothing sure follows */
+	if (d > 10 || sr > 10)
+		return;      /* a decode error; nothing sure follows (bad opcodes stop earlier) */
 	switch (cls) {
 	case BPF_ALU:
 	case BPF_ALU64:
@@ -784,8 +784,9 @@ static void flow_edge(struct flow *fl, const struct state *s, uint32_t to)
 	}
 }
 
-/* Run block b from its entry state. mode 0: propagate to its successors;
- * 1: record them (fl->succ, fl->ends); 2: report findings. */
+/* Run block b from its entry state. mode 0: propagate to its successors and
+ * record them (fl->succ, fl->ends: the last run of a block is from its final
+ * entry state, since a change requeues it); 2: report findings. */
 static void run_block(struct flow *fl, uint32_t b, int mode)
 {
 	struct state s = fl->in[b];
@@ -918,6 +919,8 @@ static int dataflow(struct ctx *c)
 	fl.queue = malloc(fl.nblk * sizeof(uint32_t));
 	fl.queued = calloc(fl.nblk, 1);
 	fl.succ = malloc(fl.nblk * sizeof(*fl.succ));
+	for (b = 0; fl.succ && b < fl.nblk; b++)
+		fl.succ[b][0] = fl.succ[b][1] = -1;
 	fl.ends = calloc(fl.nblk, 1);
 	fl.cert = calloc(fl.nblk, 1);
 	fl.pred_off = calloc(fl.nblk + 1, sizeof(uint32_t));
@@ -947,13 +950,6 @@ static int dataflow(struct ctx *c)
 		fl.queued[b] = 1;
 		fl.queue[(fl.qh + fl.qn++) % fl.nblk] = b;
 	}
-	while (fl.qn) {
-		b = fl.queue[fl.qh];
-		fl.qh = (fl.qh + 1) % fl.nblk;
-		fl.qn--;
-		fl.queued[b] = 0;
-		run_block(&fl, b, 0);
-	}
 	/* a function may end the program if it, or one it calls, may */
 	for (int more = 1; more;) {
 		more = 0;
@@ -967,10 +963,14 @@ static int dataflow(struct ctx *c)
 				fl.sub_ends[k] = more = 1;
 		}
 	}
+	while (fl.qn) {
+		b = fl.queue[fl.qh];
+		fl.qh = (fl.qh + 1) % fl.nblk;
+		fl.qn--;
+		fl.queued[b] = 0;
+		run_block(&fl, b, 0);
+	}
 	for (b = 0; b < fl.nblk; b++) {
-		fl.succ[b][0] = fl.succ[b][1] = -1;
-		if (fl.in[b].live)
-			run_block(&fl, b, 1);
 		for (int k = 0; k < 2; k++)
 			if (fl.succ[b][k] >= 0)
 				fl.pred_off[fl.succ[b][k] + 1]++;
