@@ -1026,6 +1026,10 @@ out:
 	free(fl.pred_off);
 	free(fl.pred);
 	free(fl.sub_ends);
+	free(fl.blk_start);
+	free(fl.blk_of);
+	free(fl.in);
+	free(fl.queue);
 	free(fl.queued);
 	return ret;
 }

@@ -4,7 +4,7 @@
 # are cut out with llvm-objcopy (core takes the btf_ext format).  Usage: fuzz/seeds.sh BUILD_DIR OUT_DIR
 set -e
 B=$1 OUT=$2
-mkdir -p "$OUT/elf" "$OUT/open" "$OUT/btf" "$OUT/btf_ext" "$OUT/core" "$OUT/inflate"
+mkdir -p "$OUT/elf" "$OUT/open" "$OUT/btf" "$OUT/btf_ext" "$OUT/core" "$OUT/inflate" "$OUT/check"
 objcopy=$(command -v llvm-objcopy || command -v llvm-objcopy-14 || echo)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -13,6 +13,7 @@ for o in "$B"/progs/*.bpf.o /usr/lib/*/bpf/*.o; do
 	n=$(basename "$o" .o)
 	cp "$o" "$OUT/elf/$n"
 	cp "$o" "$OUT/open/$n"
+	cp "$o" "$OUT/check/$n"
 	[ -n "$objcopy" ] || continue
 	rm -f "$tmp/btf" "$tmp/ext"
 	"$objcopy" --dump-section .BTF="$tmp/btf" "$o" /dev/null 2>/dev/null || continue

@@ -7,7 +7,7 @@ bin="$MB/minibpf"
 printf '%-10s %8s\n' "static" "$(stat -c %s "$bin")"
 printf '%-10s %8s  (text+data of the objects, before --gc-sections)\n' "module" "bytes"
 total=0
-for m in syscall elf btf maps loader attach cli; do
+for m in syscall elf btf check maps loader attach cli; do
 	objs=$(ls "$MB"/obj/$m/*.o 2>/dev/null)
 	[ -n "$objs" ] || continue
 	# shellcheck disable=SC2086
