@@ -192,8 +192,10 @@ static int do_check(int argc, char **argv)
 	for (; argc; argc--, argv++) {
 		if (!strcmp(argv[0], "--strict"))
 			c.flags |= MB_CHECK_STRICT;
-		else if (!strcmp(argv[0], "--cfg") && argc > 1)
+		else if (!strcmp(argv[0], "--cfg") && argc > 1 && !cfg)
 			cfg = *++argv, argc--;
+		else if (argv[0][0] == '-' && argv[0][1])
+			return cli_err("usage: minibpf check [--strict] OBJ [PROG] | --cfg PROG OBJ");
 		else if (!path && !(cfg && prog))
 			path = argv[0];
 		else if (!prog && !cfg)
@@ -260,7 +262,8 @@ static const char help[] =
 	"  pairs, jumps, unreachable code, loops (notes; errors with --strict,\n"
 	"  the rule before 5.3 and for unprivileged loaders), frames, stack,\n"
 	"  registers read before written, stack offsets, division by zero,\n"
-	"  4096/1M insns. Exit status 1 if any error. --cfg prints the\n"
+	"  4096/1M insns. An error only where the kernel refuses the program\n"
+	"  on every path; exit status 1 if there is one. --cfg prints the\n"
 	"  control-flow graph as Graphviz dot.\n";
 
 int do_check_cmd(int argc, char **argv)
