@@ -1078,7 +1078,9 @@ static int frames_and_stack(struct ctx *c)
 			add(c, 0, 1, "the call stack of %u frames is too deep (at most %d)", frames[0],
 			    MAX_FRAMES);
 		if (stack[0] > MAX_STACK)
-			add(c, 0, 1, "combined stack size of calls is %u. Too large", stack[0]);
+			add(c, 0, !(c->flags & MB_CHECK_PRIV_STACK) || (c->flags & MB_CHECK_STRICT),
+			    "combined stack size of calls is %u. Too large%s", stack[0],
+			    c->flags & MB_CHECK_PRIV_STACK ? " (before 6.13; a private stack since)" : "");
 		ret = 0;
 	}
 	free(frames);
@@ -1136,6 +1138,23 @@ void mb_check_report_free(struct mb_check_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+unsigned mb_check_type_flags(uint32_t type, uint32_t attach_type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_STRUCT_OPS:
+		return MB_CHECK_VOID;
+	case BPF_PROG_TYPE_TRACING:
+		return attach_type == BPF_TRACE_ITER ? 0 : MB_CHECK_PRIV_STACK;
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+		return MB_CHECK_PRIV_STACK;
+	}
+	return 0;
+}
+
 int mb_check_prog(const struct mb_elf_object *obj, uint32_t pi, unsigned flags,
 		  struct mb_elf_linked *l, struct mb_check_report *r, char *err, size_t errlen)
 {
@@ -1154,8 +1173,7 @@ int mb_check_prog(const struct mb_elf_object *obj, uint32_t pi, unsigned flags,
 		else
 			in->src_reg = l->patches[k].kind == MB_PATCH_MAP_FD ? 5 : 6;   /* MAP_IDX[_VALUE] */
 	}
-	if (type == BPF_PROG_TYPE_LSM || type == BPF_PROG_TYPE_STRUCT_OPS)
-		flags |= MB_CHECK_VOID;
+	flags |= mb_check_type_flags(type, pi < obj->nprogs ? obj->progs[pi].sec.expected_attach_type : 0);
 	ret = mb_check_insns(l->insns, l->insn_cnt, flags, r);
 	if (ret < 0) {
 		snprintf(err, errlen, "prog '%s': %s", obj->progs[pi].name, strerror(-ret));

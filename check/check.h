@@ -28,6 +28,10 @@
 #define MB_CHECK_STRICT 1   /* rules of unprivileged loaders / kernels < 5.3: loops,
 			     * > 4096 insns and uninitialized stack reads are errors */
 #define MB_CHECK_VOID 2     /* the program may return nothing (LSM, struct_ops) */
+#define MB_CHECK_PRIV_STACK 4   /* tracing types: 6.13 gives them a private stack, so
+				 * the 512-byte limit holds per frame, not combined */
+/* The flags a program type brings (MB_CHECK_VOID, MB_CHECK_PRIV_STACK). */
+unsigned mb_check_type_flags(uint32_t prog_type, uint32_t attach_type);
 
 struct mb_check_finding {
 	uint32_t insn;          /* index in the linked program */
@@ -57,7 +61,7 @@ void mb_check_report_free(struct mb_check_report *r);
 
 /* Program pi of obj linked as `load` links it (mb_elf_prog_link), its map
  * and extern references given the pseudo source the loader gives them, then
- * checked (MB_CHECK_VOID added for LSM and struct_ops). Returns the number of
+ * checked (with mb_check_type_flags() of its type). Returns the number of
  * errors (free l and r then), or a negative errno + err when it does not
  * link or on -ENOMEM (l and r left empty). */
 int mb_check_prog(const struct mb_elf_object *obj, uint32_t pi, unsigned flags,

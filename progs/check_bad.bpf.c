@@ -151,6 +151,16 @@ SEC("socket") int combined_stack(void *ctx)
 	return big_frame(buf[3]) + buf[39];
 }
 
+/* the same in a tracepoint program: kernels with private stacks (6.13, JIT)
+ * allow 512 bytes per frame there */
+SEC("tracepoint/syscalls/sys_enter_getppid") int combined_stack_tp(void *ctx)
+{
+	volatile __u64 buf[40];
+
+	FILL(buf);
+	return big_frame(buf[3]) + buf[39];
+}
+
 /* a function that calls itself (two calls: clang cannot make it a loop) */
 static __noinline int recurse(int x)
 {

@@ -107,8 +107,7 @@ TEST(kernel_verifier_cases)
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		struct bpf_test *t = &tests[i];
 		struct run r = prepare(t);
-		unsigned flags = t->prog_type == BPF_PROG_TYPE_LSM ||
-				 t->prog_type == BPF_PROG_TYPE_STRUCT_OPS ? MB_CHECK_VOID : 0;
+		unsigned flags = mb_check_type_flags(t->prog_type, t->expected_attach_type);
 		int errs, hit, expect_unpriv;
 
 		if (r.len <= 0)

@@ -135,6 +135,8 @@ static const struct bad {
 	{ "too_deep", "frames is too deep", 1, "frames is too deep" },
 	{ "combined_stack", "combined stack size of calls is 640. Too large", 1,
 	  "combined stack size of 2 calls is 640. Too large" },
+	/* tracing types have a private stack since 6.13: a note */
+	{ "combined_stack_tp", "combined stack size of calls is 640. Too large", 0, NULL },
 	/* 6.1 finds the cycle in its walk; later kernels follow the calls
 	 * until the frames run out */
 	{ "recursion", "(recursive call)", 1, "back-edge from insn|frames is too deep" },
