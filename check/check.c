@@ -1168,10 +1168,16 @@ int mb_check_prog(const struct mb_elf_object *obj, uint32_t pi, unsigned flags,
 	for (uint32_t k = 0; k < l->npatches; k++) {
 		struct bpf_insn *in = &l->insns[l->patches[k].insn];
 
+		if (l->patches[k].insn + 1 >= l->insn_cnt || (!is_ldimm64(in) &&
+		    in->code != (BPF_JMP | BPF_CALL)))
+			continue;      /* a relocation on something else: decoding says so */
 		if (l->patches[k].kind == MB_PATCH_EXTERN)
 			in->src_reg = in->code == (BPF_JMP | BPF_CALL) ? PSEUDO_KFUNC : BPF_PSEUDO_BTF_ID;
+		else if (l->patches[k].kind == MB_PATCH_MAP_FD)
+			in->src_reg = 5, in->imm = (int32_t)l->patches[k].index;   /* MAP_IDX */
 		else
-			in->src_reg = l->patches[k].kind == MB_PATCH_MAP_FD ? 5 : 6;   /* MAP_IDX[_VALUE] */
+			in->src_reg = 6, in->imm = (int32_t)l->patches[k].index,   /* MAP_IDX_VALUE */
+			in[1].imm = (int32_t)l->patches[k].offset;
 	}
 	flags |= mb_check_type_flags(type, pi < obj->nprogs ? obj->progs[pi].sec.expected_attach_type : 0);
 	ret = mb_check_insns(l->insns, l->insn_cnt, flags, r);

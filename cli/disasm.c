@@ -120,8 +120,10 @@ int disasm_insn(const struct bpf_insn *in, uint32_t left, char *buf, size_t len,
 				snprintf(buf, len, "r%d = map[id:%u]", d, (uint32_t)imm);
 			else if (s == BPF_PSEUDO_MAP_VALUE)
 				snprintf(buf, len, "r%d = map[id:%u][0]+%u", d, (uint32_t)imm, hi);
-			else if (s == 5 /* BPF_PSEUDO_MAP_IDX_VALUE */)
-				snprintf(buf, len, "r%d = map[idx:%u]+%u", d, (uint32_t)imm, hi);
+			else if (s == 5 /* BPF_PSEUDO_MAP_IDX */)
+				snprintf(buf, len, "r%d = map[idx:%u]", d, (uint32_t)imm);
+			else if (s == 6 /* BPF_PSEUDO_MAP_IDX_VALUE */)
+				snprintf(buf, len, "r%d = map[idx:%u][0]+%u", d, (uint32_t)imm, hi);
 			else if (s == 4 /* BPF_PSEUDO_FUNC */)
 				snprintf(buf, len, "r%d = subprog[%+d]", d, imm);
 			else
