@@ -136,7 +136,7 @@ static void print_cfg(const struct mb_elf_prog *p, const struct mb_elf_linked *l
 	printf("digraph \"%s\" {\n\tnode [shape=box fontname=monospace];\n", p->name);
 	for (start = 0; start < cnt; start = end) {
 		const struct bpf_insn *in;
-		int cond = 0;
+		int cond = 0, step;
 
 		for (end = start + 1; end < cnt && !(r->mark[end] & MB_CHECK_LEADER); end++)
 			;
@@ -144,10 +144,9 @@ static void print_cfg(const struct mb_elf_prog *p, const struct mb_elf_linked *l
 			printf("%s\tsubgraph cluster_%u {\n\t\tlabel=\"%s @%u\";\n", sub ? "\t}\n" : "",
 			       sub, sub ? "subprog" : p->name, start), sub++;
 		printf("\t\tb%u [label=\"", start);
-		for (k = last = start; k < end; k += disasm_insn(&l->insns[k], cnt - k, dis, sizeof(dis),
-								 NULL, NULL)) {
+		for (k = last = start; k < end; k += step) {
 			last = k;
-			disasm_insn(&l->insns[k], cnt - k, dis, sizeof(dis), NULL, NULL);
+			step = disasm_insn(&l->insns[k], cnt - k, dis, sizeof(dis), NULL, NULL);
 			printf("%u: ", k);
 			dot_str(dis);
 			printf("\\l");
@@ -212,8 +211,14 @@ static int do_check(int argc, char **argv)
 	free(data);
 	if (!c.o)
 		return cli_err("%s: %s", path, err);
-	if (c.o->btf && c.o->btf_ext_data)
+	if (c.o->btf && c.o->btf_ext_data) {
+		/* load refuses an object whose .BTF.ext does not parse: so does check */
 		c.ext = mb_btf_ext_parse(c.o->btf, c.o->btf_ext_data, c.o->btf_ext_size, err, sizeof(err));
+		if (!c.ext) {
+			mb_elf_object_free(c.o);
+			return cli_err("%s: %s", path, err);
+		}
+	}
 	if (cfg || prog) {
 		int pi = mb_elf_object_prog_find(c.o, cfg ? cfg : prog);
 		struct mb_check_report r;

@@ -704,8 +704,6 @@ TEST_F(cli, load_reuses_maps)
 	ASSERT_NE(NULL, strstr(a, "no map 'nosuch'"));
 }
 
-/* The man page (generated from docs/minibpf.8.md) is current and covers
- * every command `help` lists. */
 /* minibpf check: exit status, the finding with its disassembly and source
  * line, JSON (a big-endian object here), the graph in dot. No kernel. */
 TEST(check_findings_json_and_cfg)
@@ -735,7 +733,16 @@ TEST(check_findings_json_and_cfg)
 		TH_LOG("%s", out);
 	EXPECT_EQ(1, run(out, sizeof(out), err, sizeof(err), MB " check %s.bpf.o nosuchprog", bad));
 	EXPECT_NE(NULL, strstr(err, "no program 'nosuchprog'")) TH_LOG("%s", err);
+	/* a .BTF.ext that does not parse: refused, as load refuses it */
+	ASSERT_EQ(0, run(NULL, 0, err, sizeof(err), "printf 'garbage!' > %s/badext.bin && llvm-objcopy"
+			 " --update-section .BTF.ext=%s/badext.bin %s/progs/hello.bpf.o %s/badext.o",
+			 MB_BUILD_DIR, MB_BUILD_DIR, MB_BUILD_DIR, MB_BUILD_DIR)) TH_LOG("%s", err);
+	EXPECT_EQ(1, run(out, sizeof(out), err, sizeof(err), MB " check %s/badext.o", MB_BUILD_DIR));
+	EXPECT_NE(NULL, strstr(err, ".BTF.ext: 8 bytes is too small for a header")) TH_LOG("%s", err);
 }
+
+/* The man page (generated from docs/minibpf.8.md) is current and covers
+ * every command `help` lists. */
 
 TEST(man_page_covers_help)
 {
