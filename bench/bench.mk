@@ -10,11 +10,15 @@ BENCH_GEN  := progs1 progs8 progs64 progs256 large
 BENCH_OBJS := $(BENCH_SRCS:bench/objs/%.bpf.c=$(BENCH_B)/obj/%.bpf.o) \
 	      $(BENCH_GEN:%=$(BENCH_B)/obj/%.bpf.o)
 BENCH_TOOLS := $(BENCH_B)/harness $(BENCH_B)/floor $(BENCH_B)/minibpf-rec \
-	      $(BENCH_B)/libbpf_load $(BENCH_B)/libbpf_load_static $(BENCH_B)/musl/minibpf
+	      $(BENCH_B)/libbpf_load $(BENCH_B)/libbpf_load_static $(BENCH_B)/musl/minibpf \
+	      $(BENCH_B)/events $(BENCH_B)/events_libbpf
 
-.PHONY: bench bench-build
+.PHONY: bench bench-build bench-events
 bench: bench-build
 	@bench/run.sh $(B)
+# only the ring/perf buffer readers against libbpf's (bench/events.sh)
+bench-events: $(BENCH_B)/events $(BENCH_B)/events_libbpf $(BENCH_B)/obj/evprod.bpf.o
+	@bench/events.sh $(B)
 bench-build: $(B)/minibpf $(B)/progs/hello.bpf.o $(BENCH_TOOLS) $(BENCH_OBJS)
 
 # musl sees no /usr/include: give it the UAPI and libbpf headers only.
@@ -46,6 +50,14 @@ $(BENCH_B)/libbpf_load: bench/libbpf_load.c
 $(BENCH_B)/libbpf_load_static: bench/libbpf_load.c bench/chk_shims.c $(BENCH_INC)/.stamp
 	$(Q)$(BENCH_MUSL) -o $@ bench/libbpf_load.c bench/chk_shims.c \
 		$(BENCH_LIBS)/libbpf.a $(BENCH_LIBS)/libelf.a $(BENCH_LIBS)/libz.a && $(STRIP) $@
+
+# The event consumers (bench/events.c): minibpf's reader and libbpf's.
+$(BENCH_B)/events: bench/events.c $(B)/libminibpf.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libminibpf.a -lpthread
+$(BENCH_B)/events_libbpf: bench/events.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -DPEER_LIBBPF -o $@ $< -lbpf -lpthread
 
 # The binary `make static` ships (musl, LTO, its own allocator), as it is.
 $(BENCH_B)/musl/minibpf: $(MUSL_B)/minibpf

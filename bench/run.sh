@@ -162,9 +162,15 @@ while read -r name reps pause; do
 		END { if (c && l) print o, c, l }' "$OUT/time.check.$name" >> "$OUT/check.txt"
 done <<< "$OBJECTS"
 
+# ring buffer and perf buffer readers, minibpf's and libbpf's
+# (ONLY="... events": with a subset, only when it names them)
+: > "$OUT/events.md"
+case " ${ONLY:-events} " in *" events "*) bench/events.sh "$B" > "$OUT/events.md" ;; esac
+
 cut -d' ' -f1-3 /proc/loadavg >> "$OUT/loadavg"
 bench/report.sh "$B" > "$OUT/table.md"
 [ -s "$OUT/check.txt" ] && awk 'BEGIN { print "\n| `check` vs a kernel load (musl static, median wall) | check | load | load ÷ check |\n|---|---|---|---|" }
 	{ printf "| %s | %.2f ms | %.2f ms | %.0f× |\n", $1, $2 / 1000, $3 / 1000, $3 / $2 }' \
 	"$OUT/check.txt" >> "$OUT/table.md"
+cat "$OUT/events.md" >> "$OUT/table.md"
 cat "$OUT/table.md"

@@ -1,5 +1,5 @@
 # libFuzzer targets (clang, -fsanitize=fuzzer,address,undefined).
-#   make fuzz T=elf SECONDS=60     run one target (elf btf btf_ext open core inflate check)
+#   make fuzz T=elf SECONDS=60     run one target (elf btf btf_ext open core inflate check events)
 #   make fuzz-all SECONDS=20       run each in turn (CI)
 #   make fuzz-build                build them all
 # The library is rebuilt with the sanitizers into $(B)/fuzz/obj. Corpora grow
@@ -8,7 +8,7 @@ FUZZ_B       := $(B)/fuzz
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := $(WFLAGS) $(INCLUDES) -O1 -g $(FUZZ_SAN) -DMB_VERSION='"fuzz"'
-FUZZ_TARGETS := elf btf btf_ext open core inflate check
+FUZZ_TARGETS := elf btf btf_ext open core inflate check events
 FUZZ_OBJS    := $(LIB_SRCS:%.c=$(FUZZ_B)/obj/%.o)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 T            ?= elf

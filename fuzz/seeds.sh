@@ -44,3 +44,24 @@ for name, d in data.items():
             c = zlib.compressobj(level, zlib.DEFLATED, -15, 8, strat)
             open(os.path.join(out, "raw-%s-%d-%d" % (name, level, strat)), "wb").write(c.compress(d) + c.flush())
 PY
+# events: well-formed synthetic rings (see fuzz/fuzz_events.c for the layout)
+mkdir -p "$OUT/events"
+python3 - "$OUT/events" <<'PY'
+import os, struct, sys
+out = sys.argv[1]
+def rb_rec(s, flags=0):
+    r = struct.pack("<II", len(s) | flags, 0) + s
+    return r + b"\0" * (-len(r) % 8)
+recs = rb_rec(b"hello") + rb_rec(b"x" * 20, 1 << 30) + rb_rec(b"world!!!")
+for word, sel in ((8, 0), (4, 2)):
+    open(os.path.join(out, "ring%d" % word), "wb").write(
+        bytes([sel, 6]) + struct.pack("<QQ", 0, len(recs)) + recs)
+# wrapped: 512-byte ring, records from offset 496 on
+open(os.path.join(out, "ring-wrap"), "wb").write(
+    bytes([0, 6]) + struct.pack("<QQ", 496, 496 + len(recs)) + recs[16:] + b"\0" * (512 - len(recs)) + recs[:16])
+def perf_rec(typ, body):
+    body += b"\0" * (-(len(body) + 8) % 8)
+    return struct.pack("<IHH", typ, 0, len(body) + 8) + body
+p = perf_rec(9, struct.pack("<I", 12) + b"sample bytes") + perf_rec(2, struct.pack("<QQ", 1, 7))
+open(os.path.join(out, "perf"), "wb").write(bytes([1, 6]) + struct.pack("<QQ", 0, len(p)) + p)
+PY

@@ -75,14 +75,21 @@ int mb_perf_ring_read(void *mmap_page, uint64_t data_off, uint64_t data_size, vo
 	uint64_t tail = __atomic_load_n(&m->data_tail, __ATOMIC_RELAXED);
 	int ret = 0;
 
+	/* the kernel never writes more than the ring ahead of data_tail, and
+	 * both move in whole 8-byte records: anything else is a corrupted page */
+	if (head - tail > data_size || tail % 8)
+		return mb_err(EINVAL, "perf buffer cpu %d: data_head %llu and data_tail %llu do not "
+			      "fit a ring of %llu bytes", cpu, (unsigned long long)head,
+			      (unsigned long long)tail, (unsigned long long)data_size);
 	while (tail != head && !ret) {
 		uint64_t off = tail & (data_size - 1);
 		const unsigned char *rec = data + off;
 		struct perf_event_header h;
 
-		/* 8-byte records in a ring of 2^n pages: a header never wraps */
+		/* 8-byte records in a ring of 2^n pages: a header never wraps
+		 * (so a size that is not a multiple of 8 is an error) */
 		memcpy(&h, rec, sizeof(h));
-		if (h.size < sizeof(h) || h.size > data_size || h.size > head - tail) {
+		if (h.size < sizeof(h) || h.size % 8 || h.size > head - tail) {
 			ret = mb_err(EINVAL, "perf buffer cpu %d: record of %u bytes at %llu",
 				     cpu, h.size, (unsigned long long)tail);
 			break;

@@ -85,7 +85,11 @@ static void pos_store(void *p, uint64_t v, int word)
 
 /* Walk one ring from consumer_pos to producer_pos. *cnt += records given to
  * the callback. Returns 0, the callback's non-zero return, or -EINVAL when
- * a header claims more than the ring holds. */
+ * the positions or a header claim more than the ring holds: the kernel
+ * never leaves the producer more than the ring ahead, nor a record that
+ * runs past it, and both positions move in 8-byte steps, so anything else
+ * means the ring is not what we mapped (and walking on could take 2^64
+ * steps, or read a header across the end). */
 static int ring_consume(struct ring *r, int word, int64_t *cnt)
 {
 	uint64_t wmask = word == 8 ? ~0ULL : 0xffffffffULL;
@@ -93,6 +97,11 @@ static int ring_consume(struct ring *r, int word, int64_t *cnt)
 
 	/* != rather than <: a 32-bit kernel's positions wrap */
 	while ((prod = pos_load(r->prod, word)) != cons) {
+		if (((prod - cons) & wmask) > r->mask + 1 || cons % 8)
+			return mb_err(EINVAL, "ring buffer positions (producer %llu, consumer "
+				      "%llu) do not fit a ring of %llu bytes",
+				      (unsigned long long)prod, (unsigned long long)cons,
+				      (unsigned long long)r->mask + 1);
 		while (cons != prod) {
 			const unsigned char *hdr = r->data + (cons & r->mask);
 			uint32_t len = __atomic_load_n((const uint32_t *)hdr, __ATOMIC_ACQUIRE);
@@ -106,6 +115,10 @@ static int ring_consume(struct ring *r, int word, int64_t *cnt)
 				return mb_err(EINVAL, "ring buffer record of %u bytes at %llu "
 					      "is larger than the ring", size,
 					      (unsigned long long)cons);
+			if (step > ((prod - cons) & wmask))
+				return mb_err(EINVAL, "ring buffer record of %u bytes at %llu "
+					      "runs past producer position %llu", size,
+					      (unsigned long long)cons, (unsigned long long)prod);
 			cons = (cons + step) & wmask;
 			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
 				(*cnt)++;

@@ -136,12 +136,56 @@ TEST_F(rb, length_beyond_the_ring_is_an_error)
 	struct mb_ringbuf *rb;
 
 	memcpy(self->data, hdr, 8);
-	self->prod = 8200;
+	self->prod = 4096;
 	rb = mb_ringbuf_from_mem(&self->cons, &self->prod, self->data, 4096, 8, on_rec, &self->s);
 	ASSERT_NE(NULL, rb);
 	EXPECT_EQ(-EINVAL, mb_ringbuf_consume(rb));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "is larger than the ring")) TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(0, self->s.n);
 	EXPECT_EQ(0, self->cons);
+	mb_ringbuf_free(rb);
+}
+
+/* Positions the kernel never leaves (the producer more than the ring
+ * ahead, behind the consumer, a consumer off the 8-byte grid), and a record
+ * that runs past the producer: errors, not a walk of up to 2^64 steps (the
+ * fuzz target, fuzz/fuzz_events.c, found the endless walks). */
+TEST_F(rb, positions_beyond_the_ring_are_an_error)
+{
+	static const uint64_t bad[][2] = { { 0, 4104 }, { 64, 8 }, { 4, 16 } };
+	struct mb_ringbuf *rb;
+
+	put_rec((unsigned char *)self->data, 4095, 0, 0, "x");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		self->cons = bad[i][0];
+		self->prod = bad[i][1];
+		rb = mb_ringbuf_from_mem(&self->cons, &self->prod, self->data, 4096, 8, on_rec,
+					 &self->s);
+		ASSERT_NE(NULL, rb);
+		EXPECT_EQ(-EINVAL, mb_ringbuf_consume(rb)) TH_LOG("case %zu", i);
+		EXPECT_NE(NULL, strstr(mb_last_error(), "do not fit a ring of 4096 bytes"))
+			TH_LOG("%s", mb_last_error());
+		EXPECT_EQ(bad[i][0], self->cons);
+		mb_ringbuf_free(rb);
+	}
+	EXPECT_EQ(0, self->s.n);
+}
+
+TEST_F(rb, record_past_the_producer_is_an_error)
+{
+	unsigned char *d = (unsigned char *)self->data;
+	uint64_t p = put_rec(d, 4095, 0, 0, "first");
+	struct mb_ringbuf *rb;
+
+	put_rec(d, 4095, p, 0, "a record longer than what the producer published");
+	self->prod = p + 16;
+	rb = mb_ringbuf_from_mem(&self->cons, &self->prod, d, 4096, 8, on_rec, &self->s);
+	ASSERT_NE(NULL, rb);
+	EXPECT_EQ(-EINVAL, mb_ringbuf_consume(rb));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "runs past producer position")) TH_LOG("%s", mb_last_error());
+	/* the good record before it was delivered and released */
+	EXPECT_EQ(1, self->s.n);
+	EXPECT_EQ(p, self->cons);
 	mb_ringbuf_free(rb);
 }
 
@@ -227,6 +271,35 @@ TEST(perf_short_record_is_an_error)
 					     &cnt));
 	EXPECT_EQ(0, s.samples);
 	EXPECT_EQ(0, m->data_tail);
+}
+
+/* A corrupted page: data_head more than the ring ahead (or behind), a tail
+ * or a record size off the 8-byte grid (a header would straddle the end). */
+TEST(perf_corrupted_positions_are_an_error)
+{
+	static uint64_t mem[(4096 + 4096) / 8];
+	static const uint64_t bad[][2] = { { 0, 4104 }, { 64, 8 }, { 4092, 4100 } };
+	struct perf_event_mmap_page *m = (void *)mem;
+	struct perf_event_header h = { .type = PERF_RECORD_SAMPLE, .size = 20 };
+	unsigned char scratch[4096];
+	struct pseen s = { 0 };
+	int64_t cnt = 0;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m->data_tail = bad[i][0];
+		m->data_head = bad[i][1];
+		EXPECT_EQ(-EINVAL, mb_perf_ring_read(m, 4096, 4096, scratch, 0, on_sample, on_lost,
+						     &s, &cnt)) TH_LOG("case %zu", i);
+		EXPECT_NE(NULL, strstr(mb_last_error(), "do not fit a ring of 4096 bytes"))
+			TH_LOG("%s", mb_last_error());
+		EXPECT_EQ(bad[i][0], m->data_tail);
+	}
+	memcpy((unsigned char *)mem + 4096, &h, 8);
+	m->data_tail = 0;
+	m->data_head = 64;
+	EXPECT_EQ(-EINVAL, mb_perf_ring_read(m, 4096, 4096, scratch, 0, on_sample, on_lost, &s, &cnt));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "record of 20 bytes")) TH_LOG("%s", mb_last_error());
+	EXPECT_EQ(0, s.samples);
 }
 
 TEST_HARNESS_MAIN
