@@ -87,6 +87,8 @@ $(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $
 
 size: static
 	@scripts/size.sh $(MUSL_B)
+	@echo
+	@scripts/size_modules.sh $(MUSL_B)/obj $(MUSL_B)/obj/minibpf
 
 # ---- BPF programs ---------------------------------------------------------
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -I/usr/include/$(MULTIARCH) -Iprogs
