@@ -39,7 +39,8 @@ struct mb_link *mb_map_attach_struct_ops(struct mb_map *m)
 		/* EEXIST: the subsystem has one of that name (tcp: the CA name) */
 		mb_err(-err, "struct_ops map '%s': BPF_MAP_UPDATE_ELEM failed: %s%s", d->name,
 		       strerror(-err), err == -EEXIST ? " (one of that name is registered already)" :
-		       err == -EBUSY ? " (this map is registered already)" : "");
+		       err == -EBUSY ? " (this map is registered already)" :
+		       err == -EINVAL ? " (refused by the subsystem: the kernel log says why)" : "");
 		goto fail;
 	}
 	if (d->map_flags & MB_BPF_F_LINK) {

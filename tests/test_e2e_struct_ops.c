@@ -391,6 +391,40 @@ TEST_F(so, cli_prog_loadall)
 	EXPECT_FALSE(available("mb_reno"));
 }
 
+/* The kernel's own selftests (tests/kselftest_progs.mk): their struct
+ * tcp_congestion_ops (bpf_tcp_helpers.h) is shorter than the kernel's and
+ * members are matched by name; dctcp's two maps share programs. */
+#define KS(name) MB_BUILD_DIR "/kselftest-progs/" name ".o"
+TEST_F(so, kernel_selftests_dctcp_cubic)
+{
+	static const char *const files[] = { KS("bpf_cubic"), KS("bpf_dctcp") };
+	static const char *const maps[] = { "cubic", "dctcp" }, *const cc[] = { "bpf_cubic", "bpf_dctcp" };
+
+	for (int i = 0; i < 2; i++) {
+		if (access(files[i], R_OK))
+			SKIP(return, "%s was not built (no linux-source-6.1)", files[i]);
+		self->obj = mb_object_open(files[i], NULL);
+		ASSERT_NE(NULL, self->obj) TH_LOG("%s", mb_last_error());
+		ASSERT_EQ(0, mb_object_load(self->obj)) TH_LOG("%s: %s", files[i], mb_last_error());
+		self->link = mb_map_attach_struct_ops(mb_object_map_by_name(self->obj, maps[i]));
+		ASSERT_NE(NULL, self->link) TH_LOG("%s", mb_last_error());
+		check_runs(_metadata, NULL, NULL, cc[i]);
+		mb_link_destroy(self->link);
+		self->link = NULL;
+		check_refused(_metadata, cc[i]);
+		if (i == 1) {
+			/* lacks what tcp_register_congestion_control requires */
+			EXPECT_EQ(NULL, mb_map_attach_struct_ops(mb_object_map_by_name(self->obj, "dctcp_nouse")));
+			EXPECT_EQ(EINVAL, errno);
+			EXPECT_NE(NULL, strstr(mb_last_error(), "struct_ops map 'dctcp_nouse': BPF_MAP_UPDATE_ELEM failed"))
+				TH_LOG("%s", mb_last_error());
+		}
+		mb_object_close(self->obj);
+		self->obj = NULL;
+	}
+	EXPECT_EQ(self->fds, count_fds());
+}
+
 static void check_bad(struct __test_metadata *_metadata, const char *obj_path, const char *want)
 {
 	struct mb_object *obj = mb_object_open(obj_path, NULL);
