@@ -1057,6 +1057,56 @@ TEST(struct_ops_maps)
 	}
 }
 
+/* Broken .rel.struct_ops entries: a pointer outside every variable, a
+ * pointer to something that is no program. */
+TEST(struct_ops_bad_relocations)
+{
+	size_t size;
+	uint8_t *data = slurp(MB_BUILD_DIR "/progs/st_ops_bad_type.bpf.o", &size), *copy;
+	Elf *e;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t shstr, rel_off = 0, var_sym = 0;
+	char err[256];
+
+	ASSERT_NE(NULL, data);
+	elf_version(EV_CURRENT);
+	ASSERT_NE(NULL, e = elf_memory((char *)data, size));
+	ASSERT_EQ(0, elf_getshdrstrndx(e, &shstr));
+	while ((scn = elf_nextscn(e, scn))) {
+		gelf_getshdr(scn, &sh);
+		if (!strcmp(elf_strptr(e, shstr, sh.sh_name), ".rel.struct_ops"))
+			rel_off = sh.sh_offset;
+		if (sh.sh_type == SHT_SYMTAB) {
+			Elf_Data *d = elf_getdata(scn, NULL);
+			GElf_Sym sym;
+
+			for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++)
+				if (gelf_getsym(d, (int)i, &sym) &&
+				    !strcmp(elf_strptr(e, sh.sh_link, sym.st_name), "mb_bad_type"))
+					var_sym = i;
+		}
+	}
+	elf_end(e);
+	ASSERT_NE(0, rel_off);
+	ASSERT_NE(0, var_sym);
+	ASSERT_NE(NULL, copy = malloc(size));
+
+	memcpy(copy, data, size);
+	memset(copy + rel_off, 0, 8);
+	copy[rel_off + 2] = 1;      /* r_offset 0x10000 */
+	EXPECT_EQ(NULL, mb_elf_object_parse(copy, size, "x", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "is in no struct_ops variable")) TH_LOG("%s", err);
+
+	memcpy(copy, data, size);
+	memcpy(copy + rel_off + 12, &(uint32_t){ (uint32_t)var_sym }, 4);   /* r_info's symbol */
+	EXPECT_EQ(NULL, mb_elf_object_parse(copy, size, "x", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "struct_ops map 'mb_bad_type': the pointer at offset 0 ('mb_bad_type') is not a program of this object"))
+		TH_LOG("%s", err);
+	free(copy);
+	free(data);
+}
+
 TEST(maps_without_btf)
 {
 	char err[256] = "";
