@@ -14,6 +14,7 @@
 #include "kselftest_harness.h"
 #include "test_e2e.h"
 #include "lib_kernel.h"
+#include "btf/btf.h"
 
 #define OBJ E2E_OBJ("st_ops_reno")
 #define OBJ_LINK E2E_OBJ("st_ops_reno_link")
@@ -114,6 +115,30 @@ static int roundtrip(const char *cc, struct rt *out)
 	*out = *r;
 	munmap(r, sizeof(*r));
 	return st;
+}
+
+/* The index of MEMBER in the kernel's struct tcp_congestion_ops, read from
+ * /sys/kernel/btf/vmlinux here: what expected_attach_type must be. */
+static int kernel_member_index(const char *member)
+{
+	FILE *f = fopen("/sys/kernel/btf/vmlinux", "re");
+	size_t cap = 1 << 20, n = 0, r;
+	char *buf = malloc(cap), err[128];
+	struct mb_btf_member_info mi;
+	struct mb_btf *kb = NULL;
+	int id, idx = -1;
+
+	while (f && buf && (r = fread(buf + n, 1, cap - n, f)) > 0)
+		if ((n += r) == cap)
+			buf = realloc(buf, cap *= 2);
+	if (f)
+		fclose(f);
+	if (buf && (kb = mb_btf_open(buf, n, err, sizeof(err))) &&
+	    (id = mb_btf_find(kb, "tcp_congestion_ops", MB_BTF_KIND_STRUCT)) > 0)
+		idx = mb_btf_member_find(kb, (uint32_t)id, member, &mi);
+	mb_btf_free(kb);
+	free(buf);
+	return idx;
 }
 
 static int available(const char *cc)
@@ -260,6 +285,12 @@ TEST_F(so, register_select_unregister)
 	/* the kernel's wrapper: the struct plus its refcount and state */
 	EXPECT_LT(sizeof(struct { char b[200]; }), mb_map_value_size(m));
 	EXPECT_EQ(BPF_PROG_TYPE_STRUCT_OPS, mb_prog_type(mb_object_prog_by_name(self->obj, "mb_reno_init")));
+	/* each program loaded for its member: expected_attach_type is its index */
+	EXPECT_EQ(kernel_member_index("init"),
+		  (int)mb_prog_expected_attach_type(mb_object_prog_by_name(self->obj, "mb_reno_init")));
+	EXPECT_EQ(kernel_member_index("undo_cwnd"),
+		  (int)mb_prog_expected_attach_type(mb_object_prog_by_name(self->obj, "mb_reno_undo_cwnd")));
+	EXPECT_LT(0, kernel_member_index("init"));
 	/* loaded but not registered yet */
 	EXPECT_FALSE(available("mb_reno"));
 
