@@ -456,6 +456,44 @@ TEST_F(so, kernel_selftests_dctcp_cubic)
 	EXPECT_EQ(self->fds, count_fds());
 }
 
+/* bpf_dummy_ops: programs run through BPF_PROG_TEST_RUN with the state
+ * pointer as their argument; the sleepable one is loaded sleepable (the
+ * kernel allows that member only); registering is refused by the kernel. */
+TEST_F(so, dummy_ops_test_run_and_sleepable)
+{
+	struct { int val; } state = { 1234 };
+	uint64_t args[1] = { (uint64_t)(uintptr_t)&state };
+	uint32_t retval = 0;
+	struct mb_prog *p;
+	char *trace = NULL;
+	size_t tlen = 0;
+	FILE *tf;
+
+	self->obj = mb_object_open(E2E_OBJ("st_ops_dummy"), NULL);
+	ASSERT_NE(NULL, self->obj) TH_LOG("%s", mb_last_error());
+	ASSERT_NE(NULL, tf = open_memstream(&trace, &tlen));
+	mb_trace(tf);
+	ASSERT_EQ(0, mb_object_load(self->obj)) TH_LOG("%s", mb_last_error());
+	mb_trace(NULL);
+	fclose(tf);
+	EXPECT_NE(NULL, strstr(trace, "prog_name=\"mb_test_sleepab\" prog_flags=SLEEPABLE")) TH_LOG("%s", trace);
+	free(trace);
+
+	p = mb_object_prog_by_name(self->obj, "mb_test_1");
+	ASSERT_EQ(0, mb_sys_prog_test_run(mb_prog_fd(p), NULL, 0, NULL, NULL, args, sizeof(args),
+					  NULL, NULL, 1, 0, &retval, NULL));
+	EXPECT_EQ(1234, retval);
+	EXPECT_EQ(0x5a, state.val);   /* written by the program, copied back */
+	p = mb_object_prog_by_name(self->obj, "mb_test_sleepable");
+	ASSERT_EQ(0, mb_sys_prog_test_run(mb_prog_fd(p), NULL, 0, NULL, NULL, args, sizeof(args),
+					  NULL, NULL, 1, 0, &retval, NULL));
+	EXPECT_EQ(0x5b, retval);
+
+	EXPECT_EQ(NULL, mb_map_attach_struct_ops(mb_object_map_by_name(self->obj, "mb_dummy")));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "struct_ops map 'mb_dummy': BPF_MAP_UPDATE_ELEM failed"))
+		TH_LOG("%s", mb_last_error());
+}
+
 static void check_bad(struct __test_metadata *_metadata, const char *obj_path, const char *want)
 {
 	struct mb_object *obj = mb_object_open(obj_path, NULL);
