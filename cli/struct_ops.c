@@ -46,45 +46,43 @@ static const char *kern_name(const struct bpf_map_info *mi)
 	return strncmp(n, PFX, sizeof(PFX) - 1) ? "?" : n + sizeof(PFX) - 1;
 }
 
-/* FN on each struct_ops map that `[id ID | name NAME]` selects (all without
- * one); an error if a selector matches none. */
+/* FN on FD if it is a struct_ops map (closes FD); -1 if FN failed. */
+static int one(int fd, int (*fn)(int fd, const struct bpf_map_info *mi), int *found)
+{
+	struct bpf_map_info mi;
+	int ret = 0;
+
+	if (!obj_info(fd, &mi, sizeof(mi)) && mi.type == BPF_MAP_TYPE_STRUCT_OPS) {
+		++*found;
+		ret = fn(fd, &mi);
+	}
+	mb_close(fd);
+	return ret ? -1 : 0;
+}
+
+/* FN on each struct_ops map that `[id ID | name NAME | pinned FILE]`
+ * selects (all without one); an error if a selector matches none. */
 static int each(int argc, char **argv, int need, int (*fn)(int fd, const struct bpf_map_info *mi))
 {
-	const char *key = NULL, *val = NULL;
-	struct bpf_map_info mi;
-	uint32_t id = 0, want = 0;
-	int fd, found = 0, ret = 0;
+	int fds[64], n, i, found = 0, ret = 0;
+	uint32_t id = 0;
 
-	if (argc || need) {
-		if (next_arg(&argc, &argv, &key, "'id' or 'name'") ||
-		    next_arg(&argc, &argv, &val, key))
-			return -1;
-		if (argc)
-			return cli_err("unexpected '%s'", argv[0]);
-		if (!strcmp(key, "id")) {
-			if (parse_u32(val, &want, "struct_ops map id"))
-				return -1;
-		} else if (strcmp(key, "name")) {
-			return cli_err("expected 'id' or 'name', got '%s'", key);
-		}
+	if (!argc && !need) {
+		while (!mb_sys_get_next_id(BPF_MAP_GET_NEXT_ID, id, &id))
+			if ((i = mb_sys_get_fd_by_id(BPF_MAP_GET_FD_BY_ID, id)) >= 0)
+				ret |= one(i, fn, &found);
+		return ret;
 	}
-	while (!mb_sys_get_next_id(BPF_MAP_GET_NEXT_ID, id, &id)) {
-		if (want && id != want)
-			continue;
-		fd = mb_sys_get_fd_by_id(BPF_MAP_GET_FD_BY_ID, id);
-		if (fd < 0)
-			continue;   /* gone in between */
-		if (!obj_info(fd, &mi, sizeof(mi)) && mi.type == BPF_MAP_TYPE_STRUCT_OPS &&
-		    (!val || want || !strcmp(mi.name, val))) {
-			found++;
-			if (fn(fd, &mi))
-				ret = -1;
-		}
-		mb_close(fd);
+	n = parse_fds(KIND_MAP, &argc, &argv, fds, 64);
+	if (n < 0)
+		return -1;
+	if (argc) {
+		close_fds(fds, n);
+		return cli_err("unexpected '%s'", argv[0]);
 	}
-	if (key && !found)
-		return cli_err("no struct_ops map with %s %s", key, val);
-	return ret;
+	for (i = 0; i < n; i++)
+		ret |= one(fds[i], fn, &found);
+	return found ? ret : cli_err("no struct_ops map matches");
 }
 
 static void head(const struct bpf_map_info *mi)
@@ -294,7 +292,7 @@ static const char help[] =
 	"       minibpf struct_ops register OBJ [LINK_DIR]\n"
 	"       minibpf struct_ops unregister STRUCT_OPS_MAP\n"
 	"       minibpf struct_ops help\n"
-	"  STRUCT_OPS_MAP := { id STRUCT_OPS_MAP_ID | name STRUCT_OPS_MAP_NAME }\n";
+	"  STRUCT_OPS_MAP := { id STRUCT_OPS_MAP_ID | name STRUCT_OPS_MAP_NAME | pinned FILE }\n";
 
 static const struct cmd cmds[] = {
 	{ "help", NULL },
