@@ -94,7 +94,7 @@ size: static
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -I/usr/include/$(MULTIARCH) -Iprogs
 # Every fixture is also built big-endian (bpfeb): the reader must see the same
 # object in either byte order. (CO-RE fixtures need vmlinux.h: little-endian only.)
-PROG_EB_OBJS := $(patsubst progs/%.bpf.c,$(B)/progs/%.bpfeb.o,$(filter-out progs/core_%,$(PROG_SRCS)))
+PROG_EB_OBJS := $(patsubst progs/%.bpf.c,$(B)/progs/%.bpfeb.o,$(filter-out progs/core_% progs/st_ops_reno% progs/st_ops_dummy%,$(PROG_SRCS)))
 progs: $(PROG_OBJS) $(PROG_EB_OBJS)
 $(B)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h)
 	@mkdir -p $(dir $@)
@@ -150,4 +150,4 @@ clean:
 
 # Sub-makefiles of the fuzzers (make fuzz T=elf SECONDS=60), the benchmark
 # (make bench) and generated BPF headers (vmlinux.h for CO-RE fixtures).
--include fuzz/fuzz.mk bench/bench.mk progs/progs.mk docs/docs.mk tests/kverifier.mk
+-include fuzz/fuzz.mk bench/bench.mk progs/progs.mk docs/docs.mk tests/kverifier.mk tests/kselftest_progs.mk

@@ -23,6 +23,8 @@ enum mb_link_method {
 	MB_LINK_XDP_NETLINK,    /* IFLA_XDP: stays until detached */
 	MB_LINK_TC_NETLINK,     /* cls_bpf filter: stays until detached */
 	MB_LINK_SOCKOPT,        /* socket option: lives with the socket */
+	MB_LINK_STRUCT_OPS,     /* a .struct_ops map registered (target_fd, owned):
+				 * detach deletes its element */
 };
 
 struct mb_link_info {

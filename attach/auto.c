@@ -178,7 +178,7 @@ int mb_attach_auto(int prog_fd, const char *sec, const struct mb_sec_def *def,
 		break;
 	case MB_ATTACH_STRUCT_OPS:
 		return mb_err(EOPNOTSUPP, "section '%s': struct_ops programs attach through their "
-			      "struct_ops map, not by themselves", sec);
+			      "struct_ops map (mb_map_attach_struct_ops, struct_ops register)", sec);
 	case MB_ATTACH_NONE:
 		return mb_err(EOPNOTSUPP, "section '%s': %s programs are not attached to a hook "
 			      "(they run from another program, a map or test_run)", sec,

@@ -27,6 +27,13 @@ int mb_link_info_detach(struct mb_link_info *l)
 	case MB_LINK_SOCKOPT:
 		err = mb_sys_sock_prog(l->target_fd, (int)l->attach_type, 0);
 		break;
+	case MB_LINK_STRUCT_OPS: {
+		uint32_t zero = 0;
+
+		err = mb_sys_map_delete(l->target_fd, &zero);
+		mb_close(l->target_fd);
+		break;
+	}
 	}
 	/* A link or perf event fd detaches when its last reference goes; a pinned
 	 * link keeps one, which is the point of pinning. */
@@ -49,6 +56,9 @@ int mb_link_info_pin(const struct mb_link_info *l, const char *path)
 {
 	int err;
 
+	if (l->method == MB_LINK_STRUCT_OPS)
+		return mb_err(EOPNOTSUPP, "pin %s: a .struct_ops map has no link: it stays registered until unregistered (declare it in SEC(\".struct_ops.link\") for a link)",
+			      path);
 	if (l->method != MB_LINK_FD || l->fd < 0)
 		return mb_err(EOPNOTSUPP, "pin %s: this attachment has no bpf_link (kernel too old "
 			      "for a link of this kind), it cannot be pinned", path);

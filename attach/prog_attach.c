@@ -87,6 +87,11 @@ int mb_link_pin(struct mb_link *l, const char *path)
 	return 0;
 }
 
+void mb_link_disconnect(struct mb_link *l)
+{
+	l->pinned = 1;
+}
+
 void mb_link_destroy(struct mb_link *l)
 {
 	int i;
@@ -95,8 +100,11 @@ void mb_link_destroy(struct mb_link *l)
 		return;
 	for (i = 0; i < l->n; i++) {
 		if (l->pinned) {
-			/* The pin holds the attachment: only drop our fd. */
+			/* The pin holds the attachment (or it was disconnected): only
+			 * drop our fds. */
 			mb_close(l->info[i].fd);
+			if (l->info[i].method == MB_LINK_STRUCT_OPS)
+				mb_close(l->info[i].target_fd);
 		} else {
 			mb_link_info_detach(&l->info[i]);
 		}

@@ -457,7 +457,7 @@ static const char usage[] =
 	"Usage: minibpf [OPTIONS] OBJECT { COMMAND | help }\n"
 	"       minibpf check [--strict] OBJ [PROG] | check --cfg PROG OBJ\n"
 	"       minibpf version\n"
-	"  OBJECT := { prog | map | link | net | cgroup | feature | obj | check }\n"
+	"  OBJECT := { prog | map | link | struct_ops | net | cgroup | feature | obj | check }\n"
 	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace | --btf FILE |\n"
 	"               -V|--version | -h|--help }\n"
 	"  'minibpf OBJECT help' lists the commands of OBJECT; see minibpf(8).\n";
@@ -481,6 +481,7 @@ static const struct cmd top_cmds[] = {
 	{ "prog", do_prog },
 	{ "map", do_map },
 	{ "link", do_link },
+	{ "struct_ops", do_struct_ops },
 	{ "cgroup", do_cgroup },
 	{ "net", do_net },
 	{ "feature", do_feature },

@@ -22,6 +22,12 @@ struct mb_map {
 	int fd;
 	int reused;                     /* an existing pinned map was reused */
 	char *pin_path;                 /* pin this load created (removed on failure) */
+	/* struct_ops (loader/struct_ops.c): the value for BPF_MAP_UPDATE_ELEM,
+	 * laid out as the kernel's bpf_struct_ops_<name> (def->value_size
+	 * bytes), and where program fds go in it. */
+	void *st_value;
+	struct mb_st_slot { uint32_t off, prog; } *st_slots;
+	uint32_t nst_slots;
 };
 
 struct mb_prog {
@@ -32,6 +38,7 @@ struct mb_prog {
 	int autoload;
 	int fd;
 	char *log;
+	uint32_t st_btf_id;             /* struct_ops: the kernel struct's type id */
 };
 
 struct mb_object {

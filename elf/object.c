@@ -7,6 +7,7 @@
 #include "btf/btf.h"
 #include "elf/elf_reader.h"
 #include "elf/object.h"
+#include "uapi/bpf_compat.h"
 
 #define SHF_EXECINSTR_ 0x4
 #define SHT_PROGBITS_ 1
@@ -833,6 +834,133 @@ static int maps_relocs(struct parser *p, const struct mb_elf_rel *rels, int n)
 	return 0;
 }
 
+static int is_struct_ops_sec(const char *name)
+{
+	return !strcmp(name, ".struct_ops") || !strcmp(name, ".struct_ops.link");
+}
+
+/* The struct type of variable VAR in DATASEC SEC of the object's BTF. */
+static int st_ops_type(const struct mb_btf *btf, const char *sec, const char *var)
+{
+	int ds = btf ? mb_btf_find(btf, sec, MB_BTF_KIND_DATASEC) : -ENOENT;
+	const struct mb_btf_type *t = ds > 0 ? mb_btf_type_by_id(btf, (uint32_t)ds) : NULL;
+	const struct mb_btf_var_secinfo *v;
+	uint32_t k;
+	int id;
+
+	if (!t)
+		return -ENOENT;
+	v = mb_btf_extra(t);
+	for (k = 0; k < mb_btf_vlen(t); k++) {
+		const struct mb_btf_type *vt = mb_btf_type_by_id(btf, v[k].type);
+
+		if (!vt || mb_btf_kind(vt) != MB_BTF_KIND_VAR ||
+		    strcmp(mb_btf_str(btf, vt->name_off), var))
+			continue;
+		id = mb_btf_resolve(btf, vt->size_or_type);
+		t = id > 0 ? mb_btf_type_by_id(btf, (uint32_t)id) : NULL;
+		return t && mb_btf_kind(t) == MB_BTF_KIND_STRUCT ? id : -EINVAL;
+	}
+	return -ENOENT;
+}
+
+/* libbpf's struct_ops maps: each variable of .struct_ops (registered by the
+ * map update) or .struct_ops.link (registered by a BPF_LINK_CREATE) is a
+ * map of one value, which the loader builds from the kernel's type. */
+static int read_struct_ops_maps(struct parser *p)
+{
+	struct mb_elf_object *obj = p->obj;
+	uint32_t i, nvars = obj->nvars;
+
+	for (i = 0; i < nvars; i++) {
+		const struct mb_elf_var *v = &obj->vars[i];
+		const char *sec = p->e.sh[v->sec_idx].name;
+		struct mb_elf_map *m;
+		const uint8_t *d;
+		uint64_t size;
+		int id;
+
+		if (!is_struct_ops_sec(sec))
+			continue;
+		id = st_ops_type(obj->btf, sec, v->name);
+		if (id < 0)
+			return fail(p, -EINVAL, "struct_ops map '%s' (section '%s'): %s", v->name, sec,
+				    id == -ENOENT ? "no BTF for it (build with clang -g)"
+						  : "its type is not a struct");
+		d = mb_elf_sec_data(&p->e, v->sec_idx, &size);
+		m = map_add(p, v->name);
+		if (!m || !(m->init_data = calloc(1, v->size ? v->size : 1)))
+			return fail(p, -ENOMEM, "out of memory");
+		if (d && v->offset + (uint64_t)v->size <= size)
+			memcpy(m->init_data, d + v->offset, v->size);
+		m->origin = MB_MAP_STRUCT_OPS;
+		m->sec_idx = v->sec_idx;
+		m->sec_offset = v->offset;
+		m->type = BPF_MAP_TYPE_STRUCT_OPS;
+		m->key_size = 4;
+		m->value_size = v->size;
+		m->max_entries = 1;
+		m->map_flags = strcmp(sec, ".struct_ops") ? MB_BPF_F_LINK : 0;
+		m->st_type_id = (uint32_t)id;
+	}
+	return 0;
+}
+
+/* `.member = prog` in a struct_ops variable: an ABS64 relocation against
+ * the program's symbol (or its section's, the offset then in the data). */
+static int st_ops_relocs(struct parser *p, uint32_t sec, const struct mb_elf_rel *rels, int n)
+{
+	struct mb_elf_object *obj = p->obj;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct mb_elf_rel *r = &rels[i];
+		const struct mb_elf_sym *s = &p->e.syms[r->sym];
+		struct mb_elf_st_ptr *sp;
+		struct mb_elf_map *m = NULL;
+		uint32_t k, tt;
+		uint64_t target, addend = 0;
+		int prog = -1;
+
+		if (r->type == R_BPF_NONE)
+			continue;
+		for (k = 0; k < obj->nmaps && !m; k++)
+			if (obj->maps[k].origin == MB_MAP_STRUCT_OPS && obj->maps[k].sec_idx == sec &&
+			    r->offset >= obj->maps[k].sec_offset &&
+			    r->offset - obj->maps[k].sec_offset + 8 <= obj->maps[k].value_size)
+				m = &obj->maps[k];
+		if (!m)
+			return fail(p, -EINVAL, "section '%s': relocation against '%s' at offset %llu is in no struct_ops variable",
+				    p->e.sh[sec].name, s->name, (unsigned long long)r->offset);
+		k = (uint32_t)(r->offset - m->sec_offset);
+		tt = s->shndx < p->e.shnum ? p->sec_text[s->shndx] : NO_TEXT;
+		if (r->type == R_BPF_64_ABS64 && tt != NO_TEXT) {
+			memcpy(&addend, (char *)m->init_data + k, 8);
+			if (p->e.big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
+				addend = __builtin_bswap64(addend);
+			target = s->value + addend;
+			for (k = 0; k < obj->nprogs; k++)
+				if (obj->progs[k].text == tt && (uint64_t)obj->progs[k].insn_off * 8 == target)
+					prog = (int)k;
+			k = (uint32_t)(r->offset - m->sec_offset);
+		}
+		if (prog < 0)
+			return fail(p, -EINVAL, "struct_ops map '%s': the pointer at offset %u ('%s') is not a program of this object",
+				    m->name, k, s->name);
+		if (obj->progs[prog].sec.kind != MB_ATTACH_STRUCT_OPS)
+			return fail(p, -EINVAL, "struct_ops map '%s': prog '%s' is in section '%s', not struct_ops/ or struct_ops.s/",
+				    m->name, obj->progs[prog].name, obj->progs[prog].sec_name);
+		sp = push(&obj->st_ptrs, &obj->nst_ptrs, sizeof(*sp));
+		if (!sp)
+			return fail(p, -ENOMEM, "out of memory");
+		sp->map = (uint32_t)(m - obj->maps);
+		sp->offset = k;
+		sp->prog = (uint32_t)prog;
+		memset((char *)m->init_data + k, 0, 8);
+	}
+	return 0;
+}
+
 static int reloc_cmp(const void *a, const void *b)
 {
 	const struct mb_elf_reloc *x = a, *y = b;
@@ -862,7 +990,8 @@ static int read_relocs(struct parser *p)
 		/* Debug info and BTF carry relocations the loader never needs. */
 		if (!strncmp(tname, ".BTF", 4) || !strncmp(tname, ".debug", 6))
 			continue;
-		if (p->sec_text[s->info] == NO_TEXT && strcmp(tname, ".maps"))
+		if (p->sec_text[s->info] == NO_TEXT && strcmp(tname, ".maps") &&
+		    !is_struct_ops_sec(tname))
 			continue;
 		if (s->type == SHT_RELA_)
 			return fail(p, -EINVAL, "section '%s': RELA relocations are not used by BPF objects", s->name);
@@ -873,6 +1002,8 @@ static int read_relocs(struct parser *p)
 			ret = text_relocs(p, p->sec_text[s->info], rels, n, s->name);
 		else if (s->info == p->maps_sec)
 			ret = maps_relocs(p, rels, n);
+		else if (is_struct_ops_sec(tname))
+			ret = st_ops_relocs(p, s->info, rels, n);
 		else
 			ret = 0;
 		free(rels);
@@ -942,6 +1073,8 @@ struct mb_elf_object *mb_elf_object_parse(const void *data, size_t size, const c
 		ret = read_btf_maps(&p);
 	if (!ret)
 		ret = read_data_maps(&p);
+	if (!ret)
+		ret = read_struct_ops_maps(&p);
 	if (!ret)
 		ret = read_relocs(&p);
 	if (!ret) {
@@ -1014,6 +1147,7 @@ void mb_elf_object_free(struct mb_elf_object *obj)
 	free(obj->progs);
 	free(obj->maps);
 	free(obj->inits);
+	free(obj->st_ptrs);
 	free(obj->externs);
 	free(obj->relocs);
 	free(obj->btf_data);

@@ -75,6 +75,7 @@ enum mb_elf_map_origin {
 	MB_MAP_LEGACY,              /* struct bpf_map_def in the `maps` section */
 	MB_MAP_BTF,                 /* BTF-defined, in `.maps` */
 	MB_MAP_DATA,                /* global data: .data*, .rodata*, .bss* */
+	MB_MAP_STRUCT_OPS,          /* a variable in .struct_ops or .struct_ops.link */
 };
 
 struct mb_elf_map {
@@ -92,6 +93,18 @@ struct mb_elf_map {
 	/* Global data: value_size bytes of initial contents (zeroes for .bss). */
 	void *init_data;
 	int freeze;                 /* .rodata*: freeze after filling */
+	/* struct_ops (init_data: the variable's bytes as the object has them):
+	 * its struct in the object's BTF; the kernel's bpf_struct_ops_<name>
+	 * wrapper, which the loader finds (then value_size is its size). */
+	uint32_t st_type_id;
+	uint32_t btf_vmlinux_value_type_id;
+};
+
+/* A function pointer in a struct_ops variable (`.cong_avoid = (void *)prog`). */
+struct mb_elf_st_ptr {
+	uint32_t map;               /* index into obj->maps */
+	uint32_t offset;            /* byte offset in the variable */
+	uint32_t prog;              /* index into obj->progs */
 };
 
 /* An initial value in a map-in-map or prog array declared in `.maps`:
@@ -164,6 +177,7 @@ struct mb_elf_object {
 	struct mb_elf_prog *progs;    uint32_t nprogs;    /* in section, then offset order */
 	struct mb_elf_map *maps;      uint32_t nmaps;
 	struct mb_elf_map_init *inits; uint32_t ninits;
+	struct mb_elf_st_ptr *st_ptrs; uint32_t nst_ptrs;
 	struct mb_elf_extern *externs; uint32_t nexterns;
 	struct mb_elf_reloc *relocs;  uint32_t nrelocs;   /* sorted by (text, insn) */
 

@@ -157,8 +157,24 @@ int mb_link_fd(const struct mb_link *link);
 int mb_link_count(const struct mb_link *link);
 /* Pin the link in bpffs: the attachment then lives until the pin is removed. */
 int mb_link_pin(struct mb_link *link, const char *path);
-/* Detach (unless pinned) and free. */
+/* Detach (unless pinned or disconnected) and free. */
 void mb_link_destroy(struct mb_link *link);
+/* Let the attachment outlive the link object: mb_link_destroy() then only
+ * frees it (a .struct_ops map stays registered; a bpf_link fd is still
+ * closed, which ends an unpinned link all the same). */
+void mb_link_disconnect(struct mb_link *link);
+
+/* ---- struct_ops ----------------------------------------------------------
+ * A variable in SEC(".struct_ops") or SEC(".struct_ops.link") of a kernel
+ * struct type (struct tcp_congestion_ops, ...) is a BPF_MAP_TYPE_STRUCT_OPS
+ * map; its function pointers name SEC("struct_ops/...") programs. Load builds
+ * its value from the kernel's bpf_struct_ops_<name> (members matched by name,
+ * sizes checked) and loads the programs for their members; nothing is
+ * registered yet. mb_map_attach_struct_ops() registers it: BPF_MAP_UPDATE_ELEM
+ * key 0, then for a .struct_ops.link map BPF_LINK_CREATE (a link to pin).
+ * mb_link_destroy() unregisters it (deletes the element, or detaches the link
+ * unless pinned). */
+struct mb_link *mb_map_attach_struct_ops(struct mb_map *map);
 
 /* Copy the kernel's trace_pipe (bpf_printk output) to OUT until *stop
  * becomes non-zero (checked every 200 ms): 0, or a negative errno. */

@@ -38,5 +38,10 @@ int mb_btf_load_obj(struct mb_object *obj, char **log);
 unsigned mb_btf_probe_lacks(void);
 int mb_extern_patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_linked *l,
 		    const struct mb_elf_patch *pt);
+/* loader/struct_ops.c: before the maps are made, find each struct_ops map's
+ * kernel type, size its value and build it (programs get their attach BTF
+ * id and member index); after the programs are loaded, put their fds in. */
+int mb_struct_ops_prepare(struct mb_object *obj);
+int mb_struct_ops_fill(struct mb_object *obj);
 
 #endif

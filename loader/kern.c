@@ -399,7 +399,7 @@ int mb_prog_attach_btf_id(struct mb_object *obj, struct mb_prog *p, uint32_t *bt
 	struct mb_btf *kb;
 	int kind = MB_BTF_KIND_FUNC, id;
 
-	*btf_id = 0;
+	*btf_id = p->sec.kind == MB_ATTACH_STRUCT_OPS ? p->st_btf_id : 0;
 	if (!(p->sec.flags & MB_SEC_ATTACH_BTF) || p->sec.kind == MB_ATTACH_FREPLACE)
 		return 0;
 	if (!t || !*t)

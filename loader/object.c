@@ -392,6 +392,10 @@ void mb_object_close(struct mb_object *obj)
 		close(obj->btf_fd);
 	for (i = 0; obj->progs && i < obj->nprogs; i++)
 		free(obj->progs[i].log);
+	for (i = 0; obj->maps && i < obj->nmaps; i++) {
+		free(obj->maps[i].st_value);
+		free(obj->maps[i].st_slots);
+	}
 	free(obj->progs);
 	free(obj->maps);
 	mb_btf_ext_free(obj->ext);
@@ -434,6 +438,9 @@ int mb_object_load(struct mb_object *obj)
 	err = mb_load_btf(obj);
 	if (err)
 		return err;
+	err = mb_struct_ops_prepare(obj);
+	if (err)
+		goto fail;
 	err = mb_maps_create(obj);
 	if (err)
 		goto fail;
@@ -445,6 +452,8 @@ int mb_object_load(struct mb_object *obj)
 			goto fail;
 	}
 	err = mb_maps_init_slots(obj);
+	if (!err)
+		err = mb_struct_ops_fill(obj);
 	if (err)
 		goto fail;
 	mb_kern_free(obj);

@@ -102,7 +102,12 @@ static int create_one(const struct mb_object *obj, const struct mb_elf_map *d, i
 	/* as libbpf: a perf event array with no size gets a slot per CPU */
 	if (d->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !a.max_entries)
 		a.max_entries = possible_cpus();
-	if (use_btf && obj->btf_fd > 0 && d->btf_value_type_id) {
+	if (d->btf_vmlinux_value_type_id) {
+		/* struct_ops: a kernel type, but the kernel wants the object's
+		 * BTF too (and no btf_value_type_id) */
+		a.btf_fd = obj->btf_fd > 0 ? obj->btf_fd : 0;
+		a.btf_vmlinux_value_type_id = d->btf_vmlinux_value_type_id;
+	} else if (use_btf && obj->btf_fd > 0 && d->btf_value_type_id) {
 		a.btf_fd = obj->btf_fd;
 		a.btf_key_type_id = d->btf_key_type_id;
 		a.btf_value_type_id = d->btf_value_type_id;
@@ -182,8 +187,8 @@ static int fill_data(const struct mb_elf_map *d, int fd)
 	uint32_t zero = 0;
 	int err;
 
-	if (!d->init_data)
-		return 0;
+	if (!d->init_data || d->origin == MB_MAP_STRUCT_OPS)
+		return 0;   /* struct_ops: the value is written to register it */
 	err = mb_sys_map_update(fd, &zero, d->init_data, BPF_ANY);
 	if (err)
 		return mb_err(-err, "map '%s': writing its initial data: %s", d->name, strerror(-err));

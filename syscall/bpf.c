@@ -64,6 +64,13 @@ int mb_fd_sanitize(int fd)
 	return nfd;
 }
 
+int mb_sys_dup(int fd)
+{
+	int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+	return nfd < 0 ? -errno : nfd;
+}
+
 char *mb_str_find(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);

@@ -197,6 +197,8 @@ void mb_close(int fd);
  * Negative values pass through. The fd must already be O_CLOEXEC when it is
  * >= 3 (bpf(2) fds always are: the kernel creates them with O_CLOEXEC). */
 int mb_fd_sanitize(int fd);
+/* A second fd (>= 3, O_CLOEXEC) of the same file, or -errno. */
+int mb_sys_dup(int fd);
 
 /* Names of enum values, without their UAPI prefix ("HASH", "SOCKET_FILTER",
  * "CGROUP_INET_INGRESS", "TCX", "MAP_CREATE"), NULL when unknown. */

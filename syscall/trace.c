@@ -535,7 +535,10 @@ static void decode_map_create(struct line *l, const union bpf_attr *a)
 static void decode_prog_load(struct line *l, const union bpf_attr *a)
 {
 	fenum(l, "prog_type", MB_ENUM_PROG_TYPE, a->prog_type);
-	if (a->expected_attach_type)
+	/* struct_ops: the index of the member the program implements */
+	if (a->prog_type == BPF_PROG_TYPE_STRUCT_OPS)
+		fu32(l, "expected_attach_type", a->expected_attach_type);
+	else if (a->expected_attach_type)
 		fenum(l, "expected_attach_type", MB_ENUM_ATTACH_TYPE, a->expected_attach_type);
 	fu32(l, "insn_cnt", a->insn_cnt);
 	fstr(l, "license", (const char *)(uintptr_t)a->license, 64);
@@ -562,7 +565,7 @@ static void decode_link_create(struct line *l, const union bpf_attr *a, unsigned
 	uint32_t t = a->link_create.attach_type;
 	uint32_t rel;
 
-	ffd(l, "prog_fd", a->link_create.prog_fd);
+	ffd(l, t == MB_BPF_STRUCT_OPS ? "map_fd" : "prog_fd", a->link_create.prog_fd);
 	if (t == BPF_XDP || t == MB_BPF_TCX_INGRESS || t == MB_BPF_TCX_EGRESS ||
 	    t == MB_BPF_NETKIT_PRIMARY || t == MB_BPF_NETKIT_PEER)
 		fu32(l, "target_ifindex", a->link_create.target_ifindex);

@@ -72,6 +72,37 @@ static inline int e2e_sh(const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* Run a shell command, stdout+stderr into out. Exit status or -1. */
+static inline int e2e_run(char *out, size_t olen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline int e2e_run(char *out, size_t olen, const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd) - 8, fmt, ap);
+	va_end(ap);
+	strcat(cmd, " 2>&1");
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (out && olen) {
+		n = fread(out, 1, olen - 1, p);
+		out[n] = 0;
+	} else {
+		char sink[1024];
+
+		while (fread(sink, 1, sizeof(sink), p) > 0)
+			;
+	}
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 static inline int e2e_cgroup2_root(char *out, size_t size)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");

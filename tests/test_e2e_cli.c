@@ -16,36 +16,6 @@
 
 #define MB MB_BUILD_DIR "/minibpf"
 
-/* Run a shell command, stdout+stderr into out. Exit status or -1. */
-static int run(char *out, size_t olen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int run(char *out, size_t olen, const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	size_t n = 0;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd) - 8, fmt, ap);
-	va_end(ap);
-	strcat(cmd, " 2>&1");
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	if (out && olen) {
-		n = fread(out, 1, olen - 1, p);
-		out[n] = 0;
-	} else {
-		char sink[1024];
-
-		while (fread(sink, 1, sizeof(sink), p) > 0)
-			;
-	}
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static unsigned json_u(const char *s, const char *key)
 {
 	char k[64];
@@ -125,9 +95,9 @@ TEST_F(cli, seed_hello_world)
 	size_t n;
 
 	snprintf(pin, sizeof(pin), "%s/bpf_program", self->dir);
-	ASSERT_EQ(0, run(out, sizeof(out), MB " prog load " MB_BUILD_DIR "/progs/hello.bpf.o %s autoattach",
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " prog load " MB_BUILD_DIR "/progs/hello.bpf.o %s autoattach",
 			 pin)) TH_LOG("%s", out);
-	ASSERT_EQ(0, run(out, sizeof(out), MB " -j link show pinned %s", pin)) TH_LOG("%s", out);
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " -j link show pinned %s", pin)) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"tracepoint\":\"sys_enter_execve\"")) TH_LOG("%s", out);
 	prog_id = json_u(out, "prog_id");
 	link_id = json_u(out, "id");
@@ -164,10 +134,10 @@ TEST_F(cli, seed_hello_world)
 	ASSERT_EQ(0, unlink(pin));
 	for (i = 0; i < 40 && !gone; i++) {
 		usleep(50000);
-		gone = run(NULL, 0, MB " prog show id %u", prog_id) != 0;
+		gone = e2e_run(NULL, 0, MB " prog show id %u", prog_id) != 0;
 	}
 	EXPECT_TRUE(gone) TH_LOG("prog %u still loaded after rm", prog_id);
-	EXPECT_NE(0, run(NULL, 0, MB " link show id %u", link_id));
+	EXPECT_NE(0, e2e_run(NULL, 0, MB " link show id %u", link_id));
 }
 
 /* loadall autoattach: one pinned link per program, every one firing. */
@@ -182,10 +152,10 @@ TEST_F(cli, loadall_autoattach_links)
 
 	snprintf(d, sizeof(d), "%s/trace", self->dir);
 	snprintf(maps, sizeof(maps), "%s/maps", self->dir);
-	ASSERT_EQ(0, run(out, sizeof(out), MB " prog loadall " MB_BUILD_DIR
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " prog loadall " MB_BUILD_DIR
 			 "/progs/e2e_trace.bpf.o %s autoattach pinmaps %s", d, maps)) TH_LOG("%s", out);
 	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		ASSERT_EQ(0, run(out, sizeof(out), MB " -j link show pinned %s/%s", d, progs[i]))
+		ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " -j link show pinned %s/%s", d, progs[i]))
 			TH_LOG("%s: %s", progs[i], out);
 		EXPECT_NE(0, json_u(out, "prog_id"));
 	}
@@ -232,7 +202,7 @@ TEST_F(cli, loadall_failure_leaves_nothing)
 	char out[4096], d[200];
 
 	snprintf(d, sizeof(d), "%s/kp", self->dir);
-	EXPECT_NE(0, run(out, sizeof(out), MB " prog loadall " MB_BUILD_DIR
+	EXPECT_NE(0, e2e_run(out, sizeof(out), MB " prog loadall " MB_BUILD_DIR
 			 "/progs/e2e_kprobe.bpf.o %s autoattach", d));
 	/* kprobes: a note and the program pinned (when the kernel has none);
 	 * the missing tracepoint: an error naming where to look */
@@ -248,14 +218,14 @@ TEST_F(cli, loadall_autoattach_perf_event)
 	/* flow_dissector attaches to the caller's netns: keep it in a fresh one */
 	if (unshare(CLONE_NEWNET))
 		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
-	ASSERT_EQ(0, run(out, sizeof(out), MB " prog loadall " MB_BUILD_DIR
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " prog loadall " MB_BUILD_DIR
 			 "/progs/e2e_net.bpf.o %s/net autoattach", self->dir)) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "perf_count")) TH_LOG("%s", out);
 	snprintf(p, sizeof(p), "%s/net/perf_count", self->dir);
-	ASSERT_EQ(0, run(out, sizeof(out), MB " -j prog show pinned %s", p)) TH_LOG("%s", out);
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " -j prog show pinned %s", p)) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"type\":\"perf_event\"")) TH_LOG("%s", out);
 	/* the one program whose attachment needs no target made a link */
-	ASSERT_EQ(0, run(out, sizeof(out), MB " -j link show pinned %s/net/flow_dissect", self->dir))
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " -j link show pinned %s/net/flow_dissect", self->dir))
 		TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "flow_dissector")) TH_LOG("%s", out);
 }
@@ -310,27 +280,27 @@ TEST_F(cli, net_attach_outlives_command)
 	port = ntohs(sin.sin_port);
 	ASSERT_EQ(3, b_to_a(sb, sa, port, 3));  /* ARP resolved, path works */
 	/* the minibpf children run in this network namespace */
-	ASSERT_EQ(0, run(out, sizeof(out), MB " prog loadall " MB_BUILD_DIR
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " prog loadall " MB_BUILD_DIR
 			 "/progs/e2e_net.bpf.o %s/net pinmaps %s/netmaps", self->dir, self->dir))
 		TH_LOG("%s", out);
 	snprintf(hits, sizeof(hits), "%s/netmaps/hits", self->dir);
-	ASSERT_EQ(0, run(out, sizeof(out), MB " net attach xdp pinned %s/net/xdp_drop dev veth0",
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " net attach xdp pinned %s/net/xdp_drop dev veth0",
 			 self->dir)) TH_LOG("%s", out);
-	ASSERT_EQ(0, run(out, sizeof(out), MB " net show dev veth0")) TH_LOG("%s", out);
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " net show dev veth0")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "xdp")) TH_LOG("%s", out);
 	EXPECT_EQ(0, b_to_a(sb, sa, port, 3));
 	EXPECT_EQ(3, pinned_count(hits, 0));
-	ASSERT_EQ(0, run(out, sizeof(out), MB " net detach xdp dev veth0")) TH_LOG("%s", out);
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " net detach xdp dev veth0")) TH_LOG("%s", out);
 	EXPECT_EQ(3, b_to_a(sb, sa, port, 3));
 	/* tcx: BPF_PROG_ATTACH, persistent like bpftool's */
-	ASSERT_EQ(0, run(out, sizeof(out), MB " net attach tcx_ingress pinned %s/net/tcx_in dev veth0",
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " net attach tcx_ingress pinned %s/net/tcx_in dev veth0",
 			 self->dir)) TH_LOG("%s", out);
 	EXPECT_EQ(0, b_to_a(sb, sa, port, 2));
 	EXPECT_EQ(2, pinned_count(hits, 3));
-	ASSERT_EQ(0, run(out, sizeof(out), MB " net detach tcx_ingress dev veth0")) TH_LOG("%s", out);
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " net detach tcx_ingress dev veth0")) TH_LOG("%s", out);
 	EXPECT_EQ(2, b_to_a(sb, sa, port, 2));
 	/* a device that does not exist is named in the error */
-	EXPECT_NE(0, run(out, sizeof(out), MB " net attach xdp pinned %s/net/xdp_drop dev mbnone0",
+	EXPECT_NE(0, e2e_run(out, sizeof(out), MB " net attach xdp pinned %s/net/xdp_drop dev mbnone0",
 			 self->dir));
 	EXPECT_NE(NULL, strstr(out, "mbnone0")) TH_LOG("%s", out);
 	close(sa);
@@ -360,27 +330,27 @@ TEST_F(cli, cgroup_and_sockmap_attach)
 		SKIP(return, "no cgroup2 mount");
 	snprintf(self->cg, sizeof(self->cg), "%s/mbe2ec_%d", root, getpid());
 	ASSERT_EQ(0, mkdir(self->cg, 0755));
-	ASSERT_EQ(0, run(out, sizeof(out), MB " prog loadall " MB_BUILD_DIR
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " prog loadall " MB_BUILD_DIR
 			 "/progs/e2e_sock.bpf.o %s/sock pinmaps %s/sockmaps", self->dir, self->dir))
 		TH_LOG("%s", out);
 	snprintf(hits, sizeof(hits), "%s/sockmaps/hits", self->dir);
-	ASSERT_EQ(0, run(out, sizeof(out), MB " cgroup attach %s egress pinned %s/sock/skb_out",
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " cgroup attach %s egress pinned %s/sock/skb_out",
 			 self->cg, self->dir)) TH_LOG("%s", out);
 	EXPECT_EQ(0, e2e_in_cgroup(self->cg, udp_send3, NULL));
 	EXPECT_EQ(3, pinned_count(hits, 1));
-	ASSERT_EQ(0, run(out, sizeof(out), MB " cgroup show %s", self->cg));
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " cgroup show %s", self->cg));
 	EXPECT_NE(NULL, strstr(out, "skb_out")) TH_LOG("%s", out);
-	ASSERT_EQ(0, run(out, sizeof(out), MB " cgroup detach %s egress pinned %s/sock/skb_out",
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " cgroup detach %s egress pinned %s/sock/skb_out",
 			 self->cg, self->dir)) TH_LOG("%s", out);
 	EXPECT_EQ(0, e2e_in_cgroup(self->cg, udp_send3, NULL));
 	EXPECT_EQ(3, pinned_count(hits, 1));
 	/* a missing cgroup is named */
-	EXPECT_NE(0, run(out, sizeof(out), MB " cgroup attach %s/nope egress pinned %s/sock/skb_out",
+	EXPECT_NE(0, e2e_run(out, sizeof(out), MB " cgroup attach %s/nope egress pinned %s/sock/skb_out",
 			 self->cg, self->dir));
 	EXPECT_NE(NULL, strstr(out, "nope")) TH_LOG("%s", out);
 
 	/* prog attach PROG sk_msg_verdict MAP, then a loopback TCP pair in the map */
-	ASSERT_EQ(0, run(out, sizeof(out), MB " prog attach pinned %s/sock/msg_verdict sk_msg_verdict "
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " prog attach pinned %s/sock/msg_verdict sk_msg_verdict "
 			 "pinned %s/sockmaps/sock_map", self->dir, self->dir)) TH_LOG("%s", out);
 	{
 		struct sockaddr_in sin = { .sin_family = AF_INET,
@@ -412,7 +382,7 @@ TEST_F(cli, cgroup_and_sockmap_attach)
 		close(l);
 		close(mfd);
 	}
-	ASSERT_EQ(0, run(out, sizeof(out), MB " prog detach pinned %s/sock/msg_verdict sk_msg_verdict "
+	ASSERT_EQ(0, e2e_run(out, sizeof(out), MB " prog detach pinned %s/sock/msg_verdict sk_msg_verdict "
 			 "pinned %s/sockmaps/sock_map", self->dir, self->dir)) TH_LOG("%s", out);
 }
 

@@ -991,6 +991,122 @@ TEST_F(bad, random_bytes)
 	free(multi);
 }
 
+/* struct_ops: each variable of .struct_ops/.struct_ops.link is a map; its
+ * function pointers are programs, found through the relocations (the
+ * member offsets from the object's BTF, which names the struct). */
+static uint32_t member_off(const struct mb_elf_object *obj, uint32_t type, const char *name)
+{
+	struct mb_btf_member_info mi;
+
+	return mb_btf_member_find(obj->btf, type, name, &mi) < 0 ? UINT32_MAX : mi.bit_offset / 8;
+}
+
+static const char *ptr_prog(const struct mb_elf_object *obj, uint32_t map, uint32_t off)
+{
+	for (uint32_t i = 0; i < obj->nst_ptrs; i++)
+		if (obj->st_ptrs[i].map == map && obj->st_ptrs[i].offset == off)
+			return obj->progs[obj->st_ptrs[i].prog].name;
+	return "";
+}
+
+TEST(struct_ops_maps)
+{
+	static const char *const files[] = { "st_ops_reno.bpf.o", "st_ops_reno_link.bpf.o",
+					     "st_ops_bad_type.bpf.o", "st_ops_bad_type.bpfeb.o" };
+	char path[512], err[256];
+
+	for (int f = 0; f < 4; f++) {
+		struct mb_elf_object *obj;
+		const struct mb_elf_map *m;
+		const struct mb_btf_type *t;
+		uint32_t mi;
+		uint64_t flags;
+
+		snprintf(path, sizeof(path), MB_BUILD_DIR "/progs/%s", files[f]);
+		obj = parse_file(path, err, sizeof(err));
+		ASSERT_NE(NULL, obj) TH_LOG("%s", err);
+		m = map_get(obj, f == 0 ? "mb_reno" : f == 1 ? "mb_reno_link" : "mb_bad_type");
+		ASSERT_NE(NULL, m) TH_LOG("%s", path);
+		mi = (uint32_t)(m - obj->maps);
+		EXPECT_EQ(MB_MAP_STRUCT_OPS, m->origin);
+		EXPECT_EQ(BPF_MAP_TYPE_STRUCT_OPS, m->type);
+		EXPECT_EQ(4, m->key_size);
+		EXPECT_EQ(1, m->max_entries);
+		EXPECT_EQ(f == 1 ? 1u << 13 : 0, m->map_flags);   /* BPF_F_LINK */
+		ASSERT_NE(NULL, t = mb_btf_type_by_id(obj->btf, m->st_type_id));
+		EXPECT_STREQ("tcp_congestion_ops", mb_btf_str(obj->btf, t->name_off));
+		EXPECT_EQ(t->size_or_type, m->value_size);
+		EXPECT_STREQ(f < 2 ? (f ? "mb_reno_link" : "mb_reno") : "mb_bad_type",
+			     (char *)m->init_data + member_off(obj, m->st_type_id, "name"));
+		if (f >= 2) {
+			EXPECT_EQ(1, obj->nst_ptrs);
+			EXPECT_STREQ("mb_bad_ssthresh", ptr_prog(obj, mi, member_off(obj, m->st_type_id, "ssthresh")));
+			memcpy(&flags, (char *)m->init_data + member_off(obj, m->st_type_id, "flags"), 8);
+			EXPECT_EQ(obj->big_endian ? 1ull << 56 : 1, flags);
+		} else {
+			EXPECT_EQ(4, obj->nst_ptrs);
+			EXPECT_STREQ("mb_reno_init", ptr_prog(obj, mi, member_off(obj, m->st_type_id, "init")));
+			EXPECT_STREQ("mb_reno_cong_avoid", ptr_prog(obj, mi, member_off(obj, m->st_type_id, "cong_avoid")));
+			EXPECT_STREQ("mb_reno_undo_cwnd", ptr_prog(obj, mi, member_off(obj, m->st_type_id, "undo_cwnd")));
+			EXPECT_STREQ("", ptr_prog(obj, mi, member_off(obj, m->st_type_id, "set_state")));
+		}
+		/* the pointers' bytes are cleared: the loader writes fds there */
+		for (uint32_t i = 0; i < obj->nst_ptrs; i++)
+			EXPECT_EQ(0, *((char *)m->init_data + obj->st_ptrs[i].offset));
+		mb_elf_object_free(obj);
+	}
+}
+
+/* Broken .rel.struct_ops entries: a pointer outside every variable, a
+ * pointer to something that is no program. */
+TEST(struct_ops_bad_relocations)
+{
+	size_t size;
+	uint8_t *data = slurp(MB_BUILD_DIR "/progs/st_ops_bad_type.bpf.o", &size), *copy;
+	Elf *e;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t shstr, rel_off = 0, var_sym = 0;
+	char err[256];
+
+	ASSERT_NE(NULL, data);
+	elf_version(EV_CURRENT);
+	ASSERT_NE(NULL, e = elf_memory((char *)data, size));
+	ASSERT_EQ(0, elf_getshdrstrndx(e, &shstr));
+	while ((scn = elf_nextscn(e, scn))) {
+		gelf_getshdr(scn, &sh);
+		if (!strcmp(elf_strptr(e, shstr, sh.sh_name), ".rel.struct_ops"))
+			rel_off = sh.sh_offset;
+		if (sh.sh_type == SHT_SYMTAB) {
+			Elf_Data *d = elf_getdata(scn, NULL);
+			GElf_Sym sym;
+
+			for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++)
+				if (gelf_getsym(d, (int)i, &sym) &&
+				    !strcmp(elf_strptr(e, sh.sh_link, sym.st_name), "mb_bad_type"))
+					var_sym = i;
+		}
+	}
+	elf_end(e);
+	ASSERT_NE(0, rel_off);
+	ASSERT_NE(0, var_sym);
+	ASSERT_NE(NULL, copy = malloc(size));
+
+	memcpy(copy, data, size);
+	memset(copy + rel_off, 0, 8);
+	copy[rel_off + 2] = 1;      /* r_offset 0x10000 */
+	EXPECT_EQ(NULL, mb_elf_object_parse(copy, size, "x", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "is in no struct_ops variable")) TH_LOG("%s", err);
+
+	memcpy(copy, data, size);
+	memcpy(copy + rel_off + 12, &(uint32_t){ (uint32_t)var_sym }, 4);   /* r_info's symbol */
+	EXPECT_EQ(NULL, mb_elf_object_parse(copy, size, "x", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "struct_ops map 'mb_bad_type': the pointer at offset 0 ('mb_bad_type') is not a program of this object"))
+		TH_LOG("%s", err);
+	free(copy);
+	free(data);
+}
+
 TEST(maps_without_btf)
 {
 	char err[256] = "";
