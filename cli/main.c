@@ -457,7 +457,7 @@ static const char usage[] =
 	"Usage: minibpf [OPTIONS] OBJECT { COMMAND | help }\n"
 	"       minibpf check [--strict] OBJ [PROG] | check --cfg PROG OBJ\n"
 	"       minibpf version\n"
-	"  OBJECT := { prog | map | link | net | cgroup | feature | obj | check }\n"
+	"  OBJECT := { prog | map | link | net | cgroup | feature | obj | check | gen }\n"
 	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace | --btf FILE |\n"
 	"               -V|--version | -h|--help }\n"
 	"  'minibpf OBJECT help' lists the commands of OBJECT; see minibpf(8).\n";
@@ -486,6 +486,7 @@ static const struct cmd top_cmds[] = {
 	{ "feature", do_feature },
 	{ "obj", do_obj },
 	{ "check", do_check_cmd },
+	{ "gen", do_gen },
 	{ "version", do_version },
 	{ 0 }
 };
