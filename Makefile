@@ -139,6 +139,8 @@ install: all
 	install -m 755 $(B)/minibpf $(DESTDIR)$(PREFIX)/bin/minibpf
 	install -m 644 $(B)/libminibpf.a $(DESTDIR)$(PREFIX)/lib/libminibpf.a
 	install -m 644 include/minibpf.h $(DESTDIR)$(PREFIX)/include/minibpf.h
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: minibpf\nDescription: a small eBPF loader without libbpf\nVersion: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lminibpf\n' '$(PREFIX)' '$(VERSION)' >$(DESTDIR)$(PREFIX)/lib/pkgconfig/minibpf.pc
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 644 docs/minibpf.8 $(DESTDIR)$(PREFIX)/share/man/man8/minibpf.8
 	install -m 644 scripts/bash-completion/minibpf $(DESTDIR)$(PREFIX)/share/bash-completion/completions/minibpf
