@@ -22,6 +22,8 @@ struct mb_map {
 	int fd;
 	int reused;                     /* an existing pinned map was reused */
 	char *pin_path;                 /* pin this load created (removed on failure) */
+	void *mmaped;                   /* mb_map_mmap(), unmapped at close */
+	size_t mmap_len;
 };
 
 struct mb_prog {
