@@ -456,6 +456,7 @@ const char *helper_name(int32_t id)
 static const char usage[] =
 	"Usage: minibpf [OPTIONS] OBJECT { COMMAND | help }\n"
 	"       minibpf check [--strict] OBJ [PROG] | check --cfg PROG OBJ\n"
+	"       minibpf gen { min_core_btf VMLINUX_BTF OUT OBJ... | skeleton OBJ [name NAME] }\n"
 	"       minibpf version\n"
 	"  OBJECT := { prog | map | link | net | cgroup | feature | obj | check | gen }\n"
 	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace | --btf FILE |\n"
