@@ -22,7 +22,7 @@
 #define MB "${MINIBPF:-" MB_BUILD_DIR "/minibpf}"
 #define VMLINUX "/sys/kernel/btf/vmlinux"
 #define CORE_OBJS OBJ("core_bad") " " OBJ("core_extern") " " OBJ("core_iter") " " \
-	OBJ("core_ksym") " " OBJ("core_shift") " " OBJ("core_task") " " OBJ("core_tp")
+	OBJ("core_ksym") " " OBJ("core_shift") " " OBJ("core_task") " " OBJ("core_tp") " " OBJ("core_gen")
 
 static void *slurp(const char *path, size_t *len)
 {
@@ -65,7 +65,7 @@ static int have_bpftool(void)
 TEST(same_bytes_as_bpftool)
 {
 	static const char *const objs[] = { "core_bad", "core_extern", "core_iter", "core_ksym",
-					    "core_shift", "core_task", "core_tp" };
+					    "core_shift", "core_task", "core_tp", "core_gen" };
 	char dir[] = "/tmp/mbtest_btfgen_XXXXXX";
 	size_t la, lb;
 	void *a, *b;
@@ -76,11 +76,11 @@ TEST(same_bytes_as_bpftool)
 	if (!have_bpftool())
 		SKIP(return, "no bpftool (the oracle)");
 	ASSERT_TRUE(mkdtemp(dir) != NULL);
-	for (i = 0; i < 8; i++) {
-		const char *in = i < 7 ? objs[i] : "all";
+	for (i = 0; i < 9; i++) {
+		const char *in = i < 8 ? objs[i] : "all";
 		char list[1024];
 
-		if (i < 7)
+		if (i < 8)
 			snprintf(list, sizeof(list), MB_BUILD_DIR "/progs/%s.bpf.o", objs[i]);
 		else
 			snprintf(list, sizeof(list), "%s", CORE_OBJS);
