@@ -127,7 +127,8 @@ done:
 
 /* ---- gen skeleton ---------------------------------------------------------
  * A small C printer for the types global variables have: ints, floats,
- * enums (as the int of their size), arrays, structs and unions (named ones
+ * enums (as the int of their size), ints as int32_t and the like (char and
+ * _Bool as such), arrays, structs and unions (named ones
  * defined once, before use; anonymous ones inline), typedefs resolved,
  * modifiers dropped (so .rodata is writable before load, as bpftool's
  * skeletons). Pointers become uint64_t: the BPF side is 64-bit on every
@@ -244,7 +245,18 @@ static void decl(struct skel *k, uint32_t id, const char *var, int ind, FILE *f)
 		return;
 	}
 	switch (mb_btf_kind(t)) {
-	case MB_BTF_KIND_INT:
+	case MB_BTF_KIND_INT: {
+		/* "long" is 8 bytes in BPF, 4 on a 32-bit host: sized types,
+		 * but char stays char (strings) and _Bool _Bool */
+		uint32_t enc = *(const uint32_t *)mb_btf_extra(t), sz = t->size_or_type;
+
+		if (!(enc & (MB_BTF_INT_CHAR | MB_BTF_INT_BOOL) << 24) && (enc & 0xff) == sz * 8 &&
+		    (sz == 1 || sz == 2 || sz == 4 || sz == 8) && strcmp(mb_btf_str(k->b, t->name_off), "char")) {
+			fprintf(f, "%sint%u_t%s%s", enc & MB_BTF_INT_SIGNED << 24 ? "" : "u", sz * 8, sp, var);
+			return;
+		}
+	}
+		/* fall through */
 	case MB_BTF_KIND_FLOAT:
 		fprintf(f, "%s%s%s", mb_btf_str(k->b, t->name_off), sp, var);
 		return;
