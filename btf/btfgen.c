@@ -340,7 +340,8 @@ int mb_btfgen_write(struct mb_btfgen *g, int swap, void **out, size_t *len, char
 	uint8_t *blob;
 
 	*out = NULL;
-	qsort(g->mem, g->nmem, sizeof(*g->mem), cmp_u64);
+	if (g->nmem)
+		qsort(g->mem, g->nmem, sizeof(*g->mem), cmp_u64);
 	o.s = malloc(1);
 	o.caps = o.ns = 1;
 	if (o.s)
@@ -423,7 +424,8 @@ int mb_btfgen_write(struct mb_btfgen *g, int swap, void **out, size_t *len, char
 	blob[2] = 1;
 	blob[3] = 0;
 	memcpy(blob + 4, hdr, 20);
-	memcpy(blob + 24, o.w, o.nw * 4);
+	if (o.nw)
+		memcpy(blob + 24, o.w, o.nw * 4);
 	memcpy(blob + 24 + o.nw * 4, o.s, o.ns);
 	*out = blob;
 	free(ids);
