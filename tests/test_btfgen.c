@@ -143,6 +143,11 @@ TEST(other_byte_order_target)
 	free(v);
 	ASSERT_EQ(0, sh(MB " gen min_core_btf %s/vmlinux.eb %s/eb.btf " CORE_OBJS, dir, dir));
 	ASSERT_EQ(0, sh(MB " gen min_core_btf " VMLINUX " %s/el.btf " CORE_OBJS, dir));
+	/* a gzip'd target reads the same */
+	if (!sh("gzip -1 -c %s/vmlinux.eb > %s/vmlinux.eb.gz", dir, dir)) {
+		EXPECT_EQ(0, sh(MB " gen min_core_btf %s/vmlinux.eb.gz %s/ebz.btf " CORE_OBJS, dir, dir));
+		EXPECT_EQ(0, sh("cmp %s/eb.btf %s/ebz.btf", dir, dir));
+	}
 	snprintf(path, sizeof(path), "%s/eb.btf", dir);
 	a = slurp(path, &la);
 	snprintf(path, sizeof(path), "%s/el.btf", dir);
