@@ -1,5 +1,5 @@
 # minibpf — see README.md. Targets: all static progs test size install clean
-# bench fuzz. Variables: CROSS=aarch64-linux-gnu- CC= SAN=1 V=1 PREFIX DESTDIR
+# bench fuzz examples. Variables: CROSS=aarch64-linux-gnu- CC= SAN=1 V=1 PREFIX DESTDIR
 VERSION   := 0.1.0
 CROSS     ?=
 CC        := $(CROSS)gcc
@@ -47,7 +47,7 @@ PROG_SRCS := $(wildcard progs/*.bpf.c)
 PROG_OBJS := $(PROG_SRCS:progs/%.bpf.c=$(B)/progs/%.bpf.o)
 HDRS      := $(wildcard include/*.h $(addsuffix /*.h,$(MODULES) cli tests))
 
-.PHONY: all lib cli static progs test tests size install clean bench fuzz cross check-layers
+.PHONY: all lib cli static progs test tests size install clean bench fuzz cross check-layers examples
 all: $(B)/libminibpf.a $(B)/minibpf
 
 $(B)/%.o: %.c $(HDRS)
@@ -126,9 +126,39 @@ $(B)/tests/test_layers: scripts/check-layers.sh $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@printf '#!/bin/sh\nexec sh %s %s %s\n' "$(abspath scripts/check-layers.sh)" "$(abspath .)" "$(abspath $(B))" >$@
 	@chmod +x $@
-tests: $(TEST_BINS) $(B)/tests/test_layers $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf $(STATIC_CLI)
+tests: $(TEST_BINS) $(B)/tests/test_layers $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf $(STATIC_CLI) examples
 test: tests
 	@STATIC=$(STATIC_CLI) scripts/run-tests.sh $(B)
+
+# ---- examples: applications with their BPF object embedded (a skeleton) --
+# Static for this host (musl when musl-gcc is there) and for aarch64 (static
+# glibc, when aarch64-linux-gnu-gcc is there). The skeleton is made by the
+# host's minibpf; the BPF object is the same for both.
+EX_B      := $(B)/examples
+EX_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Os -Iinclude -I$(EX_B)
+EX_AARCH64 := $(if $(shell command -v aarch64-linux-gnu-gcc),$(EX_B)/aarch64/countsys)
+examples: $(EX_B)/countsys $(EX_AARCH64)
+$(EX_B)/countsys.bpf.o: examples/countsys/countsys.bpf.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  BPF     $<")
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(EX_B)/%.skel.h: $(EX_B)/%.bpf.o $(B)/minibpf
+	$(if $(Q),@echo "  GEN     $@")
+	$(Q)$(B)/minibpf gen skeleton $< > $@.tmp && mv $@.tmp $@
+ifneq ($(shell command -v musl-gcc),)
+$(EX_B)/countsys: examples/countsys/countsys.c $(EX_B)/countsys.skel.h $(MUSL_B)/minibpf
+	$(if $(Q),@echo "  STATIC  $@")
+	$(Q)musl-gcc -static $(EX_CFLAGS) -idirafter $(abspath $(MUSL_INC)) -o $@ $< $(MUSL_B)/obj/libminibpf.a
+else
+$(EX_B)/countsys: examples/countsys/countsys.c $(EX_B)/countsys.skel.h $(B)/libminibpf.a
+	$(if $(Q),@echo "  STATIC  $@")
+	$(Q)$(CC) -static $(EX_CFLAGS) -o $@ $< $(B)/libminibpf.a
+endif
+$(EX_B)/aarch64/countsys: examples/countsys/countsys.c $(EX_B)/countsys.skel.h $(LIB_SRCS) $(HDRS)
+	$(Q)$(MAKE) --no-print-directory CROSS=aarch64-linux-gnu- build/aarch64-linux-gnu/libminibpf.a
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  STATIC  $@ (aarch64)")
+	$(Q)aarch64-linux-gnu-gcc -static $(EX_CFLAGS) -o $@ $< build/aarch64-linux-gnu/libminibpf.a
 
 # ---- cross builds (compile only) -----------------------------------------
 cross:
@@ -141,6 +171,8 @@ install: all
 	install -m 755 $(B)/minibpf $(DESTDIR)$(PREFIX)/bin/minibpf
 	install -m 644 $(B)/libminibpf.a $(DESTDIR)$(PREFIX)/lib/libminibpf.a
 	install -m 644 include/minibpf.h $(DESTDIR)$(PREFIX)/include/minibpf.h
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: minibpf\nDescription: a small eBPF loader without libbpf\nVersion: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lminibpf\n' '$(PREFIX)' '$(VERSION)' >$(DESTDIR)$(PREFIX)/lib/pkgconfig/minibpf.pc
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 644 docs/minibpf.8 $(DESTDIR)$(PREFIX)/share/man/man8/minibpf.8
 	install -m 644 scripts/bash-completion/minibpf $(DESTDIR)$(PREFIX)/share/bash-completion/completions/minibpf

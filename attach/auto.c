@@ -45,7 +45,7 @@ static int split_off(const char *s, char *buf, size_t size, uint64_t *off)
 
 static int need(const char *sec, const char *what)
 {
-	return mb_err(EINVAL, "section '%s' does not name its target: attach it to %s", sec, what);
+	return mb_err(EDESTADDRREQ, "section '%s' does not name its target: attach it to %s", sec, what);
 }
 
 int mb_attach_auto(int prog_fd, const char *sec, const struct mb_sec_def *def,

@@ -1121,12 +1121,12 @@ poison:
 	return 0;
 }
 
-int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *rel, struct bpf_insn *insn,
-		  uint32_t avail, struct mb_core_result *res, char *err, size_t errlen)
+/* libbpf's bpf_core_calc_relo_insn: the local spec, every candidate's, the
+ * value of the first that matched (its spec in *first, root_id 0 if none). */
+static int resolve(struct mb_core *c, const struct mb_btf_core_relo *rel, struct calc *rp,
+		   struct spec *first, struct mb_core_result *res, char *err, size_t errlen)
 {
 	struct spec ls, cs;
-	uint32_t first_id = 0;
-	uint64_t first_off = 0;
 	const struct cands *cands;
 	struct calc r, cr;
 	const char *acc = mb_btf_str(c->local, rel->access_str_off);
@@ -1134,10 +1134,8 @@ int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *rel, struct 
 	int e;
 
 	memset(res, 0, sizeof(*res));
-	if (!avail) {
-		snprintf(err, errlen, "relocation outside the program");
-		return -EINVAL;
-	}
+	first->root_id = 0;
+	first->raw_len = 0;
 	if (rel->kind > MB_CORE_TYPE_MATCHES) {
 		snprintf(err, errlen, "unknown CO-RE relocation kind %u", rel->kind);
 		return -EOPNOTSUPP;
@@ -1174,11 +1172,10 @@ int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *rel, struct 
 			}
 			if (!matched) {
 				r = cr;
-				first_id = cs.root_id;
-				first_off = cs.bit_off;
-			} else if (cs.bit_off != first_off || cr.poison != r.poison || cr.val != r.val) {
+				*first = cs;
+			} else if (cs.bit_off != first->bit_off || cr.poison != r.poison || cr.val != r.val) {
 				snprintf(err, errlen, "%s (%s): ambiguous: target types [%u] and [%u] disagree",
-					 res->desc, mb_core_kind_str(rel->kind), first_id, cs.root_id);
+					 res->desc, mb_core_kind_str(rel->kind), first->root_id, cs.root_id);
 				return -EINVAL;
 			}
 			matched++;
@@ -1192,6 +1189,25 @@ int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *rel, struct 
 			}
 		}
 	}
+	*rp = r;
+	return 0;
+}
+
+int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *rel, struct bpf_insn *insn,
+		  uint32_t avail, struct mb_core_result *res, char *err, size_t errlen)
+{
+	struct spec ts;
+	struct calc r;
+	int e;
+
+	if (!avail) {
+		memset(res, 0, sizeof(*res));
+		snprintf(err, errlen, "relocation outside the program");
+		return -EINVAL;
+	}
+	e = resolve(c, rel, &r, &ts, res, err, errlen);
+	if (e)
+		return e;
 	e = patch(insn, avail, &r, res->desc, err, errlen);
 	if (e)
 		return e;
@@ -1199,5 +1215,25 @@ int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *rel, struct 
 				     insn->imm == MB_CORE_POISON_IMM);
 	res->orig = r.orig;
 	res->val = r.val;
+	return 0;
+}
+
+int mb_core_target(struct mb_core *c, const struct mb_btf_core_relo *rel, uint32_t *root,
+		   uint32_t *raw, uint32_t *raw_len, char *err, size_t errlen)
+{
+	struct mb_core_result res;
+	struct spec ts;
+	struct calc r;
+	int e = resolve(c, rel, &r, &ts, &res, err, errlen);
+
+	if (e)
+		return e;
+	if (ts.raw_len > *raw_len) {
+		snprintf(err, errlen, "%s: access path too long", res.desc);
+		return -E2BIG;
+	}
+	*root = ts.root_id;
+	*raw_len = ts.raw_len;
+	memcpy(raw, ts.raw, ts.raw_len * sizeof(*raw));
 	return 0;
 }

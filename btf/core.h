@@ -35,6 +35,13 @@ struct mb_core_result {
  * message in err. */
 int mb_core_apply(struct mb_core *c, const struct mb_btf_core_relo *r, struct bpf_insn *insn,
 		  uint32_t avail, struct mb_core_result *res, char *err, size_t errlen);
+/* What relocation r uses of the target (bpftool's btfgen): the root type of
+ * the first candidate that matched (0: none, or a local_type_id relocation)
+ * and its access path (raw spec: first index, then member or element
+ * indexes). *raw_len: in the capacity, out the length. 0 or -errno + err. */
+int mb_core_target(struct mb_core *c, const struct mb_btf_core_relo *r, uint32_t *root,
+		   uint32_t *raw, uint32_t *raw_len, char *err, size_t errlen);
+#define MB_CORE_SPEC_MAX 64
 /* Optional: find the target candidates of every record's root type in one
  * pass over the target BTF (else one pass per root type). 0 or -ENOMEM. */
 int mb_core_prepare(struct mb_core *c, const struct mb_btf_core_relo *r, uint32_t n);

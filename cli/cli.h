@@ -111,6 +111,7 @@ int do_cgroup(int argc, char **argv);
 int do_obj(int argc, char **argv);
 int do_check_cmd(int argc, char **argv);   /* cli/check.c */
 int do_struct_ops(int argc, char **argv);  /* cli/struct_ops.c */
+int do_gen(int argc, char **argv);         /* cli/gen.c */
 
 /* `map event_pipe` (cli/event_pipe.c). */
 int do_map_event_pipe(int argc, char **argv);

@@ -456,8 +456,9 @@ const char *helper_name(int32_t id)
 static const char usage[] =
 	"Usage: minibpf [OPTIONS] OBJECT { COMMAND | help }\n"
 	"       minibpf check [--strict] OBJ [PROG] | check --cfg PROG OBJ\n"
+	"       minibpf gen { min_core_btf VMLINUX_BTF OUT OBJ... | skeleton OBJ [name NAME] }\n"
 	"       minibpf version\n"
-	"  OBJECT := { prog | map | link | struct_ops | net | cgroup | feature | obj | check }\n"
+	"  OBJECT := { prog | map | link | struct_ops | net | cgroup | feature | obj | check | gen }\n"
 	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace | --btf FILE |\n"
 	"               -V|--version | -h|--help }\n"
 	"  'minibpf OBJECT help' lists the commands of OBJECT; see minibpf(8).\n";
@@ -487,6 +488,7 @@ static const struct cmd top_cmds[] = {
 	{ "feature", do_feature },
 	{ "obj", do_obj },
 	{ "check", do_check_cmd },
+	{ "gen", do_gen },
 	{ "version", do_version },
 	{ 0 }
 };

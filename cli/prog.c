@@ -744,7 +744,7 @@ static int pin_prog(struct mb_prog *pr, const char *path, int autoattach)
 	} else if (l) {
 		err = mb_link_pin(l, path);
 		mb_link_destroy(l);
-	} else if (errno == EOPNOTSUPP || errno == EINVAL) {
+	} else if (errno == EOPNOTSUPP || errno == EDESTADDRREQ || errno == EINVAL) {
 		/* as bpftool: a section without a target gets the program pinned */
 		fprintf(stderr, "Note: %s; pinning the program instead\n", mb_last_error());
 		err = mb_prog_pin(pr, path);

@@ -28,6 +28,8 @@ struct mb_map {
 	void *st_value;
 	struct mb_st_slot { uint32_t off, prog; } *st_slots;
 	uint32_t nst_slots;
+	void *mmaped;                   /* mb_map_mmap(), unmapped at close */
+	size_t mmap_len;
 };
 
 struct mb_prog {

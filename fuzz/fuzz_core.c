@@ -4,13 +4,15 @@
  * BTF where there is none. Each CO-RE record is applied to an instruction of
  * each class it can patch (ALU imm, LDX offset, ld_imm64). Half the inputs
  * (bit 1 of the first byte) open the object's BTF lazily, as a --btf file is
- * read: blocks fetched from a callback as lookups reach them. */
+ * read: blocks fetched from a callback as lookups reach them. The same
+ * records then go through gen min_core_btf (btf/btfgen.c), output written. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "btf/btf.h"
+#include "btf/btfgen.h"
 #include "btf/core.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -131,6 +133,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			apply_all(c, ext);
 			mb_core_free(c);
 		}
+		struct mb_btfgen *g = mb_btfgen_new(target ? target : local);
+		void *out = NULL;
+		size_t len;
+
+		if (g && !mb_btfgen_add(g, local, ext, data[0] & 1, err, sizeof(err)))
+			(void)mb_btfgen_write(g, data[0] & 4, &out, &len, err, sizeof(err));
+		free(out);
+		mb_btfgen_free(g);
 		mb_btf_free(lazy);
 	}
 	mb_btf_ext_free(ext);

@@ -108,6 +108,12 @@ int mb_map_set_initial_value(struct mb_map *map, const void *data, size_t size);
 /* Pointer to the initial contents of a global data map (NULL for others), so
  * single variables can be set in place before load. */
 void *mb_map_initial_value(struct mb_map *map, size_t *size);
+/* After load: the map's values mmap'd (global data maps are created
+ * BPF_F_MMAPABLE where the kernel allows it, 5.5+), read-write, or read-only
+ * for a frozen map (.rodata). The mapping lives until mb_object_close(); a
+ * second call returns the same one. NULL with errno if the map cannot be
+ * mapped (not loaded, not mmapable). *size (if given): the bytes mapped. */
+void *mb_map_mmap(struct mb_map *map, size_t *size);
 /* Before load: the initial value of the global variable NAME (in .data,
  * .rodata, .bss or a custom data section), found through the object's BTF,
  * to read or set in place. NULL with errno if absent or already loaded. */
@@ -136,8 +142,9 @@ size_t mb_map_value_size_user(const struct mb_map *map);
 int mb_num_possible_cpus(void);
 
 /* Attach PROG the way its SEC() name says (tracepoint/CAT/NAME, raw_tp/NAME,
- * uprobe/PATH:SYM, ...). NULL with errno and mb_last_error() if the section
- * does not name a target. */
+ * uprobe/PATH:SYM, ...). NULL with errno and mb_last_error() on failure:
+ * EDESTADDRREQ if the section does not name a target (xdp, tc, cgroup...:
+ * use mb_prog_attach_opts), EOPNOTSUPP for a type not attached to a hook. */
 struct mb_link *mb_prog_attach(struct mb_prog *prog);
 /* Where a program goes when its SEC() name cannot say: an interface (xdp,
  * tc, tcx), a cgroup, a sockmap, a netns, a socket. Fields the program's kind

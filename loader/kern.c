@@ -15,6 +15,7 @@
 
 #include "loader/internal.h"
 #include "btf/core.h"
+#include "btf/inflate.h"
 #include "syscall/bpf_sys.h"
 #include "syscall/errmsg.h"
 
@@ -203,6 +204,35 @@ static int kern_read(void *ctx, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+static struct mb_btf *kern_fail(struct mb_kern *k);
+
+/* A gzip'd BTF file (--btf vmlinux.btf.gz, a minimized one shipped with an
+ * application): inflated whole into memory, the reader adopts the bytes. */
+static int gz_btf(struct mb_kern *k, const char *path, size_t size)
+{
+	unsigned char *z = malloc(size), *raw = NULL;
+	size_t len = 0;
+	char err[256];
+	int r = z ? kern_read(k, z, size, 0) : -ENOMEM;
+
+	if (!r)
+		r = mb_gunzip(z, size, KBTF_MAX, &raw, &len, err, sizeof(err));
+	else
+		snprintf(err, sizeof(err), "%s", strerror(-r));
+	free(z);
+	if (!r) {
+		k->btf = mb_btf_open_kernel(raw, len, err, sizeof(err));
+		if (k->btf) {
+			mb_btf_adopt(k->btf, raw);
+			return 1;
+		}
+		r = errno ? -errno : -EINVAL;
+		free(raw);
+	}
+	mb_err(-r, "kernel BTF %s (gzip): %s", path, err);
+	return 0;
+}
+
 struct mb_btf *mb_kern_btf(struct mb_object *obj)
 {
 	const char *path = obj->btf_path ? obj->btf_path : "/sys/kernel/btf/vmlinux";
@@ -235,6 +265,10 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 		mb_err(EINVAL, "kernel BTF %s: unusable size", path);
 		goto fail;
 	}
+	unsigned char magic[2];
+
+	if (!kern_read(k, magic, 2, 0) && magic[0] == 0x1f && magic[1] == 0x8b)
+		return gz_btf(k, path, (size_t)st.st_size) ? k->btf : kern_fail(k);
 	k->btf = mb_btf_open_lazy((uint64_t)st.st_size, kern_read, k, err, sizeof(err));
 	if (!k->btf) {
 		mb_err(errno ? errno : EINVAL, "kernel BTF %s: %s", path, err);
@@ -264,8 +298,14 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 		return k->btf;
 	mb_err(-r, "kernel BTF %s: %s", path, mb_btf_error(k->btf));
 fail:
-	/* nothing half-open: a later call starts again; errno stays mb_err's */
-	r = errno;
+	return kern_fail(k);
+}
+
+/* nothing half-open: a later call starts again; errno stays mb_err's */
+static struct mb_btf *kern_fail(struct mb_kern *k)
+{
+	int r = errno;
+
 	mb_btf_free(k->btf);
 	k->btf = NULL;
 	mb_sys_munmap(k->map, k->map_len);

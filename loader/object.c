@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -329,6 +330,35 @@ void *mb_map_initial_value(struct mb_map *m, size_t *size)
 	return m->def->init_data;
 }
 
+void *mb_map_mmap(struct mb_map *m, size_t *size)
+{
+	const struct mb_elf_map *d = m->def;
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t len = ((uint64_t)d->value_size + 7) / 8 * 8 * d->max_entries;
+	int r;
+
+	if (!m->mmaped) {
+		if (m->fd < 0 || d->type != BPF_MAP_TYPE_ARRAY || !len) {
+			mb_err(EINVAL, "map '%s': only a loaded array can be mapped", d->name);
+			return NULL;
+		}
+		len = (len + (uint64_t)page - 1) / (uint64_t)page * (uint64_t)page;
+		/* a frozen map refuses writable mappings (EPERM) */
+		r = mb_sys_mmap(m->fd, (size_t)len, PROT_READ | (d->freeze ? 0 : PROT_WRITE), 0,
+				&m->mmaped);
+		if (r) {
+			m->mmaped = NULL;
+			mb_err(-r, "map '%s': mmap: %s%s", d->name, strerror(-r),
+			       r == -EINVAL ? " (not created BPF_F_MMAPABLE)" : "");
+			return NULL;
+		}
+		m->mmap_len = (size_t)len;
+	}
+	if (size)
+		*size = m->mmap_len;
+	return m->mmaped;
+}
+
 void *mb_object_global(struct mb_object *obj, const char *name, size_t *size)
 {
 	/* the variables' offsets: in the DATASECs as fixed for loading */
@@ -386,6 +416,9 @@ void mb_object_close(struct mb_object *obj)
 		return;
 	close_progs(obj);
 	mb_kern_free(obj);
+	for (i = 0; obj->maps && i < obj->nmaps; i++)
+		if (obj->maps[i].mmaped)
+			mb_sys_munmap(obj->maps[i].mmaped, obj->maps[i].mmap_len);
 	if (obj->maps)
 		mb_maps_close(obj, 0);
 	if (obj->btf_fd >= 0)

@@ -9,7 +9,7 @@ PKGS="make gcc clang llvm lld libelf-dev libbpf-dev bpftool linux-source-6.1 xz-
 musl-tools gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu
 libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-s390x-cross
 libclang-rt-14-dev iproute2 python3 jq valgrind strace binutils
-xdp-tools libxdp1 gnuplot-nox ir-keytable zlib1g-dev"
+xdp-tools libxdp1 gnuplot-nox ir-keytable zlib1g-dev pkgconf gzip"
 
 missing=""
 for p in $PKGS; do

@@ -207,9 +207,9 @@ TEST_F(trace, auto_attach_by_section)
 	EXPECT_EQ(3, count(self->map, 2));
 	mb_link_info_detach(&self->l);
 	/* sections that do not name a target say so */
-	EXPECT_EQ(-EINVAL, attach_sec(prog, "tracepoint", NULL, &self->l, 1));
+	EXPECT_EQ(-EDESTADDRREQ, attach_sec(prog, "tracepoint", NULL, &self->l, 1));
 	EXPECT_TRUE(strstr(mb_last_error(), "does not name its target") != NULL);
-	EXPECT_EQ(-EINVAL, attach_sec(prog, "xdp", NULL, &self->l, 1));
+	EXPECT_EQ(-EDESTADDRREQ, attach_sec(prog, "xdp", NULL, &self->l, 1));
 	EXPECT_EQ(-EOPNOTSUPP, attach_sec(prog, "lwt_in", NULL, &self->l, 1));
 	EXPECT_EQ(-ENOENT, attach_sec(prog, "nonsense", NULL, &self->l, 1));
 	close(prog);
