@@ -494,6 +494,49 @@ TEST_F(so, dummy_ops_test_run_and_sleepable)
 		TH_LOG("%s", mb_last_error());
 }
 
+/* bpftool's value of the map, from "bpf_struct_ops_..." on, without the
+ * program ids (they differ between two registrations). */
+static void value_part(char *s)
+{
+	char *v = strstr(s, "\"bpf_struct_ops_"), *r, *w;
+
+	if (!v) {
+		*s = 0;
+		return;
+	}
+	for (w = s, r = v; *r; ) {
+		if (!strncmp(r, "/prog_id:", 9)) {
+			for (r += 9; *r >= '0' && *r <= '9'; r++)
+				;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = 0;
+}
+
+/* The oracle: bpftool (libbpf) registers the same object; bpftool's dump of
+ * its value and of ours must be the same, member by member (programs shown
+ * by name). */
+TEST_F(so, value_same_as_bpftool)
+{
+	static char ours[16384], theirs[16384];
+
+	if (e2e_sh("command -v bpftool >/dev/null"))
+		SKIP(return, "no bpftool");
+	if (e2e_run(theirs, sizeof(theirs), "bpftool struct_ops register " OBJ))
+		SKIP(return, "bpftool cannot register it: %.200s", theirs);
+	ASSERT_EQ(0, e2e_run(theirs, sizeof(theirs), "bpftool -j struct_ops dump name mb_reno"));
+	ASSERT_EQ(0, e2e_run(ours, sizeof(ours), "bpftool struct_ops unregister name mb_reno"));
+	ASSERT_EQ(0, wait_gone("mb_reno"));
+	ASSERT_EQ(0, e2e_run(ours, sizeof(ours), CLI " struct_ops register " OBJ)) TH_LOG("%s", ours);
+	ASSERT_EQ(0, e2e_run(ours, sizeof(ours), "bpftool -j struct_ops dump name mb_reno"));
+	value_part(ours);
+	value_part(theirs);
+	EXPECT_NE(NULL, strstr(ours, "mb_reno_cong_avoid")) TH_LOG("%s", ours);
+	EXPECT_STREQ(theirs, ours);
+}
+
 static void check_bad(struct __test_metadata *_metadata, const char *obj_path, const char *want)
 {
 	struct mb_object *obj = mb_object_open(obj_path, NULL);
