@@ -6,7 +6,7 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 4);
+	__uint(max_entries, 8);         /* 4-7: not written by the programs */
 	__type(key, __u32);
 	__type(value, __u64);
 } hits SEC(".maps");
