@@ -834,6 +834,9 @@ static int load_pin(struct mb_object *obj, const struct load_args *a, struct loa
 		return cli_err("'%s': no program was loaded to pin at '%s' (all are SEC(\"?...\"))",
 			       a->file, a->path);
 	if (loaded && a->all) {
+		if (mb_is_bpffs(a->path) == 0)
+			return cli_err("'%s' is not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)",
+				       a->path);
 		if (!mb_stage_vacant(a->path))
 			return cli_err("'%s' exists and is not empty: loadall publishes a whole "
 				       "directory and never adds to one (remove it, or pick another)",
@@ -989,7 +992,7 @@ static int do_cleanup(int argc, char **argv)
 		return cli_err("no bpf filesystem: %s", strerror(errno));
 	if (opt.json)
 		jw_arr();
-	err = mb_stage_sweep(dir, 16, print_removed, &n);
+	err = mb_pin_cleanup(dir, print_removed, &n);
 	if (opt.json) {
 		jw_end_arr();
 		jw_done();

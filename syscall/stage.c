@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "minibpf.h"
 #include "syscall/internal.h"
 
 #define MARK "_mbstage_"
@@ -165,9 +166,11 @@ int mb_stage_sweep(const char *dir, int depth, void (*fn)(void *ctx, const char 
 	int n = 0;
 	DIR *d;
 
-	/* without /proc every owner would look dead */
+	/* without /proc every owner would look dead; and only pins are removed */
 	if (!ns || !start_time(getpid()))
 		return -ENOENT;
+	if (mb_is_bpffs(dir) != 1)
+		return 0;
 	d = opendir(dir);
 	if (!d)
 		return -errno;
@@ -192,4 +195,9 @@ int mb_stage_sweep(const char *dir, int depth, void (*fn)(void *ctx, const char 
 	}
 	closedir(d);
 	return n;
+}
+
+int mb_pin_cleanup(const char *dir, void (*fn)(void *ctx, const char *path), void *ctx)
+{
+	return mb_stage_sweep(dir, 16, fn, ctx);
 }
