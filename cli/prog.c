@@ -963,6 +963,8 @@ static int load_common(int argc, char **argv, int all)
 	/* Interrupted: rolled back, now die of the signal (it is delivered
 	 * when unblocked). A signal after the publish finds the load done. */
 	if (ret && stop_pending(&st)) {
+		cli_err("%s during the load: rolled back, nothing of it is left",
+			st.stop == SIGINT ? "SIGINT" : st.stop == SIGTERM ? "SIGTERM" : "SIGHUP");
 		fflush(NULL);
 		signal(st.stop, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &old, NULL);

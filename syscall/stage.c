@@ -177,11 +177,16 @@ int mb_stage_sweep(const char *dir, int depth, void (*fn)(void *ctx, const char 
 	while ((e = readdir(d))) {
 		struct stat st;
 
-		if (e->d_name[0] == '.' ||
+		int dead;
+
+		if (e->d_name[0] == '.' || (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
+			continue;
+		dead = stale(e->d_name, ns);
+		if ((!dead && depth <= 0) ||
 		    (size_t)snprintf(p, sizeof(p), "%s/%s", dir, e->d_name) >= sizeof(p) ||
 		    lstat(p, &st) || !S_ISDIR(st.st_mode))
 			continue;
-		if (stale(e->d_name, ns)) {
+		if (dead) {
 			if (remove_tree(p, 0) == 0) {
 				n++;
 				if (fn)
