@@ -790,6 +790,12 @@ static const char *under(const char *mapdir, const char *dir)
 	return mapdir + n;
 }
 
+static int taken(const char *dir)
+{
+	return cli_err("'%s' exists and is not empty: a load publishes a whole directory and "
+		       "never adds to one (remove it, or pick another)", dir);
+}
+
 /* pinmaps: into the staged tree when MAPDIR is in it (its directories made
  * there), else published on its own now, just before the program tree. */
 static int load_pin_maps(struct mb_object *obj, const struct load_args *a, struct load_state *st)
@@ -809,9 +815,7 @@ static int load_pin_maps(struct mb_object *obj, const struct load_args *a, struc
 				return cli_err("mkdir '%s': %s", p, strerror(-err));
 		}
 	} else if (!mb_stage_vacant(a->pinmaps)) {
-		return cli_err("pinmaps '%s' exists and is not empty: a load publishes a whole "
-			       "directory and never adds to one (remove it, or pick another)",
-			       a->pinmaps);
+		return taken(a->pinmaps);
 	}
 	if (mb_object_pin_maps(obj, rest ? p : a->pinmaps))
 		return cli_err("%s", mb_last_error());
@@ -838,9 +842,7 @@ static int load_pin(struct mb_object *obj, const struct load_args *a, struct loa
 			return cli_err("'%s' is not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)",
 				       a->path);
 		if (!mb_stage_vacant(a->path))
-			return cli_err("'%s' exists and is not empty: loadall publishes a whole "
-				       "directory and never adds to one (remove it, or pick another)",
-				       a->path);
+			return taken(a->path);
 		err = mb_stage_path(a->path, p, sizeof(p));
 		if (!err)
 			err = mb_sys_mkdir(p, 0700);

@@ -550,6 +550,44 @@ TEST_F(atomic, single_load_one_pin_and_taken_dir_refused)
 	rmdir(self->dir);
 }
 
+/* mb_object_pin_maps publishes a new tree whole: with the Nth syscall of
+ * the call failing, for every N, it leaves neither the tree nor a staging
+ * directory; without a failure the tree is complete. */
+TEST_F(atomic, pin_maps_fault_at_every_syscall)
+{
+	struct mb_open_opts o = { .sz = sizeof(o), .pin_root = self->base };
+	struct mb_object *obj = mb_object_open(OBJ, &o);
+	char maps[320];
+	unsigned long n;
+	int err = -1, failures = 0;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	for (int i = 0; i < mb_object_prog_count(obj); i++)
+		mb_prog_set_autoload(mb_object_prog(obj, i), 0);      /* maps only */
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	snprintf(maps, sizeof(maps), "%s/m", self->base);
+	for (n = 1; n < 100 && err; n++) {
+		int before = entries(self->base);
+
+		mb_sys_fail_nth(n, EIO);
+		err = mb_object_pin_maps(obj, maps);
+		mb_sys_fail_nth(0, 0);
+		if (!err)
+			break;
+		failures++;
+		EXPECT_EQ(-EIO, err) TH_LOG("n=%lu: %s", n, mb_last_error());
+		EXPECT_EQ(before, entries(self->base)) TH_LOG("n=%lu left something", n);
+		EXPECT_EQ(0, count_staging(self->base));
+	}
+	ASSERT_EQ(0, err);
+	EXPECT_LT(2, failures);         /* the mkdir, the pins and the rename */
+	EXPECT_EQ(2, entries(maps));
+	EXPECT_EQ(0, count_staging(self->base));
+	mb_object_close(obj);
+	printf("# pin_maps: %d injected failures, each left nothing\n", failures);
+	fflush(stdout);
+}
+
 static uint64_t pinned_value(const char *path, uint32_t key)
 {
 	int fd = mb_sys_obj_get(path, 0);
