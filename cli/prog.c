@@ -850,21 +850,18 @@ static int load_pin(struct mb_object *obj, const struct load_args *a, struct loa
 			return cli_err("staging directory for '%s': %s", a->path, strerror(-err));
 		memcpy(st->stage, p, sizeof(p));
 	}
-	for (int i = 0, pins = 0; i < n && (a->all || !pins); i++) {
+	for (int i = 0; a->all && i < n; i++) {       /* load: its one pin comes last */
 		struct mb_prog *pr = mb_object_prog(obj, i);
 
 		if (mb_prog_fd(pr) < 0)
 			continue;
 		if (stop_pending(st))
 			return -1;
-		if (!a->all)
-			break;          /* load: its one pin comes last */
 		if (path_join(p, sizeof(p), st->stage, mb_prog_name(pr)))
 			return cli_err("pin path for '%s' under '%s' is too long", mb_prog_name(pr),
 				       a->path);
 		if (pin_prog(pr, p, a->autoattach))
 			return -1;
-		pins++;
 	}
 	if (a->pinmaps && (stop_pending(st) || load_pin_maps(obj, a, st)))
 		return -1;
@@ -880,8 +877,8 @@ static int load_pin(struct mb_object *obj, const struct load_args *a, struct loa
 		return 0;
 	err = mb_stage_publish(st->stage, a->path);
 	if (err == -EEXIST)
-		return cli_err("'%s' exists: another load published it first (nothing of this "
-			       "one is left)", a->path);
+		return cli_err("'%s' exists: it appeared during this load (another load?); "
+			       "nothing of this one is left", a->path);
 	if (err)
 		return cli_err("rename '%s' to '%s': %s", st->stage, a->path, strerror(-err));
 	st->stage[0] = 0;

@@ -141,7 +141,9 @@ static int tree_state(FIXTURE_DATA(atomic) *self)
 
 	if (access(self->dir, F_OK))
 		return 0;
-	ok = entries(self->dir) == NPROGS + 1 && entries(self->maps) == 2;
+	/* the maps inside DIR (maps/), or beside it */
+	ok = entries(self->dir) == NPROGS + !strncmp(self->maps, self->dir, strlen(self->dir)) &&
+	     entries(self->maps) == 2;
 	for (int i = 0; ok && i < NPROGS; i++) {
 		snprintf(p, sizeof(p), "%s/%s", self->dir, names[i]);
 		ok = !access(p, F_OK);
@@ -231,6 +233,8 @@ static int reset(FIXTURE_DATA(atomic) *self)
 
 	if (!access(self->dir, F_OK))
 		mb_pin_tree_remove(self->dir);
+	if (!access(self->maps, F_OK))
+		mb_pin_tree_remove(self->maps);
 	return settle(self, 0, &p, &l);
 }
 
@@ -407,9 +411,9 @@ TEST_F_TIMEOUT(atomic, sigint_sigterm_sighup_roll_back, 90)
 
 /* Two loaders for one DIR, started together: one publishes, the other says
  * "exists" and leaves nothing. */
-TEST_F(atomic, racing_loaders)
+static void race(struct __test_metadata *_metadata, FIXTURE_DATA(atomic) *self, int rounds)
 {
-	int wins = 0, rounds = 6;
+	int wins = 0;
 
 	for (int r = 0; r < rounds; r++) {
 		char logs[2][128], buf[2][1024];
@@ -445,12 +449,27 @@ TEST_F(atomic, racing_loaders)
 		wins += ok[0] + ok[1] == 1;
 		EXPECT_EQ(1, tree_state(self));
 		EXPECT_EQ(0, count_staging(self->base));
+		EXPECT_EQ(0, count_staging(self->dir));
 		EXPECT_TRUE(settle(self, NPROGS, &progs, &links))
 			TH_LOG("round %d: %d programs, %d links alive", r, progs, links);
 		ASSERT_TRUE(reset(self));
 	}
-	printf("# race: %d rounds of two loaders, %d with exactly one winner\n", rounds, wins);
+	printf("# race (maps %s DIR): %d rounds of two loaders, %d with exactly one winner\n",
+	       strncmp(self->maps, self->dir, strlen(self->dir)) ? "beside" : "inside", rounds, wins);
 	fflush(stdout);
+}
+
+TEST_F(atomic, racing_loaders)
+{
+	race(_metadata, self, 6);
+}
+
+/* pinmaps outside DIR: its own rename, then DIR's; the loser undoes its
+ * maps' tree when DIR's rename finds DIR taken. */
+TEST_F(atomic, racing_loaders_maps_beside)
+{
+	snprintf(self->maps, sizeof(self->maps), "%s/sep", self->base);
+	race(_metadata, self, 4);
 }
 
 /* A load killed before its rename leaves a staging directory holding the
