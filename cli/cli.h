@@ -45,6 +45,9 @@ int parse_u32(const char *s, uint32_t *out, const char *what);
 int show_objs(int kind, int argc, char **argv, void (*one)(int fd), const char *obj);
 /* `OBJ pin HANDLE FILE`. */
 int pin_obj(int kind, int argc, char **argv, const char *obj);
+/* Before pinning at PATH: remove the staging directories beside it that a
+ * killed load left (a note on stderr for each). */
+void sweep_beside(const char *path);
 /* The object's info (memset first); an error printed on failure. */
 int obj_info(int fd, void *info, uint32_t len);
 

@@ -288,6 +288,7 @@ int pin_obj(int kind, int argc, char **argv, const char *obj)
 		mb_close(fd);
 		return usage_err(obj);
 	}
+	sweep_beside(path);
 	err = mb_sys_obj_pin(fd, path);
 	mb_close(fd);
 	if (err)

@@ -517,6 +517,7 @@ static int do_create(int argc, char **argv)
 	mb_close(a.inner_map_fd);
 	if (fd < 0)
 		return cli_err("map create: %s", strerror(-fd));
+	sweep_beside(file);
 	err = mb_sys_obj_pin(fd, file);
 	mb_close(fd);
 	return err ? cli_err("pin at '%s': %s", file, strerror(-err)) : 0;

@@ -756,20 +756,80 @@ static int pin_prog(struct mb_prog *pr, const char *path, int autoattach)
 	return 0;
 }
 
-/* Where program I is pinned: PATH (load) or PATH/NAME (loadall). */
-static int prog_path(const struct load_args *a, struct mb_prog *pr, char *out, size_t size)
+/* What a load made that a rollback undoes. */
+struct load_state {
+	char stage[4096];       /* loadall: the staging directory, "" when none */
+	int maps_published;     /* pinmaps DIR outside the program tree: published */
+	int stop;               /* SIGINT/SIGTERM/SIGHUP came: roll back, then die of it */
+};
+
+static const int stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* The signals stay blocked through a load and are looked for between its
+ * steps: no handler, so nothing runs in signal context. */
+static int stop_pending(struct load_state *st)
 {
-	return a->all ? path_join(out, size, a->path, mb_prog_name(pr)) :
-			snprintf(out, size, "%s", a->path) >= (int)size ? -1 : 0;
+	sigset_t p;
+
+	if (!st->stop && !sigpending(&p))
+		for (unsigned i = 0; i < sizeof(stop_sigs) / sizeof(stop_sigs[0]); i++)
+			if (sigismember(&p, stop_sigs[i]))
+				st->stop = stop_sigs[i];
+	return st->stop;
+}
+
+/* MAPDIR inside DIR (or DIR itself): the part after DIR ("", "/maps"), else NULL. */
+static const char *under(const char *mapdir, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (strncmp(mapdir, dir, n) || (mapdir[n] && mapdir[n] != '/'))
+		return NULL;
+	return mapdir + n;
+}
+
+static int taken(const char *dir)
+{
+	return cli_err("'%s' exists and is not empty: a load publishes a whole directory and "
+		       "never adds to one (remove it, or pick another)", dir);
+}
+
+/* pinmaps: into the staged tree when MAPDIR is in it (its directories made
+ * there), else published on its own now, just before the program tree. */
+static int load_pin_maps(struct mb_object *obj, const struct load_args *a, struct load_state *st)
+{
+	const char *rest = st->stage[0] ? under(a->pinmaps, a->path) : NULL;
+	char p[4096];
+
+	if (rest) {
+		if (path_join(p, sizeof(p), st->stage, rest + (*rest == '/')))
+			return cli_err("pinmaps path '%s' is too long", a->pinmaps);
+		for (char *c = p + strlen(st->stage) + 1; (c = strchr(c, '/')); *c++ = '/') {
+			int err;
+
+			*c = 0;
+			err = mb_sys_mkdir(p, 0700);
+			if (err && err != -EEXIST)
+				return cli_err("mkdir '%s': %s", p, strerror(-err));
+		}
+	} else if (!mb_stage_vacant(a->pinmaps)) {
+		return taken(a->pinmaps);
+	}
+	if (mb_object_pin_maps(obj, rest ? p : a->pinmaps))
+		return cli_err("%s", mb_last_error());
+	st->maps_published = !rest;
+	return 0;
 }
 
 /* Pin (or attach and pin) the programs that were loaded (not the SEC("?...")
- * ones): all of them under DIR, or the first at PATH. Programs [0, *done)
- * have been handled. */
-static int load_pin(struct mb_object *obj, const struct load_args *a, int *done,
-		    int *made_dir)
+ * ones): all of them into a staging directory that is then renamed to DIR,
+ * or the first at PATH, one pin. The maps' tree is published before that
+ * last step. */
+static int load_pin(struct mb_object *obj, const struct load_args *a, struct load_state *st)
 {
-	int n = mb_object_prog_count(obj), loaded = 0;
+	int n = mb_object_prog_count(obj), loaded = 0, err;
 	char p[4096];
 
 	for (int i = 0; i < n; i++)
@@ -777,44 +837,90 @@ static int load_pin(struct mb_object *obj, const struct load_args *a, int *done,
 	if (!loaded && !a->all)
 		return cli_err("'%s': no program was loaded to pin at '%s' (all are SEC(\"?...\"))",
 			       a->file, a->path);
-	if (loaded && a->all && mkdir(a->path, 0700)) {
-		if (errno != EEXIST)
-			return cli_err("mkdir '%s': %s", a->path, strerror(errno));
-	} else if (loaded && a->all) {
-		*made_dir = 1;
+	if (loaded && a->all) {
+		if (mb_is_bpffs(a->path) == 0)
+			return cli_err("'%s' is not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)",
+				       a->path);
+		if (!mb_stage_vacant(a->path))
+			return taken(a->path);
+		err = mb_stage_path(a->path, p, sizeof(p));
+		if (!err)
+			err = mb_sys_mkdir(p, 0700);
+		if (err)
+			return cli_err("staging directory for '%s': %s", a->path, strerror(-err));
+		memcpy(st->stage, p, sizeof(p));
 	}
-	for (int i = 0, pins = 0; i < n && (a->all || !pins); i++) {
+	for (int i = 0; a->all && i < n; i++) {       /* load: its one pin comes last */
 		struct mb_prog *pr = mb_object_prog(obj, i);
 
-		*done = i + 1;
 		if (mb_prog_fd(pr) < 0)
 			continue;
-		if (prog_path(a, pr, p, sizeof(p)))
+		if (stop_pending(st))
+			return -1;
+		if (path_join(p, sizeof(p), st->stage, mb_prog_name(pr)))
 			return cli_err("pin path for '%s' under '%s' is too long", mb_prog_name(pr),
 				       a->path);
-		if (pin_prog(pr, p, a->autoattach)) {
-			*done = i;
+		if (pin_prog(pr, p, a->autoattach))
 			return -1;
-		}
-		pins++;
 	}
-	if (a->pinmaps && mb_object_pin_maps(obj, a->pinmaps))
-		return cli_err("%s", mb_last_error());
+	if (a->pinmaps && (stop_pending(st) || load_pin_maps(obj, a, st)))
+		return -1;
+	if (stop_pending(st))
+		return -1;
+	if (!a->all) {
+		for (int i = 0; i < n; i++)
+			if (mb_prog_fd(mb_object_prog(obj, i)) >= 0)
+				return pin_prog(mb_object_prog(obj, i), a->path, a->autoattach);
+		return 0;
+	}
+	if (!st->stage[0])
+		return 0;
+	err = mb_stage_publish(st->stage, a->path);
+	if (err == -EEXIST)
+		return cli_err("'%s' exists: it appeared during this load (another load?); "
+			       "nothing of this one is left", a->path);
+	if (err)
+		return cli_err("rename '%s' to '%s': %s", st->stage, a->path, strerror(-err));
+	st->stage[0] = 0;
 	return 0;
 }
 
-/* A failed load leaves nothing: unpin what this command pinned. */
-static void load_rollback(struct mb_object *obj, const struct load_args *a, int done,
-			  int made_dir)
+/* A failed or interrupted load leaves nothing: the staged tree goes (its
+ * link pins with it, which detaches them), and a maps' tree it published. */
+static void load_rollback(const struct load_args *a, struct load_state *st)
 {
-	char p[4096];
+	if (st->stage[0])
+		mb_pin_tree_remove(st->stage);
+	if (st->maps_published)
+		mb_pin_tree_remove(a->pinmaps);
+}
 
-	for (int i = 0; i < done; i++)
-		if (mb_prog_fd(mb_object_prog(obj, i)) >= 0 &&
-		    !prog_path(a, mb_object_prog(obj, i), p, sizeof(p)))
-			unlink(p);
-	if (made_dir)
-		rmdir(a->path);
+/* Stale staging directories beside PATH (their loader died): removed. */
+static void note_removed(void *ctx, const char *path)
+{
+	(void)ctx;
+	fprintf(stderr, "Note: removed '%s', left by a load that was killed\n", path);
+}
+
+void sweep_beside(const char *path)
+{
+	char dir[4096];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(dir))
+		return;
+	memcpy(dir, path, n + 1);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = 0;
+	while (n && dir[n - 1] != '/')
+		n--;
+	if (n > 1)
+		n--;
+	if (!n)
+		strcpy(dir, ".");
+	else
+		dir[n] = 0;
+	mb_stage_sweep(dir, 0, note_removed, NULL);
 }
 
 /* A loaded object the process exits with (see load_common). */
@@ -823,13 +929,25 @@ static struct mb_object *volatile loaded_obj;
 static int load_common(int argc, char **argv, int all)
 {
 	struct load_args a = { .all = all, .type = -1 };
+	struct load_state st = { .stage = "" };
 	struct mb_object *obj = NULL;
-	int ret = -1, pinned = 0, made_dir = 0;
+	sigset_t block, old;
+	int ret = -1;
 
-	if (!load_parse(&a, argc, argv) && (obj = load_object(&a))) {
-		ret = load_pin(obj, &a, &pinned, &made_dir);
+	sigemptyset(&block);
+	for (unsigned i = 0; i < sizeof(stop_sigs) / sizeof(stop_sigs[0]); i++)
+		sigaddset(&block, stop_sigs[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (!load_parse(&a, argc, argv)) {
+		sweep_beside(a.path);
+		if (a.pinmaps)
+			sweep_beside(a.pinmaps);
+		obj = load_object(&a);
+	}
+	if (obj) {
+		ret = load_pin(obj, &a, &st);
 		if (ret) {
-			load_rollback(obj, &a, pinned, made_dir);
+			load_rollback(&a, &st);
 			mb_object_close(obj);
 		} else {
 			/* Everything that must outlive us is pinned and the
@@ -841,7 +959,51 @@ static int load_common(int argc, char **argv, int all)
 	}
 	while (a.nreuse--)
 		mb_close(a.reuse[a.nreuse].fd);
+	/* Interrupted: rolled back, now die of the signal (it is delivered
+	 * when unblocked). A signal after the publish finds the load done. */
+	if (ret && stop_pending(&st)) {
+		cli_err("%s during the load: rolled back, nothing of it is left",
+			st.stop == SIGINT ? "SIGINT" : st.stop == SIGTERM ? "SIGTERM" : "SIGHUP");
+		fflush(NULL);
+		signal(st.stop, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
 	return ret;
+}
+
+static void print_removed(void *ctx, const char *path)
+{
+	(*(int *)ctx)++;
+	if (opt.json)
+		jw_str(path);
+	else
+		printf("removed %s\n", path);
+}
+
+/* prog cleanup [DIR]: the staging directories of loads that died, anywhere
+ * under DIR (default: the bpffs mount). */
+static int do_cleanup(int argc, char **argv)
+{
+	const char *dir = argc ? argv[0] : mb_bpffs_path();
+	int n = 0, err;
+
+	if (argc > 1)
+		return usage_err("prog");
+	if (!dir)
+		return cli_err("no bpf filesystem: %s", strerror(errno));
+	if (opt.json)
+		jw_arr();
+	err = mb_pin_cleanup(dir, print_removed, &n);
+	if (opt.json) {
+		jw_end_arr();
+		jw_done();
+	}
+	if (err < 0)
+		return cli_err("cleanup '%s': %s", dir, err == -ENOENT && !access(dir, F_OK) ?
+			       "no /proc to tell live loaders from dead ones" : strerror(-err));
+	if (!opt.json)
+		printf("%d staging director%s removed under %s\n", n, n == 1 ? "y" : "ies", dir);
+	return 0;
 }
 
 static int do_load(int argc, char **argv) { return load_common(argc, argv, 0); }
@@ -858,6 +1020,7 @@ static const char help[] =
 	"       minibpf prog attach PROG ATTACH_TYPE MAP\n"
 	"       minibpf prog detach PROG ATTACH_TYPE MAP\n"
 	"       minibpf prog tracelog\n"
+	"       minibpf prog cleanup [DIR]\n"
 	"       minibpf prog help\n"
 	"  PROG := { id PROG_ID | pinned FILE | tag PROG_TAG | name PROG_NAME }\n"
 	"  MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
@@ -918,6 +1081,7 @@ static const struct cmd cmds[] = {
 	{ "attach", do_attach },
 	{ "detach", do_detach },
 	{ "tracelog", do_tracelog },
+	{ "cleanup", do_cleanup },
 	{ "run", do_run },
 	{ 0 }
 };

@@ -96,8 +96,17 @@ int mb_map_pin(struct mb_map *map, const char *path);
 /* After load: pin every map of the object in DIR (made if absent), each at
  * DIR/NAME, NAME the name the kernel knows it by with '.' made '_' (bpffs
  * refuses dots: "obj.data" is pinned as "obj_data"), as libbpf does. All or
- * nothing: on failure the pins this call made are removed again. */
+ * nothing: on failure the pins this call made are removed again. A DIR that
+ * is absent or empty is published whole: pinned in DIR_mbstage_PID_START_NS
+ * beside it, then renamed (-EEXIST if DIR was filled meanwhile); a process
+ * killed half-way leaves only that directory (see mb_pin_cleanup). Into a
+ * DIR that holds pins already they are added one by one. */
 int mb_object_pin_maps(struct mb_object *obj, const char *dir);
+/* Remove the staging directories (NAME_mbstage_PID_START_NS) that killed
+ * loaders left anywhere under DIR on a bpf filesystem, with what is pinned
+ * in them (links detach); FN(CTX, PATH), if set, for each. The number
+ * removed, or a negative errno (-ENOENT: no /proc to tell live owners). */
+int mb_pin_cleanup(const char *dir, void (*fn)(void *ctx, const char *path), void *ctx);
 /* Before mb_object_load: use the existing map FD (duplicated; the caller
  * keeps FD) instead of creating this one. Its type and sizes must match. */
 int mb_map_reuse_fd(struct mb_map *map, int fd);

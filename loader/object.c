@@ -276,15 +276,13 @@ static int map_pin_path(const struct mb_map *m, const char *dir, char *out, size
 	return 0;
 }
 
-int mb_object_pin_maps(struct mb_object *obj, const char *dir)
+/* Every map at DIR/NAME; all or nothing. */
+static int pin_maps_in(struct mb_object *obj, const char *dir)
 {
 	char path[4096];
 	uint32_t i, k;
-	int made, err = 0;
+	int made, err;
 
-	mb_err_clear();
-	if (!obj->loaded)
-		return mb_err(EINVAL, "object '%s': not loaded", obj->name);
 	err = mb_sys_mkdir(dir, 0700);
 	made = !err;
 	if (err && err != -EEXIST)
@@ -306,6 +304,32 @@ int mb_object_pin_maps(struct mb_object *obj, const char *dir)
 		rmdir(dir);
 	errno = -err;
 	return err;
+}
+
+int mb_object_pin_maps(struct mb_object *obj, const char *dir)
+{
+	char stage[4096];
+	int err;
+
+	mb_err_clear();
+	if (!obj->loaded)
+		return mb_err(EINVAL, "object '%s': not loaded", obj->name);
+	/* an existing tree is added to pin by pin; a new one is staged and
+	 * appears whole, with one rename, or not at all */
+	if (mb_is_bpffs(dir) != 1 || !mb_stage_vacant(dir) ||
+	    mb_stage_path(dir, stage, sizeof(stage)))
+		return pin_maps_in(obj, dir);
+	err = pin_maps_in(obj, stage);
+	if (err)
+		return err;
+	err = mb_stage_publish(stage, dir);
+	if (err) {
+		mb_pin_tree_remove(stage);
+		return mb_err(-err, "publishing the maps at '%s': %s", dir,
+			      err == -EEXIST ? "it exists and is not empty (never replaced)" :
+			      strerror(-err));
+	}
+	return 0;
 }
 
 int mb_map_set_initial_value(struct mb_map *m, const void *data, size_t size)

@@ -48,6 +48,25 @@ int mb_is_bpffs(const char *path);
  * path outside bpffs (the kernel says only EPERM), that. Checked after the
  * failure, so a pin that works costs no statfs. */
 const char *mb_pin_why(int err, const char *path);
+/* Staged pin trees (syscall/stage.c): a tree is pinned under a staging
+ * directory beside TARGET, TARGET's name + "_mbstage_PID_START_NS" (no dots:
+ * bpffs refuses them), and published with one rename. */
+/* The staging path for TARGET into out: 0 or -errno (-ENOENT without /proc). */
+int mb_stage_path(const char *target, char *out, size_t size);
+/* 1 if TARGET is absent or an empty directory (a staged tree can take its
+ * place), else 0. */
+int mb_stage_vacant(const char *target);
+/* rename(STAGE, TARGET), TARGET absent or an empty directory; one that holds
+ * anything (or is a file or a mount point) is never replaced: -EEXIST. */
+int mb_stage_publish(const char *stage, const char *target);
+/* rm -r of a directory of pins (unlinking a link's pin detaches it): 0 or
+ * the first error. Not fault-injected: cleanup must not fail itself. */
+int mb_pin_tree_remove(const char *dir);
+/* Remove the staging directories in DIR (and DEPTH levels below) whose
+ * owner process is gone (dead, or its pid reused); FN(CTX, PATH) for each.
+ * The number removed, or -errno (-ENOENT without /proc to tell). */
+int mb_stage_sweep(const char *dir, int depth, void (*fn)(void *ctx, const char *path),
+		   void *ctx);
 /* The id of tracepoint CATEGORY/NAME (events/CAT/NAME/id), or a negative errno. */
 int mb_tracepoint_id(const char *category, const char *name);
 /* Write one line to a tracefs control file (kprobe_events, ...), O_APPEND. */
