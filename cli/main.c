@@ -457,8 +457,9 @@ static const char usage[] =
 	"Usage: minibpf [OPTIONS] OBJECT { COMMAND | help }\n"
 	"       minibpf check [--strict] OBJ [PROG] | check --cfg PROG OBJ\n"
 	"       minibpf version\n"
-	"  OBJECT := { prog | map | link | net | cgroup | feature | obj | check }\n"
+	"  OBJECT := { prog | map | link | btf | net | cgroup | feature | obj | check }\n"
 	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace | --btf FILE |\n"
+	"               -B|--base-btf FILE |\n"
 	"               -V|--version | -h|--help }\n"
 	"  'minibpf OBJECT help' lists the commands of OBJECT; see minibpf(8).\n";
 
@@ -485,6 +486,7 @@ static const struct cmd top_cmds[] = {
 	{ "net", do_net },
 	{ "feature", do_feature },
 	{ "obj", do_obj },
+	{ "btf", do_btf },
 	{ "check", do_check_cmd },
 	{ "version", do_version },
 	{ 0 }
@@ -512,6 +514,14 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "-")) {
 			i++;
 			break;
+		}
+		if (!strcmp(a, "B") || !strcmp(a, "-base-btf")) {
+			opt.base_btf_path = argv[++i];
+			if (!opt.base_btf_path) {
+				fprintf(stderr, "Error: --base-btf needs a file\n");
+				return 1;
+			}
+			continue;
 		}
 		if (!strcmp(a, "-btf") || !strncmp(a, "-btf=", 5)) {
 			/* kernel BTF for kernels without /sys/kernel/btf/vmlinux */
