@@ -312,6 +312,22 @@ static void enum_body(struct cw *w, const struct mb_btf_type *t, int lvl)
 		put(w, "__attribute__((mode(DI)))");
 }
 
+/* Bytes the members of a union take, rounded up to its alignment. */
+static uint32_t max_end(struct cw *w, const struct mb_btf_type *t)
+{
+	const struct mb_btf_member *m = mb_btf_extra(t);
+	uint32_t i, end = 0, a = 1;
+
+	for (i = 0; i < mb_btf_vlen(t); i++) {
+		int64_t sz = mb_btf_type_size(w->btf, m[i].type);
+		unsigned ma = align_of(w, m[i].type, 0);
+
+		end = sz > end ? (uint32_t)sz : end;
+		a = ma > a ? ma : a;
+	}
+	return roundup(end, a);
+}
+
 static void struct_body(struct cw *w, uint32_t id, const struct mb_btf_type *t, int lvl,
 			int depth)
 {
@@ -338,8 +354,14 @@ static void struct_body(struct cw *w, uint32_t id, const struct mb_btf_type *t, 
 		prev_bf = bits != 0;
 		fputc(';', w->out);
 	}
-	if (is_struct)
+	if (is_struct) {
 		pad(w, off, t->size_or_type * 8, align_of(w, id, depth), 0, lvl + 1);
+	} else if (t->size_or_type > max_end(w, t) && t->size_or_type <= 8) {
+		/* members BTF lost (a transparent union has none left): an
+		 * unnamed bitfield still sizes the union */
+		indent(w, lvl + 1);
+		fprintf(w->out, "long: %u;", t->size_or_type * 8);
+	}
 	if (n || t->size_or_type)
 		indent(w, lvl);
 	fputc('}', w->out);

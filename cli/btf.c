@@ -99,7 +99,7 @@ static struct mb_btf *open_blob(void *data, uint32_t size, const struct mb_btf *
 	if (size >= 4 && !memcmp(data, "\177ELF", 4)) {
 		uint32_t sec;
 
-		if (mb_elf_open(&e, data, size, err, sizeof(err))) {
+		if (mb_elf_open_sections(&e, data, size, err, sizeof(err))) {
 			free(data);
 			cli_err("%s: %s", what, err);
 			return NULL;
