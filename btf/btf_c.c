@@ -34,6 +34,7 @@ struct cw {
 	uint32_t *queue, nq;
 	struct names tn, in;          /* struct/union/enum tags; typedefs and enumerators */
 	char last;                    /* last character of a declarator piece */
+	uint32_t pad_left;            /* padding units still to write (a bogus offset asks for 2^32) */
 	int err;
 };
 
@@ -248,6 +249,11 @@ static void pad(struct cw *w, uint32_t cur, uint32_t next, uint32_t next_align, 
 
 	if (cur >= next)
 		return;
+	if ((next - cur) / 8 > w->pad_left) {
+		w->err = -E2BIG;
+		return;
+	}
+	w->pad_left -= (next - cur) / 8;
 	for (i = 0; i < 3; i++)
 		if ((at = roundup(cur, pb[i])) <= next)
 			break;
@@ -341,6 +347,10 @@ static void struct_body(struct cw *w, uint32_t id, const struct mb_btf_type *t, 
 		uint32_t at = mb_btf_kflag(t) ? m[i].offset & 0xffffff : m[i].offset;
 		int64_t sz;
 
+		if (at / 8 > t->size_or_type) {
+			w->err = -E2BIG;
+			break;
+		}
 		if (is_struct)
 			pad(w, off, at, pk ? 1 : align_of(w, m[i].type, depth + 1),
 			    prev_bf && bits, lvl + 1);
@@ -742,6 +752,7 @@ int mb_btf_dump_c(const struct mb_btf *btf, FILE *out, char *err, size_t errlen)
 	int r = 0;
 
 	w.n = mb_btf_type_cnt(btf);
+	w.pad_left = 4u << 20;    /* bytes of holes: vmlinux has 40 KB */
 	if (!w.n) {
 		btf_errf(err, errlen, "%s", mb_btf_error(btf));
 		return -EINVAL;
@@ -776,6 +787,8 @@ int mb_btf_dump_c(const struct mb_btf *btf, FILE *out, char *err, size_t errlen)
 	r = w.err;
 	if (r == -ELOOP)
 		btf_errf(err, errlen, "BTF: types nest deeper than %d (a cycle?)", MAX_DEPTH);
+	if (r == -E2BIG)
+		btf_errf(err, errlen, "BTF: a member outside its struct, or holes of more than 4 MiB");
 out:
 	if (r == -ENOMEM)
 		btf_errf(err, errlen, "out of memory");
