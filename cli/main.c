@@ -459,8 +459,7 @@ static const char usage[] =
 	"       minibpf version\n"
 	"  OBJECT := { prog | map | link | btf | net | cgroup | feature | obj | check }\n"
 	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace | --btf FILE |\n"
-	"               -B|--base-btf FILE |\n"
-	"               -V|--version | -h|--help }\n"
+	"               -B|--base-btf FILE | -V|--version | -h|--help }\n"
 	"  'minibpf OBJECT help' lists the commands of OBJECT; see minibpf(8).\n";
 
 static int do_version(int argc, char **argv)

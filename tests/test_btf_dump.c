@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "lib_kernel.h"
 #include "minibpf.h"
 #include "btf/btf.h"
 #include "syscall/bpf_sys.h"
@@ -345,33 +346,6 @@ TEST_F(dir, vmlinux_c_compiles_and_matches_the_btf_layout)
 
 /* (3) a CO-RE program built against our header loads, with the xlated code of
  * the same program built against bpftool's (the tree's build/vmlinux.h). */
-static int xlated(int fd, struct bpf_insn **out, uint32_t *cnt)
-{
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info), i;
-
-	memset(&info, 0, sizeof(info));
-	if (mb_sys_obj_get_info_by_fd(fd, &info, &len))
-		return -1;
-	*cnt = info.xlated_prog_len / sizeof(struct bpf_insn);
-	*out = calloc(*cnt + 1, sizeof(**out));
-	len = info.xlated_prog_len;
-	memset(&info, 0, sizeof(info));
-	info.xlated_prog_len = len;
-	info.xlated_prog_insns = (uint64_t)(uintptr_t)*out;
-	len = sizeof(info);
-	if (mb_sys_obj_get_info_by_fd(fd, &info, &len))
-		return -1;
-	for (i = 0; i + 1 < *cnt; i++)
-		if ((*out)[i].code == (BPF_LD | BPF_DW | BPF_IMM)) {
-			if ((*out)[i].src_reg == BPF_PSEUDO_MAP_FD ||
-			    (*out)[i].src_reg == BPF_PSEUDO_MAP_VALUE)
-				(*out)[i].imm = 0;   /* map ids differ per load */
-			i++;
-		}
-	return 0;
-}
-
 TEST_F(dir, core_program_built_against_our_header_loads)
 {
 	struct mb_object *o[2];
@@ -398,7 +372,7 @@ TEST_F(dir, core_program_built_against_our_header_loads)
 		uint32_t n[2] = { 0, 0 };
 
 		for (i = 0; i < 2; i++)
-			EXPECT_EQ(0, xlated(mb_prog_fd(mb_object_prog(o[i], j)), &x[i], &n[i]));
+			EXPECT_EQ(0, prog_xlated(mb_prog_fd(mb_object_prog(o[i], j)), &x[i], &n[i]));
 		EXPECT_EQ(n[0], n[1]);
 		EXPECT_EQ(0, n[0] == n[1] ? memcmp(x[0], x[1], n[0] * sizeof(*x[0])) : 0)
 			TH_LOG("%s: xlated code differs", mb_prog_name(mb_object_prog(o[0], j)));

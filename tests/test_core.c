@@ -840,32 +840,6 @@ TEST(core_load_cost)
 }
 
 /* ---- bpftool as the oracle ---------------------------------------------- */
-static int xlated(int fd, struct bpf_insn **out, uint32_t *cnt)
-{
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info), i;
-
-	memset(&info, 0, sizeof(info));
-	if (mb_sys_obj_get_info_by_fd(fd, &info, &len))
-		return -1;
-	*cnt = info.xlated_prog_len / sizeof(struct bpf_insn);
-	*out = calloc(*cnt + 1, sizeof(**out));
-	len = info.xlated_prog_len;
-	memset(&info, 0, sizeof(info));
-	info.xlated_prog_len = len;
-	info.xlated_prog_insns = (uint64_t)(uintptr_t)*out;
-	len = sizeof(info);
-	if (mb_sys_obj_get_info_by_fd(fd, &info, &len))
-		return -1;
-	for (i = 0; i + 1 < *cnt; i++)
-		if ((*out)[i].code == (BPF_LD | BPF_DW | BPF_IMM)) {
-			if ((*out)[i].src_reg == BPF_PSEUDO_MAP_FD || (*out)[i].src_reg == BPF_PSEUDO_MAP_VALUE)
-				(*out)[i].imm = 0;   /* map ids differ per load */
-			i++;
-		}
-	return 0;
-}
-
 static void same_as_bpftool(struct __test_metadata *_metadata, const char *obj_name)
 {
 	char dir[256], cmd[768], pin[512];
@@ -900,8 +874,8 @@ static void same_as_bpftool(struct __test_metadata *_metadata, const char *obj_n
 			EXPECT_GE(fd, 0);
 			if (fd < 0 || mb_prog_fd(p) < 0)
 				continue;
-			EXPECT_EQ(0, xlated(fd, &a, &na));
-			EXPECT_EQ(0, xlated(mb_prog_fd(p), &b, &nb));
+			EXPECT_EQ(0, prog_xlated(fd, &a, &na));
+			EXPECT_EQ(0, prog_xlated(mb_prog_fd(p), &b, &nb));
 			close(fd);
 			EXPECT_EQ(na, nb);
 			for (k = 0; k < na && k < nb; k++)
