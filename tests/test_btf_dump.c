@@ -16,6 +16,7 @@
 #include "lib_kernel.h"
 #include "minibpf.h"
 #include "btf/btf.h"
+#include "elf/elf_reader.h"
 #include "syscall/bpf_sys.h"
 
 #define MB "${MINIBPF:-" MB_BUILD_DIR "/minibpf}"
@@ -285,6 +286,148 @@ static int defined_names(const char *hdr, const char *out)
 	return sh("sort -o '%s' '%s'", out, out);
 }
 
+/* ---- round trip: the header compiled with -g gives back the BTF's layout --- */
+static int has_bitfield(const struct mb_btf *b, uint32_t id)
+{
+	struct mb_btf_member_info m;
+
+	for (uint32_t i = 0; mb_btf_member(b, id, i, &m) == 0; i++)
+		if (m.bitfield_size)
+			return 1;
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct nm *)a)->name, ((const struct nm *)b)->name);
+}
+
+/* Declare a variable of every uniquely named struct/union of a (those with
+ * bitfields only, if bf_only: the asserts cannot reach bitfields), compile
+ * them against hdr with -g, and compare every named struct/union clang's BTF
+ * then has with a's: size, members' names, bit offsets, bitfield sizes and
+ * type sizes. Returns the mismatches (logged), -1 if it cannot run. */
+static int round_trip(struct __test_metadata *_metadata, const struct mb_btf *a, const char *hdr,
+		      const char *dir, int bf_only, int *compared)
+{
+	uint32_t id, n = mb_btf_type_cnt(a), *cnt = name_counts(a), k = 0;
+	struct nm *tab = calloc(n, sizeof(*tab));
+	char path[256], err[256];
+	struct mb_btf *r = NULL;
+	struct mb_elf e;
+	uint64_t len;
+	size_t size;
+	void *obj = NULL;
+	int bad = 0;
+	FILE *f;
+
+	*compared = 0;
+	snprintf(path, sizeof(path), "%s/rt.c", dir);
+	if (!cnt || !tab || !(f = fopen(path, "w")))
+		return -1;
+	for (id = 1; id < n; id++) {
+		const struct mb_btf_type *t = mb_btf_type_by_id(a, id);
+		unsigned kind = mb_btf_kind(t);
+
+		if ((kind != MB_BTF_KIND_STRUCT && kind != MB_BTF_KIND_UNION) || !t->name_off ||
+		    cnt[id] != 1 || tainted(a, id, 0) == 2)
+			continue;
+		tab[k++] = (struct nm){ mb_btf_str(a, t->name_off), 0, id };
+		if (!bf_only || has_bitfield(a, id))
+			fprintf(f, "%s %s rt_%u;\n", kind == MB_BTF_KIND_STRUCT ? "struct" : "union",
+				mb_btf_str(a, t->name_off), id);
+	}
+	fclose(f);
+	qsort(tab, k, sizeof(*tab), by_name);
+	if (sh(CLANG_BPF " -g -O0 -c -include %s %s/rt.c -o %s/rt.o", hdr, dir, dir))
+		goto out;
+	snprintf(path, sizeof(path), "%s/rt.o", dir);
+	obj = slurp(path, &size);
+	if (!obj || mb_elf_open(&e, obj, size, err, sizeof(err)))
+		goto out;
+	const uint8_t *p = mb_elf_sec_data(&e, mb_elf_sec_find(&e, ".BTF"), &len);
+
+	r = p ? mb_btf_open(p, len, err, sizeof(err)) : NULL;
+	mb_elf_close(&e);
+	for (id = 1; r && id < mb_btf_type_cnt(r); id++) {
+		const struct mb_btf_type *t = mb_btf_type_by_id(r, id), *u;
+		struct nm key = { mb_btf_str(r, t->name_off), 0, 0 }, *hit;
+		struct mb_btf_member_info x, y;
+		uint32_t i;
+
+		if ((mb_btf_kind(t) != MB_BTF_KIND_STRUCT && mb_btf_kind(t) != MB_BTF_KIND_UNION) ||
+		    !t->name_off || !(hit = bsearch(&key, tab, k, sizeof(*tab), by_name)))
+			continue;
+		u = mb_btf_type_by_id(a, hit->id);
+		int same = mb_btf_kind(t) == mb_btf_kind(u) && t->size_or_type == u->size_or_type &&
+			   mb_btf_vlen(t) == mb_btf_vlen(u);
+
+		for (i = 0; same && mb_btf_member(r, id, i, &x) == 0; i++) {
+			mb_btf_member(a, hit->id, i, &y);
+			same = !strcmp(x.name, y.name) && x.bit_offset == y.bit_offset &&
+			       x.bitfield_size == y.bitfield_size &&
+			       mb_btf_type_size(r, x.type) == mb_btf_type_size(a, y.type);
+			if (!same)
+				TH_LOG("%s: member %u '%s': bit %u+%u, BTF says '%s' bit %u+%u", key.name, i,
+				       x.name, x.bit_offset, x.bitfield_size, y.name, y.bit_offset,
+				       y.bitfield_size);
+		}
+		if (!same && bad < 5)
+			TH_LOG("%s: size %u vlen %u, BTF says %u / %u", key.name, t->size_or_type,
+			       mb_btf_vlen(t), u->size_or_type, mb_btf_vlen(u));
+		bad += !same;
+		(*compared)++;
+	}
+	if (!r)
+		bad = -1;
+out:
+	mb_btf_free(r);
+	free(obj);
+	free(tab);
+	free(cnt);
+	return r ? bad : -1;
+}
+
+TEST_F(dir, fixture_types_round_trip)
+{
+	struct mb_btf *b;
+	char err[256], hdr[128], all[128], clean[128];
+	size_t size;
+	void *data;
+	int n, skipped;
+
+	if (sh("clang --version >/dev/null 2>&1"))
+		SKIP(return, "no clang");
+	snprintf(hdr, sizeof(hdr), "%s/lay.h", self->d);
+	ASSERT_EQ(0, sh(MB " btf dump file " MB_BUILD_DIR "/progs/btf_layouts.bpf.o > %s", hdr));
+	/* the traps are there: packed, holes, odd enums, a pointer cycle */
+	EXPECT_EQ(0, sh("grep -q '^} __attribute__((packed));' %s && grep -q 'long: 64;' %s && "
+			"grep -q 'mode(byte)' %s && grep -q '^struct lay_cycle_b;' %s && "
+			"grep -qF 'void (* (*ret_fn)(int))(long);' %s && grep -qF 'int grid[2][3][4];' %s",
+			hdr, hdr, hdr, hdr, hdr, hdr));
+	data = slurp(MB_BUILD_DIR "/progs/btf_layouts.bpf.o", &size);
+	ASSERT_TRUE(data != NULL);
+	struct mb_elf e;
+	uint64_t len;
+
+	ASSERT_EQ(0, mb_elf_open(&e, data, size, err, sizeof(err)));
+	const uint8_t *sec = mb_elf_sec_data(&e, mb_elf_sec_find(&e, ".BTF"), &len);
+
+	b = mb_btf_open(sec, len, err, sizeof(err));
+	mb_elf_close(&e);
+	ASSERT_TRUE(b != NULL) TH_LOG("%s", err);
+	snprintf(all, sizeof(all), "%s/asserts.c", self->d);
+	snprintf(clean, sizeof(clean), "%s/clean.c", self->d);
+	n = gen_asserts(b, all, clean, &skipped);
+	EXPECT_GE(n, 10);
+	EXPECT_EQ(0, sh(CLANG_BPF " -fsyntax-only -include %s %s", hdr, all));
+	EXPECT_EQ(0, round_trip(_metadata, b, hdr, self->d, 0, &n));
+	EXPECT_GE(n, 10);
+	TH_LOG("%d structs and unions round-tripped", n);
+	mb_btf_free(b);
+	free(data);
+}
+
 TEST_F(dir, vmlinux_c_compiles_and_matches_the_btf_layout)
 {
 	struct mb_btf *b;
@@ -311,11 +454,20 @@ TEST_F(dir, vmlinux_c_compiles_and_matches_the_btf_layout)
 	snprintf(all, sizeof(all), "%s/asserts.c", self->d);
 	snprintf(clean, sizeof(clean), "%s/clean.c", self->d);
 	n = gen_asserts(b, all, clean, &skipped);
-	mb_btf_free(b);
-	free(data);
 	ASSERT_GT(n, 1000);
 	EXPECT_EQ(0, sh(CLANG_BPF " -fsyntax-only -ferror-limit=20 -include %s/ours.h %s", self->d, all));
 	TH_LOG("%d types' layouts asserted against our header", n);
+	/* bitfields, which offsetof cannot reach: the structs holding them
+	 * compiled with -g give back the same BTF layout */
+	char hdr[128];
+	int rt;
+
+	snprintf(hdr, sizeof(hdr), "%s/ours.h", self->d);
+	EXPECT_EQ(0, round_trip(_metadata, b, hdr, self->d, 1, &rt));
+	EXPECT_GT(rt, 100);
+	TH_LOG("%d structs and unions with bitfields (and what they hold) round-tripped", rt);
+	mb_btf_free(b);
+	free(data);
 	if (!have_bpftool())
 		SKIP(return, "no bpftool to check the test against");
 	ASSERT_EQ(0, sh("bpftool btf dump file " VMLINUX " format c > %s/bpftool.h", self->d));
