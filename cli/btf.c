@@ -11,16 +11,15 @@
 #define VMLINUX "/sys/kernel/btf/vmlinux"
 
 /* ---- show ------------------------------------------------------------------ */
-/* The ids of the programs (kind 0) or maps (1) whose BTF is btf_id. */
-static void users(int kind, uint32_t btf_id)
-{
-	static const char *const key[] = { "prog_ids", "map_ids" };
-	uint32_t id = 0, n = 0;
+/* (BTF id, object id) of every program (kind 0) and map (1), read once. */
+static struct use { uint32_t btf, id; } *uses[2];
+static uint32_t nuses[2], have_uses[2];
 
-	if (opt.json) {
-		jw_key(key[kind]);
-		jw_arr();
-	}
+static void read_uses(int kind)
+{
+	uint32_t id = 0, cap = 0;
+
+	have_uses[kind] = 1;
 	while (!mb_sys_get_next_id(kind ? BPF_MAP_GET_NEXT_ID : BPF_PROG_GET_NEXT_ID, id, &id)) {
 		union { struct bpf_prog_info p; struct bpf_map_info m; } info;
 		uint32_t len = sizeof(info);
@@ -29,15 +28,42 @@ static void users(int kind, uint32_t btf_id)
 		if (fd < 0)
 			continue;    /* gone meanwhile */
 		memset(&info, 0, sizeof(info));
-		if (!mb_sys_obj_get_info_by_fd(fd, &info, &len) &&
-		    (kind ? info.m.btf_id : info.p.btf_id) == btf_id) {
-			if (opt.json)
-				jw_u64(id);
-			else
-				printf("%s%u", n ? "," : kind ? "  map_ids " : "  prog_ids ", id);
-			n++;
+		if (!mb_sys_obj_get_info_by_fd(fd, &info, &len) && (kind ? info.m.btf_id : info.p.btf_id)) {
+			if (nuses[kind] == cap) {
+				struct use *u = realloc(uses[kind], (cap = cap * 2 + 16) * sizeof(*u));
+
+				if (!u) {
+					mb_close(fd);
+					return;
+				}
+				uses[kind] = u;
+			}
+			uses[kind][nuses[kind]++] = (struct use){ kind ? info.m.btf_id : info.p.btf_id, id };
 		}
 		mb_close(fd);
+	}
+}
+
+/* The ids of the programs or maps whose BTF is btf_id. */
+static void users(int kind, uint32_t btf_id)
+{
+	static const char *const key[] = { "prog_ids", "map_ids" };
+	uint32_t i, n = 0;
+
+	if (!have_uses[kind])
+		read_uses(kind);
+	if (opt.json) {
+		jw_key(key[kind]);
+		jw_arr();
+	}
+	for (i = 0; i < nuses[kind]; i++) {
+		if (uses[kind][i].btf != btf_id)
+			continue;
+		if (opt.json)
+			jw_u64(uses[kind][i].id);
+		else
+			printf("%s%u", n ? "," : kind ? "  map_ids " : "  prog_ids ", uses[kind][i].id);
+		n++;
 	}
 	if (opt.json)
 		jw_end_arr();
@@ -81,7 +107,11 @@ static void show_one(int fd)
 
 static int do_show(int argc, char **argv)
 {
-	return show_objs(KIND_BTF, argc, argv, show_one, "btf");
+	int r = show_objs(KIND_BTF, argc, argv, show_one, "btf");
+
+	free(uses[0]);
+	free(uses[1]);
+	return r;
 }
 
 /* ---- dump -------------------------------------------------------------------- */
@@ -189,6 +219,8 @@ static int do_dump(int argc, char **argv)
 	uint32_t id;
 	int r;
 
+	if (opt.json)
+		return cli_err("btf dump has no JSON output: drop -j");
 	if (next_arg(&argc, &argv, &how, "'file' or 'id'") || next_arg(&argc, &argv, &src, how))
 		return -1;
 	while (argc) {
