@@ -627,6 +627,11 @@ static void struct_fwd(struct cw *w, uint32_t id, const struct mb_btf_type *t)
 /* Print type id, and first what it needs: definitions of what it embeds,
  * forward declarations of what it points to. cont: the named struct being
  * printed (0 at top level). */
+static const char *const poly[4][2] = {
+	{ "__Poly8_t", "unsigned char" }, { "__Poly16_t", "unsigned short" },
+	{ "__Poly64_t", "unsigned long long" }, { "__Poly128_t", "unsigned __int128" },
+};
+
 static void emit(struct cw *w, uint32_t id, uint32_t cont, int depth)
 {
 	const struct mb_btf_type *t = T(w, id);
@@ -650,6 +655,11 @@ static void emit(struct cw *w, uint32_t id, uint32_t cont, int depth)
 	}
 	switch (k) {
 	case MB_BTF_KIND_INT: case MB_BTF_KIND_FLOAT:
+		/* gcc's internal names of Arm SIMD types (arm64 vmlinux): give
+		 * clang an alias, as libbpf does */
+		for (i = 0; k == MB_BTF_KIND_INT && i < 4; i++)
+			if (!strcmp(S(w, t->name_off), poly[i][0]))
+				fprintf(w->out, "typedef %s %s;\n\n", poly[i][1], poly[i][0]);
 		w->emit[id] = S_DONE;
 		break;
 	case MB_BTF_KIND_ENUM: case MB_BTF_KIND_ENUM64:

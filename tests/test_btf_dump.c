@@ -626,16 +626,56 @@ TEST_F(dir, objects_either_byte_order_and_raw_as_bpftool)
 	EXPECT_EQ(0, sh("cmp %s/a %s/b", self->d, self->d));
 }
 
+/* A raw BTF file of these records and strings (host order). */
+static int write_btf(const char *path, const uint32_t *rec, uint32_t rlen, const char *strs,
+		     uint32_t slen)
+{
+	struct { uint16_t magic; uint8_t ver, flags; uint32_t hdr_len, type_off, type_len,
+		 str_off, str_len; } h = { 0xeb9f, 1, 0, 24, 0, rlen, rlen, slen };
+	FILE *f = fopen(path, "wb");
+
+	if (!f)
+		return -1;
+	fwrite(&h, sizeof(h), 1, f);
+	fwrite(rec, rlen, 1, f);
+	fwrite(strs, slen, 1, f);
+	return fclose(f);
+}
+
+/* gcc's names of Arm SIMD types (in an arm64 vmlinux) get typedefs clang
+ * knows, as bpftool gives them. */
+TEST_F(dir, arm_simd_type_names_get_aliases)
+{
+	static const char strs[] = "\0__Poly8_t\0int\0poly8x8_t\0simd\0v";
+	const uint32_t rec[] = {
+		1, MB_BTF_KIND_INT << 24, 1, 8,                  /* [1] __Poly8_t */
+		0, MB_BTF_KIND_ARRAY << 24, 0, 1, 3, 8,          /* [2] [8] */
+		11, MB_BTF_KIND_INT << 24, 4, 1u << 24 | 32,     /* [3] int */
+		15, MB_BTF_KIND_TYPEDEF << 24, 2,                /* [4] poly8x8_t */
+		25, MB_BTF_KIND_STRUCT << 24 | 1, 8, 30, 4, 0,   /* [5] struct simd { v } */
+	};
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/simd.btf", self->d);
+	ASSERT_EQ(0, write_btf(path, rec, sizeof(rec), strs, sizeof(strs)));
+	ASSERT_EQ(0, sh(MB " btf dump file %s > %s/simd.h", path, self->d));
+	EXPECT_EQ(0, sh("grep -q '^typedef unsigned char __Poly8_t;' %s/simd.h", self->d));
+	EXPECT_EQ(0, sh("printf '#include \"simd.h\"\n_Static_assert(sizeof(struct simd) == 8, \"\");\n' > %s/s.c && "
+			CLANG_BPF " -fsyntax-only %s/s.c", self->d, self->d));
+	if (have_bpftool()) {
+		ASSERT_EQ(0, sh("bpftool btf dump file %s format c > %s/simd.bt.h", path, self->d));
+		EXPECT_EQ(0, sh("cmp %s/simd.h %s/simd.bt.h", self->d, self->d));
+	}
+}
+
 /* A module's BTF is split BTF over vmlinux's: this kernel has no modules,
  * so make one (a struct using vmlinux's "int" and a new string), and check
  * it against bpftool -B. */
 TEST_F(dir, split_btf_on_a_base)
 {
-	struct { uint16_t magic; uint8_t ver, flags; uint32_t hdr_len, type_off, type_len,
-		 str_off, str_len; } h = { 0xeb9f, 1, 0, 24, 0, 0, 0, 0 };
 	struct mb_btf *b;
 	char err[256], path[128], out[512];
-	uint32_t rec[8], base_strs, int_id;
+	uint32_t rec[9], base_strs, int_id, first;
 	size_t size;
 	void *data;
 	FILE *f;
@@ -648,30 +688,22 @@ TEST_F(dir, split_btf_on_a_base)
 	b = mb_btf_open(data, size, err, sizeof(err));
 	ASSERT_TRUE(b != NULL);
 	int_id = (uint32_t)mb_btf_find(b, "int", MB_BTF_KIND_INT);
-	memcpy(&base_strs, (char *)data + 20, 4);
-	/* STRUCT mb_split { int x; struct mb_split *next... }: one member */
-	rec[0] = base_strs;                      /* "mb_split" */
-	rec[1] = (MB_BTF_KIND_STRUCT << 24) | 1;
-	rec[2] = 4;
-	rec[3] = base_strs + 9;                  /* "x" */
-	rec[4] = int_id;
-	rec[5] = 0;
-	rec[6] = 0;                              /* PTR to it: the split's own id */
-	rec[7] = (MB_BTF_KIND_PTR << 24);
-	h.type_len = 8 * 4 + 4;
-	h.str_off = h.type_len;
-	h.str_len = sizeof(strs);
-	uint32_t ptr_to[1] = { mb_btf_type_cnt(b) };
+	first = mb_btf_type_cnt(b);
+	memcpy(&base_strs, (char *)data + 20, 4);   /* str_len: our offsets follow it */
 	mb_btf_free(b);
 	free(data);
+	/* STRUCT mb_split { int x; } and a PTR to it: ids from `first` on */
+	rec[0] = base_strs;
+	rec[1] = (MB_BTF_KIND_STRUCT << 24) | 1;
+	rec[2] = 4;
+	rec[3] = base_strs + 9;
+	rec[4] = int_id;
+	rec[5] = 0;
+	rec[6] = 0;
+	rec[7] = MB_BTF_KIND_PTR << 24;
+	rec[8] = first;
 	snprintf(path, sizeof(path), "%s/split.btf", self->d);
-	f = fopen(path, "wb");
-	ASSERT_TRUE(f != NULL);
-	fwrite(&h, sizeof(h), 1, f);
-	fwrite(rec, sizeof(rec), 1, f);
-	fwrite(ptr_to, 4, 1, f);
-	fwrite(strs, sizeof(strs), 1, f);
-	fclose(f);
+	ASSERT_EQ(0, write_btf(path, rec, sizeof(rec), strs, sizeof(strs)));
 	/* without a base it is refused, with a message that says what to do */
 	EXPECT_NE(0, sh(MB " btf dump file %s format raw > /dev/null 2>%s/err", path, self->d));
 	EXPECT_EQ(0, sh("grep -q base-btf %s/err", self->d));
@@ -684,7 +716,7 @@ TEST_F(dir, split_btf_on_a_base)
 	char want[256];
 
 	snprintf(want, sizeof(want), "[%u] STRUCT 'mb_split' size=4 vlen=1\n\t'x' type_id=%u bits_offset=0\n"
-		 "[%u] PTR '(anon)' type_id=%u\n", ptr_to[0], int_id, ptr_to[0] + 1, ptr_to[0]);
+		 "[%u] PTR '(anon)' type_id=%u\n", first, int_id, first + 1, first);
 	EXPECT_STREQ(want, out);
 	if (have_bpftool()) {
 		ASSERT_EQ(0, sh("bpftool -B " VMLINUX " btf dump file %s format raw > %s/b", path, self->d));
