@@ -767,7 +767,7 @@ int mb_btf_dump_c(const struct mb_btf *btf, FILE *out, char *err, size_t errlen)
 		btf_errf(err, errlen, "%s", mb_btf_error(btf));
 		return -EINVAL;
 	}
-	w.ord = calloc(w.n, 4);
+	w.ord = calloc(w.n, 4);   /* ord, emit, flag, align: a byte each per type */
 	w.dup = calloc(w.n, sizeof(*w.dup));
 	w.queue = calloc(w.n, sizeof(*w.queue));
 	if (!w.ord || !w.dup || !w.queue) {
