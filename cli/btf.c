@@ -146,9 +146,11 @@ static struct mb_btf *open_blob(void *data, uint32_t size, const struct mb_btf *
 	btf = mb_btf_open_split(p, (size_t)len, base, err, sizeof(err));
 	if (!btf) {
 		free(data);
-		/* ids or names past the end: likely split BTF without its base */
+		/* ids or names past the end, strings not starting with NUL: likely
+		 * split BTF without its base */
 		cli_err("%s: %s%s", what, err, !base && (strstr(err, "references type id") ||
-			strstr(err, "name offset")) ? " (a module's split BTF needs --base-btf)" : "");
+			strstr(err, "name offset") || strstr(err, "must start")) ?
+			" (a module's split BTF needs --base-btf)" : "");
 		return NULL;
 	}
 	mb_btf_adopt(btf, data);
