@@ -409,7 +409,12 @@ void btf_reindex(struct mb_btf *b)
 
 uint32_t mb_btf_type_cnt(const struct mb_btf *b)
 {
-	return index_types(b) ? 0 : b->cnt;
+	return index_types(b) ? 0 : b->cnt + (b->base ? b->base_cnt - 1 : 0);
+}
+
+uint32_t mb_btf_first_id(const struct mb_btf *b)
+{
+	return b->base ? b->base_cnt : 1;
 }
 
 /* A record at pos, if its whole extent is inside the section (an index
@@ -437,6 +442,11 @@ const struct mb_btf_type *mb_btf_type_by_id(const struct mb_btf *cb, uint32_t id
 	const struct mb_btf_type *t;
 	uint32_t cur, pos;
 
+	if (b->base) {
+		if (id < b->base_cnt)
+			return mb_btf_type_by_id(b->base, id);
+		id -= b->base_cnt - 1;
+	}
 	if (!id || index_types(b) || id >= b->cnt)
 		return NULL;
 	/* Every offset, from our own pass over records it checked, all in
@@ -469,6 +479,11 @@ const struct mb_btf_type *mb_btf_type_by_id(const struct mb_btf *cb, uint32_t id
 
 const char *mb_btf_str(const struct mb_btf *b, uint32_t off)
 {
+	if (b->base) {
+		if (off < b->base_str)
+			return mb_btf_str(b->base, off);
+		off -= b->base_str;
+	}
 	if (off >= b->strs_len || (b->fill && fill_str(b->fill, b->strs + off)))
 		return "";
 	return b->strs + off;
@@ -477,12 +492,12 @@ const char *mb_btf_str(const struct mb_btf *b, uint32_t off)
 /* ---- checking a whole blob (mb_btf_open) ---------------------------------- */
 static int name_ok(const struct mb_btf *b, uint32_t off)
 {
-	return off < b->strs_len;
+	return off < b->strs_len + b->base_str;
 }
 
 static int id_ok(const struct mb_btf *b, uint32_t id)
 {
-	return id < b->cnt;
+	return id < mb_btf_type_cnt(b);
 }
 
 /* Per-kind checks once every record is indexed (ids can point forward). */
@@ -592,7 +607,7 @@ int btf_check_type(const struct mb_btf *b, uint32_t id, char *err, size_t errlen
 		return 0;
 bad_ref:
 	btf_errf(err, errlen, "BTF type [%u] %s: references type id %u, but there are only %u types",
-		 id, kn, ref, b->cnt - 1);
+		 id, kn, ref, mb_btf_type_cnt(b) - 1);
 	return -EINVAL;
 bad_name:
 	btf_errf(err, errlen, "BTF type [%u] %s: name offset outside the string section (%u bytes)",
@@ -606,6 +621,10 @@ static void guess_ptr_size(struct mb_btf *b)
 	uint32_t id;
 
 	b->ptr_size = 8;
+	if (b->base) {
+		b->ptr_size = b->base->ptr_size;
+		return;
+	}
 	for (id = 1; id < b->cnt; id++) {
 		const struct mb_btf_type *t = mb_btf_type_by_id(b, id);
 		const char *n;
@@ -639,7 +658,7 @@ static int check_whole(struct mb_btf *b, char *err, size_t errlen)
 		btf_errf(err, errlen, "BTF: type and string sections overlap");
 		return -EINVAL;
 	}
-	if (b->strs[0]) {
+	if (b->strs[0] && !b->base) {
 		btf_errf(err, errlen, "BTF: string section must start and end with NUL");
 		return -EINVAL;
 	}
@@ -648,14 +667,15 @@ static int check_whole(struct mb_btf *b, char *err, size_t errlen)
 		btf_errf(err, errlen, "%s", b->err);
 		return ret;
 	}
-	for (id = 1; id < b->cnt; id++)
+	for (id = mb_btf_first_id(b); id < mb_btf_type_cnt(b); id++)
 		if ((ret = btf_check_type(b, id, err, errlen)))
 			return ret;
 	guess_ptr_size(b);
 	return 0;
 }
 
-struct mb_btf *mb_btf_open(const void *data, size_t size, char *err, size_t errlen)
+struct mb_btf *mb_btf_open_split(const void *data, size_t size, const struct mb_btf *base,
+				 char *err, size_t errlen)
 {
 	const uint8_t *in = data;
 	uint8_t *copy = NULL;
@@ -701,6 +721,11 @@ struct mb_btf *mb_btf_open(const void *data, size_t size, char *err, size_t errl
 		return NULL;
 	}
 	b->copy = copy;
+	if (base && mb_btf_type_cnt(base)) {
+		b->base = base;
+		b->base_cnt = mb_btf_type_cnt(base);
+		b->base_str = base->strs_len + base->base_str;
+	}
 	ret = check_whole(b, err, errlen);
 	if (ret) {
 		mb_btf_free(b);
@@ -708,6 +733,11 @@ struct mb_btf *mb_btf_open(const void *data, size_t size, char *err, size_t errl
 		return NULL;
 	}
 	return b;
+}
+
+struct mb_btf *mb_btf_open(const void *data, size_t size, char *err, size_t errlen)
+{
+	return mb_btf_open_split(data, size, NULL, err, errlen);
 }
 
 /* ---- lookups ---------------------------------------------------------------- */
@@ -772,7 +802,7 @@ int mb_btf_find(const struct mb_btf *b, const char *name, int kind)
 		r = mb_btf_by_name(b, name, strlen(name), find_cb, &f);
 		return r > 0 ? r : -ENOENT;
 	}
-	for (id = 1; id < b->cnt; id++) {
+	for (id = mb_btf_first_id(b); id < mb_btf_type_cnt(b); id++) {
 		const struct mb_btf_type *t = mb_btf_type_by_id(b, id);
 
 		if (t && find_cb(&f, id, t))

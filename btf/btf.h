@@ -24,6 +24,13 @@ struct mb_btf_type;
  * record and reference checked now, so a malformed file is refused with a
  * message naming the type. NULL + errno + err on error. */
 struct mb_btf *mb_btf_open(const void *data, size_t size, char *err, size_t errlen);
+/* Split BTF (a module's /sys/kernel/btf/MOD) on top of base (vmlinux, which
+ * must outlive it): its ids follow the base's, its string offsets too; ids
+ * and names of the base resolve through it. base NULL: mb_btf_open(). */
+struct mb_btf *mb_btf_open_split(const void *data, size_t size, const struct mb_btf *base,
+				 char *err, size_t errlen);
+/* The first id of this blob's own types: 1, or the base's count when split. */
+uint32_t mb_btf_first_id(const struct mb_btf *btf);
 /* A big blob of this host's byte order (vmlinux, a --btf file): the header is
  * checked now; the first by-id or by-name access makes one pass over the
  * records noting every 64th offset, checking each record's extent; ids and
@@ -241,6 +248,17 @@ int mb_btf_dump_value(const struct mb_btf *btf, uint32_t type_id, const void *da
  * bpftool prints a map entry's "value" at depth 2. */
 int mb_btf_dump_value_at(const struct mb_btf *btf, uint32_t type_id, const void *data,
 			 size_t size, FILE *out, int json, unsigned depth);
+
+/* `btf dump format c`: every type as a C header that compiles with clang
+ * -target bpf, bpftool's vmlinux.h (include guard, preserve_access_index
+ * pragma, its names and ___N suffixes for duplicates, padding and packing
+ * spelled out where the natural layout differs). 0, or a negative errno +
+ * err (output is partial then). */
+int mb_btf_dump_c(const struct mb_btf *btf, FILE *out, char *err, size_t errlen);
+/* `format raw`: one line per type (and one per member, enumerator,
+ * parameter, DATASEC entry) as bpftool prints them; a split BTF prints its
+ * own types only. 0 or -EINVAL if the records are malformed. */
+int mb_btf_dump_raw(const struct mb_btf *btf, FILE *out);
 
 /* ---- sanitizing for older kernels (btf/sanitize.c) ---------------------- */
 /* What a kernel's BPF_BTF_LOAD lacks, with the version that added it. */

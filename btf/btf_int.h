@@ -27,6 +27,10 @@ struct mb_btf {
 	uint32_t cnt;           /* ids including void, once indexed */
 	int bad;                /* the index pass failed */
 	struct fill *fill;      /* lazy: blocks not yet read; NULL when all in memory */
+	/* split BTF (a module's): ids below base_cnt and string offsets below
+	 * base_str are the base's; ours follow on */
+	const struct mb_btf *base;
+	uint32_t base_cnt, base_str;
 	char err[128];
 };
 

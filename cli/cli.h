@@ -11,6 +11,7 @@
 struct cli_opts {
 	int json, pretty, debug;
 	const char *btf_path;    /* --btf: kernel BTF for CO-RE and BTF ids */
+	const char *base_btf_path;   /* -B/--base-btf: base of a split BTF (btf dump) */
 };
 extern struct cli_opts opt;
 
@@ -112,6 +113,7 @@ int do_feature(int argc, char **argv);
 int do_net(int argc, char **argv);
 int do_cgroup(int argc, char **argv);
 int do_obj(int argc, char **argv);
+int do_btf(int argc, char **argv);
 int do_check_cmd(int argc, char **argv);   /* cli/check.c */
 int do_struct_ops(int argc, char **argv);  /* cli/struct_ops.c */
 int do_gen(int argc, char **argv);         /* cli/gen.c */

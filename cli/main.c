@@ -459,9 +459,9 @@ static const char usage[] =
 	"       minibpf check [--strict] OBJ [PROG] | check --cfg PROG OBJ\n"
 	"       minibpf gen { min_core_btf VMLINUX_BTF OUT OBJ... | skeleton OBJ [name NAME] }\n"
 	"       minibpf version\n"
-	"  OBJECT := { prog | map | link | struct_ops | net | cgroup | feature | obj | check | gen }\n"
+	"  OBJECT := { prog | map | link | struct_ops | btf | net | cgroup | feature | obj | check | gen }\n"
 	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace | --btf FILE |\n"
-	"               -V|--version | -h|--help }\n"
+	"               -B|--base-btf FILE | -V|--version | -h|--help }\n"
 	"  'minibpf OBJECT help' lists the commands of OBJECT; see minibpf(8).\n";
 
 static int do_version(int argc, char **argv)
@@ -488,6 +488,7 @@ static const struct cmd top_cmds[] = {
 	{ "net", do_net },
 	{ "feature", do_feature },
 	{ "obj", do_obj },
+	{ "btf", do_btf },
 	{ "check", do_check_cmd },
 	{ "gen", do_gen },
 	{ "version", do_version },
@@ -516,6 +517,14 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "-")) {
 			i++;
 			break;
+		}
+		if (!strcmp(a, "B") || !strcmp(a, "-base-btf")) {
+			opt.base_btf_path = argv[++i];
+			if (!opt.base_btf_path) {
+				fprintf(stderr, "Error: --base-btf needs a file\n");
+				return 1;
+			}
+			continue;
 		}
 		if (!strcmp(a, "-btf") || !strncmp(a, "-btf=", 5)) {
 			/* kernel BTF for kernels without /sys/kernel/btf/vmlinux */

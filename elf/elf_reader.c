@@ -267,7 +267,8 @@ bad_index:
 	return 0;
 }
 
-int mb_elf_open(struct mb_elf *e, const void *data, size_t size, char *err, size_t errlen)
+static int elf_open(struct mb_elf *e, const void *data, size_t size, char *err, size_t errlen,
+		    int any)
 {
 	const uint8_t *eh;
 	uint32_t type, machine;
@@ -296,6 +297,8 @@ int mb_elf_open(struct mb_elf *e, const void *data, size_t size, char *err, size
 	e->big_endian = eh[5] == ELFDATA2MSB_;
 	type = mb_elf_rd16(e, eh + 16);
 	machine = mb_elf_rd16(e, eh + 18);
+	if (any)
+		return read_sections(e, eh);
 	if (machine != EM_BPF_) {
 		seterr(e, "ELF: machine %u is not BPF (%u): compile with clang -target bpf", machine, EM_BPF_);
 		return -EINVAL;
@@ -310,6 +313,16 @@ int mb_elf_open(struct mb_elf *e, const void *data, size_t size, char *err, size
 	if (ret)
 		mb_elf_close(e);
 	return ret;
+}
+
+int mb_elf_open(struct mb_elf *e, const void *data, size_t size, char *err, size_t errlen)
+{
+	return elf_open(e, data, size, err, errlen, 0);
+}
+
+int mb_elf_open_sections(struct mb_elf *e, const void *data, size_t size, char *err, size_t errlen)
+{
+	return elf_open(e, data, size, err, errlen, 1);
 }
 
 void mb_elf_close(struct mb_elf *e)

@@ -64,6 +64,9 @@ struct mb_elf {
  * returns a negative errno with a message in err; nothing to close then. */
 int mb_elf_open(struct mb_elf *e, const void *data, size_t size, char *err, size_t errlen);
 void mb_elf_close(struct mb_elf *e);
+/* Headers and section table only, of any ELF64 (a vmlinux image, a shared
+ * object): for reading a section such as .BTF; no symbols. */
+int mb_elf_open_sections(struct mb_elf *e, const void *data, size_t size, char *err, size_t errlen);
 
 /* The one bounds-checked accessor: a pointer to len bytes at off, or NULL. */
 const uint8_t *mb_elf_bytes(const struct mb_elf *e, uint64_t off, uint64_t len);

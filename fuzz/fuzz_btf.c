@@ -1,5 +1,6 @@
 /* libFuzzer target: the .BTF parser and every accessor on what it accepts,
- * including the DATASEC fixup and the editing functions. */
+ * including the DATASEC fixup, the editing functions and the C / raw dumps
+ * (also of the input as split BTF on top of itself). */
 #include <stdint.h>
 #include <string.h>
 
@@ -22,10 +23,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	uint32_t id, n, raw_size;
 
+	static FILE *null;
+	struct mb_btf *split;
+
+	if (!null)
+		null = fopen("/dev/null", "w");
 	btf = mb_btf_open(data, size, err, sizeof(err));
 	if (!btf)
 		return 0;
 	fuzz_walk_btf(btf);
+	(void)mb_btf_dump_c(btf, null, err, sizeof(err));
+	(void)mb_btf_dump_raw(btf, null);
+	split = mb_btf_open_split(data, size, btf, err, sizeof(err));
+	if (split) {
+		fuzz_walk_btf(split);
+		(void)mb_btf_dump_c(split, null, err, sizeof(err));
+		(void)mb_btf_dump_raw(split, null);
+		mb_btf_free(split);
+	}
 	ed = mb_btf_edit_new(btf, err, sizeof(err));
 	n = mb_btf_type_cnt(btf);
 	for (id = 1; ed && id < n; id++) {

@@ -37,9 +37,9 @@ static inline uint32_t last_id(int which)
 	return id;
 }
 
-/* The xlated instructions the kernel reports for prog FD (calloc'd), map ids
- * (they differ per load) zeroed. 0 or -1. */
-static inline int xlated(int fd, struct bpf_insn **out, uint32_t *cnt)
+/* A program's xlated instructions (malloc'd into *out), map fd/value
+ * immediates zeroed: map ids differ per load. 0 or -1. */
+static inline int prog_xlated(int fd, struct bpf_insn **out, uint32_t *cnt)
 {
 	struct bpf_prog_info info;
 	uint32_t len = sizeof(info), i;

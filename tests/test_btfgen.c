@@ -197,7 +197,7 @@ static int run_tp(const char *btf, struct bpf_insn **x, uint32_t *nx, struct tp_
 	bss = mb_object_map_by_name(obj, ".bss");
 	if (bss && mb_map_value_size(bss) == sizeof(*out) &&
 	    !mb_map_lookup_elem(bss, &key, sizeof(key), out, sizeof(*out), 0))
-		r = xlated(mb_prog_fd(mb_object_prog(obj, 0)), x, nx);
+		r = prog_xlated(mb_prog_fd(mb_object_prog(obj, 0)), x, nx);
 out:
 	mb_object_close(obj);
 	return r;

@@ -746,8 +746,8 @@ TEST(check_findings_json_and_cfg)
 
 TEST(man_page_covers_help)
 {
-	static const char *const objs[] = { "prog", "map", "link", "struct_ops", "net", "cgroup",
-					    "feature", "obj", "check", "gen" };
+	static const char *const objs[] = { "prog", "map", "link", "struct_ops", "btf", "net",
+					    "cgroup", "feature", "obj", "check", "gen" };
 	char a[8192], src[65536], cmd[512];
 	FILE *f = fopen(MB_SRC_DIR "/docs/minibpf.8.md", "re");
 	size_t n;

@@ -874,8 +874,8 @@ static void same_as_bpftool(struct __test_metadata *_metadata, const char *obj_n
 			EXPECT_GE(fd, 0);
 			if (fd < 0 || mb_prog_fd(p) < 0)
 				continue;
-			EXPECT_EQ(0, xlated(fd, &a, &na));
-			EXPECT_EQ(0, xlated(mb_prog_fd(p), &b, &nb));
+			EXPECT_EQ(0, prog_xlated(fd, &a, &na));
+			EXPECT_EQ(0, prog_xlated(mb_prog_fd(p), &b, &nb));
 			close(fd);
 			EXPECT_EQ(na, nb);
 			for (k = 0; k < na && k < nb; k++)
