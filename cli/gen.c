@@ -202,6 +202,62 @@ static void members(struct skel *k, uint32_t id, int ind, FILE *f)
 					  (unsigned long long)(t->size_or_type - cur));
 }
 
+/* The alignment a C compiler gives what decl() prints for id (pointers are
+ * printed as uint64_t), 1 for a struct that needs packing. */
+static int needs_packed(struct skel *k, uint32_t id, int depth);
+
+static uint32_t align_of(struct skel *k, uint32_t id, int depth)
+{
+	const struct mb_btf_type *t = strip(k, &id);
+	struct mb_btf_member_info m;
+	uint32_t i, a = 1, x;
+
+	if (!t || depth > 32)
+		return 1;
+	switch (mb_btf_kind(t)) {
+	case MB_BTF_KIND_INT:
+	case MB_BTF_KIND_FLOAT:
+	case MB_BTF_KIND_ENUM:
+	case MB_BTF_KIND_ENUM64:
+		return t->size_or_type >= 8 ? 8 : t->size_or_type ? t->size_or_type : 1;
+	case MB_BTF_KIND_PTR:
+		return 8;
+	case MB_BTF_KIND_ARRAY:
+		return align_of(k, ((const struct mb_btf_array *)mb_btf_extra(t))->type, depth + 1);
+	case MB_BTF_KIND_STRUCT:
+	case MB_BTF_KIND_UNION:
+		if (needs_packed(k, id, depth + 1))
+			return 1;
+		for (i = 0; !mb_btf_member(k->b, id, i, &m); i++)
+			if ((x = align_of(k, m.type, depth + 1)) > a)
+				a = x;
+		return a;
+	}
+	return 1;
+}
+
+/* BTF gives offsets, not attributes: a struct whose members sit where their
+ * natural alignment would not put them (or whose size is no multiple of its
+ * alignment) was packed. The explicit padding members() writes keeps the
+ * offsets of the rest. */
+static int needs_packed(struct skel *k, uint32_t id, int depth)
+{
+	const struct mb_btf_type *t = mb_btf_type_by_id(k->b, id);
+	struct mb_btf_member_info m;
+	uint32_t i, a = 1, x;
+
+	if (!composite(t) || depth > 32)
+		return 0;
+	for (i = 0; !mb_btf_member(k->b, id, i, &m); i++) {
+		x = align_of(k, m.type, depth + 1);
+		if (!m.bitfield_size && (m.bit_offset % 8 || (m.bit_offset / 8) % x))
+			return 1;
+		if (x > a)
+			a = x;
+	}
+	return t->size_or_type % a != 0;
+}
+
 /* Definitions of the named structs and unions id uses, each once. */
 static void defs(struct skel *k, uint32_t id, FILE *f, int depth)
 {
@@ -226,7 +282,8 @@ static void defs(struct skel *k, uint32_t id, FILE *f, int depth)
 	fprintf(f, "%s %s {\n", mb_btf_kind(t) == MB_BTF_KIND_UNION ? "union" : "struct",
 		mb_btf_str(k->b, t->name_off));
 	members(k, id, 0, f);
-	fprintf(f, "};\n_Static_assert(sizeof(%s %s) == %u, \"layout of %s\");\n\n",
+	fprintf(f, "}%s;\n_Static_assert(sizeof(%s %s) == %u, \"layout of %s\");\n\n",
+		needs_packed(k, id, 0) ? " __attribute__((packed))" : "",
 		mb_btf_kind(t) == MB_BTF_KIND_UNION ? "union" : "struct",
 		mb_btf_str(k->b, t->name_off), t->size_or_type, mb_btf_str(k->b, t->name_off));
 }
@@ -286,7 +343,7 @@ static void decl(struct skel *k, uint32_t id, const char *var, int ind, FILE *f)
 		fprintf(f, "%s {\n", kw);
 		members(k, id, ind, f);
 		tabs(f, ind);
-		fprintf(f, "}%s%s", sp, var);
+		fprintf(f, "}%s%s%s", needs_packed(k, id, 0) ? " __attribute__((packed))" : "", sp, var);
 		return;
 	}
 	default:
