@@ -1,6 +1,7 @@
 // Fixture for the libbpf conventions the loader follows (tests/test_loader.c):
 // SEC("?...") programs that are not loaded unless asked, and a ring buffer
-// whose size is not a power-of-2 number of pages (libbpf rounds it up).
+// whose size is not a power-of-2 number of pages (libbpf rounds it up), and
+// global subprograms with and without __hidden visibility.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -73,6 +74,36 @@ SEC("?minibpf_custom")
 int custom_filter(void *skb)
 {
 	return 0;
+}
+
+/* Global subprograms are verified on their own, with an `int *` argument
+ * that may be NULL: add_one's unchecked *p is refused. A __hidden one is
+ * made static (as libbpf does), verified in its caller's context where p
+ * points to the stack, and loads. */
+__attribute__((noinline, visibility("hidden"))) int add_one_hidden(int *p)
+{
+	return *p + 1;
+}
+
+__attribute__((noinline)) int add_one(int *p)
+{
+	return *p + 1;
+}
+
+SEC("?socket")
+int hidden_subprog(struct __sk_buff *skb)
+{
+	int v = skb->len;
+
+	return add_one_hidden(&v);
+}
+
+SEC("?socket")
+int global_subprog(struct __sk_buff *skb)
+{
+	int v = skb->len;
+
+	return add_one(&v);
 }
 
 char LICENSE[] SEC("license") = "GPL";

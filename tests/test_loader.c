@@ -671,7 +671,7 @@ TEST(optional_programs_and_ringbuf_size)
 	long page = sysconf(_SC_PAGESIZE);
 
 	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
-	ASSERT_EQ(4, mb_object_prog_count(obj));
+	ASSERT_EQ(6, mb_object_prog_count(obj));
 	always = mb_object_prog_by_name(obj, "always");
 	asked = mb_object_prog_by_name(obj, "when_asked");
 	bad = mb_object_prog_by_name(obj, "never_valid");
@@ -711,6 +711,37 @@ TEST(optional_programs_and_ringbuf_size)
 	/* the verifier's reason, whole, at the end */
 	EXPECT_NE(NULL, strstr(mb_last_error(), "R0 invalid mem access 'map_value_or_null'\n"
 			       "processed ")) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
+/* libbpf's rule for a global subprogram of __hidden visibility: its BTF FUNC
+ * is made static, so the verifier checks it in its caller's context (p on
+ * the stack) and it loads; the same function with default visibility is
+ * verified on its own, where p may be NULL, and the kernel refuses it. */
+TEST(hidden_global_subprog_verified_in_context)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	uint8_t pkt[64] = { 0 };
+	uint32_t ret = 0, dur;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "always"), 0);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "hidden_subprog"), 1);
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	/* it runs: skb->len + 1 (a socket filter's skb starts past the
+	 * 14-byte Ethernet header) */
+	ASSERT_EQ(0, mb_sys_prog_test_run(mb_prog_fd(mb_object_prog_by_name(obj, "hidden_subprog")),
+					  pkt, sizeof(pkt), NULL, NULL, NULL, 0, NULL, NULL, 1, 0,
+					  &ret, &dur));
+	EXPECT_EQ(sizeof(pkt) - 14 + 1, ret);
+	mb_object_close(obj);
+
+	obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	ASSERT_NE(NULL, obj);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "always"), 0);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "global_subprog"), 1);
+	EXPECT_EQ(-EACCES, mb_object_load(obj));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "add_one")) TH_LOG("%s", mb_last_error());
 	mb_object_close(obj);
 }
 
