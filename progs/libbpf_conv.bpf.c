@@ -1,7 +1,7 @@
 // Fixture for the libbpf conventions the loader follows (tests/test_loader.c):
 // SEC("?...") programs that are not loaded unless asked, and a ring buffer
 // whose size is not a power-of-2 number of pages (libbpf rounds it up), and
-// global subprograms with and without __hidden visibility.
+// global subprograms with and without __hidden visibility, lsm_cgroup.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -104,6 +104,14 @@ int global_subprog(struct __sk_buff *skb)
 	int v = skb->len;
 
 	return add_one(&v);
+}
+
+/* lsm_cgroup/HOOK: attach_btf_id of bpf_lsm_HOOK, expected attach type
+ * BPF_LSM_CGROUP (the kernel here refuses LSM programs: EPERM). */
+SEC("?lsm_cgroup/socket_post_create")
+int cg_sock_create(void *ctx)
+{
+	return 1;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -671,7 +671,7 @@ TEST(optional_programs_and_ringbuf_size)
 	long page = sysconf(_SC_PAGESIZE);
 
 	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
-	ASSERT_EQ(6, mb_object_prog_count(obj));
+	ASSERT_EQ(7, mb_object_prog_count(obj));
 	always = mb_object_prog_by_name(obj, "always");
 	asked = mb_object_prog_by_name(obj, "when_asked");
 	bad = mb_object_prog_by_name(obj, "never_valid");
@@ -742,6 +742,48 @@ TEST(hidden_global_subprog_verified_in_context)
 	mb_prog_set_autoload(mb_object_prog_by_name(obj, "global_subprog"), 1);
 	EXPECT_EQ(-EACCES, mb_object_load(obj));
 	EXPECT_NE(NULL, strstr(mb_last_error(), "add_one")) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
+/* lsm_cgroup/HOOK: the kernel is asked for an LSM program of expected attach
+ * type BPF_LSM_CGROUP at bpf_lsm_HOOK's BTF id (bpftool's BTF dump says which
+ * id that is), as libbpf asks. The kernel here refuses LSM programs (EPERM):
+ * then the request is all there is to check. */
+TEST(lsm_cgroup_attaches_at_bpf_lsm_hook)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	char *buf = NULL, want[64], line[256];
+	size_t len = 0;
+	unsigned id = 0;
+	FILE *f, *p;
+	int err;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	p = popen("bpftool btf dump file /sys/kernel/btf/vmlinux | "
+		  "grep \"FUNC 'bpf_lsm_socket_post_create'\"", "r");
+	ASSERT_NE(NULL, p);
+	if (fgets(line, sizeof(line), p))
+		sscanf(line, "[%u]", &id);
+	pclose(p);
+	ASSERT_NE(0, id) TH_LOG("no bpf_lsm_socket_post_create in the kernel's BTF");
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "always"), 0);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "cg_sock_create"), 1);
+	f = open_memstream(&buf, &len);
+	ASSERT_NE(NULL, f);
+	mb_trace(f);
+	err = mb_object_load(obj);
+	mb_trace(NULL);
+	fclose(f);
+	snprintf(want, sizeof(want), "attach_btf_id=%u)", id);
+	EXPECT_NE(NULL, strstr(buf, "prog_type=LSM expected_attach_type=LSM_CGROUP ")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("want %s in %s", want, buf);
+	free(buf);
+	if (err == -EPERM) {
+		mb_object_close(obj);
+		SKIP(return, "the kernel refuses LSM programs here (EPERM): the request was checked, not the load");
+	}
+	EXPECT_EQ(0, err) TH_LOG("%s", mb_last_error());
+	EXPECT_GE(mb_prog_fd(mb_object_prog_by_name(obj, "cg_sock_create")), 3);
 	mb_object_close(obj);
 }
 
