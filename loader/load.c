@@ -185,8 +185,9 @@ static int patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_linked 
 	return 0;
 }
 
-/* Like libbpf, keep the object's read-only data with every program even when
- * the program does not use it: bpftool reads bpf_metadata_* variables from it. */
+/* Like libbpf, keep the object's read-only data (every .rodata* map, not
+ * .kconfig) with every program even when the program does not use it:
+ * bpftool reads bpf_metadata_* variables from it. */
 static int bind_rodata(const struct mb_object *obj, const struct mb_prog *p)
 {
 	uint32_t i;
@@ -202,7 +203,8 @@ static int bind_rodata(const struct mb_object *obj, const struct mb_prog *p)
 		if (err && err != -EINVAL && err != -ENOSYS)
 			return mb_err(-err, "prog '%s': binding map '%s': %s", p->def->name,
 				      m->def->name, strerror(-err));
-		return 0;
+		if (err)
+			return 0;
 	}
 	return 0;
 }

@@ -25,6 +25,9 @@ struct {
 } events SEC(".maps");
 
 const volatile __u32 target_pid = 0;
+/* read-only data no program reads: still bound to each program, as libbpf
+ * binds every .rodata* map */
+const volatile __u32 unused_cfg SEC(".rodata.cfg") = 7;
 
 static void bump(__u32 slot)
 {

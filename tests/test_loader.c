@@ -745,6 +745,45 @@ TEST(hidden_global_subprog_verified_in_context)
 	mb_object_close(obj);
 }
 
+/* Every .rodata* map is bound to every program (BPF_PROG_BIND_MAP), as
+ * libbpf does: the kernel lists .rodata.cfg among the maps of a program
+ * that never reads it, and .kconfig is no such map. */
+TEST(rodata_maps_bound_to_every_program)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	struct bpf_prog_info pi;
+	uint32_t ids[16], len = sizeof(pi), i;
+	int rodata = 0, cfg = 0;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "always"), 0);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "hidden_subprog"), 1);
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = 16;
+	pi.map_ids = (uintptr_t)ids;
+	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_prog_fd(mb_object_prog_by_name(obj, "hidden_subprog")),
+					       &pi, &len));
+	for (i = 0; i < pi.nr_map_ids && i < 16; i++) {
+		struct bpf_map_info mi;
+		uint32_t mlen = sizeof(mi);
+		int fd = mb_sys_get_fd_by_id(BPF_MAP_GET_FD_BY_ID, ids[i]);
+
+		ASSERT_GE(fd, 0);
+		memset(&mi, 0, sizeof(mi));
+		ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(fd, &mi, &mlen));
+		close(fd);
+		TH_LOG("map %u '%s'", ids[i], mi.name);
+		rodata += !strcmp(mi.name, "libbpf_c.rodata");
+		cfg += !strcmp(mi.name, ".rodata.cfg");
+	}
+	/* the program uses no map at all: these two are the bound ones */
+	EXPECT_EQ(2, pi.nr_map_ids);
+	EXPECT_EQ(1, rodata);
+	EXPECT_EQ(1, cfg);
+	mb_object_close(obj);
+}
+
 /* lsm_cgroup/HOOK: the kernel is asked for an LSM program of expected attach
  * type BPF_LSM_CGROUP at bpf_lsm_HOOK's BTF id (bpftool's BTF dump says which
  * id that is), as libbpf asks. The kernel here refuses LSM programs (EPERM):
