@@ -10,6 +10,8 @@
 #   CORPUS_ONLY='pat*' ...               only objects whose name matches
 #   CORPUS_JOBS=N                        parallel compiles (default 2)
 #   CORPUS_NOLOAD=1                      build only
+#   CORPUS_TOOLS=minibpf                 load again with these tools only
+#                                        (the others' earlier results kept)
 #
 # Nothing extracted or built here is committed: it all lives in BUILD/corpus.
 set -u
@@ -27,6 +29,7 @@ MINIBPF=$B/minibpf
 SETTLE=$B/corpus-settle
 LOCK=/tmp/minibpf-kernel.lock
 JOBS=${CORPUS_JOBS:-2}
+TOOLS=${CORPUS_TOOLS:-bpftool minibpf}
 ONLY=${CORPUS_ONLY:-*}
 FS=/sys/fs/bpf
 MULTIARCH=$(gcc -print-multiarch 2>/dev/null)
@@ -92,10 +95,12 @@ fi
 if [ "${1:-}" = --object ]; then
 	obj=$2 r=$3
 	set -- $("$SETTLE" count)
-	sh "$0" --one bpftool "$obj" "$r.b"
-	"$SETTLE" wait "$1" "$2" || echo "settle after bpftool" >>"$r.b.log"
-	sh "$0" --one minibpf "$obj" "$r.m"
-	"$SETTLE" wait "$1" "$2" || echo "settle after minibpf" >>"$r.m.log"
+	for t in bpftool minibpf; do
+		x=$r.${t%"${t#?}"}
+		case " $TOOLS " in *" $t "*) ;; *) [ -f "$x.status" ] && continue ;; esac
+		sh "$0" --one $t "$obj" "$x"
+		"$SETTLE" wait "$1" "$2" || echo "settle after $t" >>"$x.log"
+	done
 	exit 0
 fi
 
