@@ -1080,26 +1080,15 @@ TEST(externs_kconfig_ksym_kfunc)
 	/* the .kconfig map, found through the program's maps, has libbpf's
 	 * flags: BPF_F_RDONLY_PROG | BPF_F_MMAPABLE (0x480) */
 	{
-		struct bpf_prog_info pi;
-		uint32_t ids[16], len = sizeof(pi), i, kcfg = 0;
+		struct bpf_map_info mi[16];
+		int i, n = prog_maps(mb_prog_fd(mb_object_prog(obj, 0)), mi, 16), kcfg = 0;
 
-		memset(&pi, 0, sizeof(pi));
-		pi.nr_map_ids = 16;
-		pi.map_ids = (uintptr_t)ids;
-		ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_prog_fd(mb_object_prog(obj, 0)), &pi, &len));
-		for (i = 0; i < pi.nr_map_ids && i < 16; i++) {
-			struct bpf_map_info mi;
-			uint32_t mlen = sizeof(mi);
-			int fd = mb_sys_get_fd_by_id(BPF_MAP_GET_FD_BY_ID, ids[i]);
-
-			ASSERT_GE(fd, 0);
-			memset(&mi, 0, sizeof(mi));
-			ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(fd, &mi, &mlen));
-			close(fd);
-			if (!strstr(mi.name, ".kconfig"))
+		ASSERT_GT(n, 0);
+		for (i = 0; i < n && i < 16; i++) {
+			if (!strstr(mi[i].name, ".kconfig"))
 				continue;
 			kcfg++;
-			EXPECT_EQ(0x480, mi.map_flags) TH_LOG("map '%s'", mi.name);
+			EXPECT_EQ(0x480, mi[i].map_flags) TH_LOG("map '%s'", mi[i].name);
 		}
 		EXPECT_EQ(1, kcfg);
 	}

@@ -751,34 +751,21 @@ TEST(hidden_global_subprog_verified_in_context)
 TEST(rodata_maps_bound_to_every_program)
 {
 	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
-	struct bpf_prog_info pi;
-	uint32_t ids[16], len = sizeof(pi), i;
-	int rodata = 0, cfg = 0;
+	struct bpf_map_info mi[16];
+	int i, n, rodata = 0, cfg = 0;
 
 	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
 	mb_prog_set_autoload(mb_object_prog_by_name(obj, "always"), 0);
 	mb_prog_set_autoload(mb_object_prog_by_name(obj, "hidden_subprog"), 1);
 	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
-	memset(&pi, 0, sizeof(pi));
-	pi.nr_map_ids = 16;
-	pi.map_ids = (uintptr_t)ids;
-	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_prog_fd(mb_object_prog_by_name(obj, "hidden_subprog")),
-					       &pi, &len));
-	for (i = 0; i < pi.nr_map_ids && i < 16; i++) {
-		struct bpf_map_info mi;
-		uint32_t mlen = sizeof(mi);
-		int fd = mb_sys_get_fd_by_id(BPF_MAP_GET_FD_BY_ID, ids[i]);
-
-		ASSERT_GE(fd, 0);
-		memset(&mi, 0, sizeof(mi));
-		ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(fd, &mi, &mlen));
-		close(fd);
-		TH_LOG("map %u '%s'", ids[i], mi.name);
-		rodata += !strcmp(mi.name, "libbpf_c.rodata");
-		cfg += !strcmp(mi.name, ".rodata.cfg");
+	n = prog_maps(mb_prog_fd(mb_object_prog_by_name(obj, "hidden_subprog")), mi, 16);
+	for (i = 0; i < n && i < 16; i++) {
+		TH_LOG("map '%s'", mi[i].name);
+		rodata += !strcmp(mi[i].name, "libbpf_c.rodata");
+		cfg += !strcmp(mi[i].name, ".rodata.cfg");
 	}
 	/* the program uses no map at all: these two are the bound ones */
-	EXPECT_EQ(2, pi.nr_map_ids);
+	EXPECT_EQ(2, n);
 	EXPECT_EQ(1, rodata);
 	EXPECT_EQ(1, cfg);
 	mb_object_close(obj);
