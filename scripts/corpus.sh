@@ -4,12 +4,18 @@
 # kernel's vmlinux.h and libbpf-dev's headers, then each object loaded by
 # `bpftool prog loadall` and by `minibpf prog loadall`, one object at a time
 # under the kernel lock, and compared: which tool loads it, and where both do,
-# the programs' tags and xlated instructions.
+# the programs' tags and xlated instructions. Objects load one after the
+# other, each waiting for the kernel to free the last one's programs and
+# maps; the lock is let go every few seconds.
 #
 #   scripts/corpus.sh BUILD_DIR          build, load everything, print counts
 #   CORPUS_ONLY='pat*' ...               only objects whose name matches
 #   CORPUS_JOBS=N                        parallel compiles (default 2)
 #   CORPUS_NOLOAD=1                      build only
+#   CORPUS_REPORT=1                      counts of the results so far
+#   CORPUS_RESUME=1                      skip objects with results already
+#   CORPUS_HOLD=S                        hold the kernel lock for at most
+#                                        about S seconds of objects (5)
 #   CORPUS_TOOLS=minibpf                 load again with these tools only
 #                                        (the others' earlier results kept)
 #
@@ -30,6 +36,7 @@ SETTLE=$B/corpus-settle
 LOCK=/tmp/minibpf-kernel.lock
 JOBS=${CORPUS_JOBS:-2}
 TOOLS=${CORPUS_TOOLS:-bpftool minibpf}
+HOLD=${CORPUS_HOLD:-5}
 ONLY=${CORPUS_ONLY:-*}
 FS=/sys/fs/bpf
 MULTIARCH=$(gcc -print-multiarch 2>/dev/null)
@@ -104,6 +111,20 @@ if [ "${1:-}" = --object ]; then
 	exit 0
 fi
 
+# Objects from the head of list file $2 while the lock has been held less
+# than HOLD seconds: other users of the kernel get it between batches.
+if [ "${1:-}" = --batch ]; then
+	end=$(($(date +%s) + HOLD))
+	while [ -s "$2" ]; do
+		o=$(head -n 1 "$2")
+		n=${o##*/}; n=${n%.bpf.o}
+		sh "$0" --object "$o" "$RES/$n"
+		sed -i 1d "$2"
+		[ "$(date +%s)" -lt $end ] || break
+	done
+	exit 0
+fi
+
 # ---- build ----------------------------------------------------------------
 [ -x "$MINIBPF" ] || die "$MINIBPF missing: run make first"
 [ -x "$SETTLE" ] || die "$SETTLE missing (scripts/corpus.mk builds it)"
@@ -146,16 +167,24 @@ nsrc=$(ls "$ST"/progs/$ONLY.c | wc -l)
 nobj=$(ls "$OBJ"/$ONLY.bpf.o 2>/dev/null | wc -l)
 echo "corpus: $nobj objects from $nsrc sources ($((nsrc - nobj)) do not compile with $CLANG: $OBJ/*.err)"
 [ "${CORPUS_NOLOAD:-0}" = 1 ] && exit 0
+[ "${CORPUS_REPORT:-0}" = 1 ] && ONLY_REPORT=1
 
 # ---- load and compare -------------------------------------------------------
 mountpoint -q $FS || mount -t bpf bpf $FS
-i=0
+list=$C/pending.$$
+trap 'rm -f "$list"' EXIT
+: >"$list"
 for o in "$OBJ"/$ONLY.bpf.o; do
 	[ -e "$o" ] || continue
-	i=$((i + 1))
 	n=${o##*/}; n=${n%.bpf.o}
-	printf '\r  %d/%d %-40s' "$i" "$nobj" "$n" >&2
-	flock "$LOCK" sh "$0" --object "$o" "$RES/$n"
+	[ "${CORPUS_RESUME:-0}" = 1 ] && [ -f "$RES/$n.b.status" ] && [ -f "$RES/$n.m.status" ] && continue
+	echo "$o" >>"$list"
+done
+todo=$(wc -l <"$list")
+[ -n "${ONLY_REPORT:-}" ] && : >"$list"
+while [ -s "$list" ]; do
+	printf '\r  %d/%d %-40s' "$((todo - $(wc -l <"$list")))" "$todo" "$(head -n 1 "$list" | sed 's|.*/||')" >&2
+	flock "$LOCK" sh "$0" --batch "$list"
 done
 echo >&2
 
