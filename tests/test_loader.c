@@ -475,6 +475,30 @@ TEST(library_is_silent_unless_a_printer_is_set)
 	EXPECT_EQ(1, print_calls);
 }
 
+/* Object BTF the kernel refuses: the load goes on without it, and the
+ * warning ends with the kernel's reason, the log's last lines, not all of
+ * it (the log lists every type before the bad one: thousands of lines for
+ * an object built against vmlinux.h). */
+TEST(rejected_btf_warning_ends_with_the_reason)
+{
+	struct mb_object *obj = mb_object_open(OBJ("btf_extern_func"), NULL);
+	const char *c;
+	int lines = 0;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	printed[0] = 0;
+	mb_set_print(catch_print);
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	mb_set_print(NULL);
+	EXPECT_GE(mb_map_fd(mb_object_map_by_name(obj, "vals")), 3);
+	EXPECT_NE(NULL, strstr(printed, "rejected the object's BTF")) TH_LOG("%s", printed);
+	EXPECT_NE(NULL, strstr(printed, "Invalid func linkage\n")) TH_LOG("%s", printed);
+	for (c = printed; *c; c++)
+		lines += *c == '\n';
+	EXPECT_LE(lines, 10) TH_LOG("%s", printed);
+	mb_object_close(obj);
+}
+
 /* ---- options structs: sz is honoured both ways ----------------------------- */
 
 /* The first LEN bytes of SRC copied to the end of a page that a PROT_NONE
