@@ -193,12 +193,14 @@ echo >&2
 loaded() { set -- $(cat "$1.status"); [ "$1" = 0 ] && [ $(($2 + $3)) -gt 0 ]; }
 is_struct_ops() { readelf -SW "$1" 2>/dev/null | grep -q ' \.\?struct_ops'; }
 : >"$C/only_bpftool"; : >"$C/only_minibpf"; : >"$C/differ"; : >"$C/struct_ops"
-nb=0 nm=0 both=0 ob=0 om=0 diff=0 neither=0
+nb=0 nm=0 both=0 ob=0 om=0 diff=0 neither=0 zb=0 zm=0
 for o in "$OBJ"/$ONLY.bpf.o; do
 	[ -e "$o" ] || continue
 	n=${o##*/}; n=${n%.bpf.o}; r=$RES/$n
 	[ -f "$r.b.status" ] && [ -f "$r.m.status" ] || continue
 	lb=0 lm=0
+	read -r x _ <"$r.b.status"; [ "$x" = 0 ] && zb=$((zb + 1))
+	read -r x _ <"$r.m.status"; [ "$x" = 0 ] && zm=$((zm + 1))
 	loaded "$r.b" && lb=1 && nb=$((nb + 1))
 	loaded "$r.m" && lm=1 && nm=$((nm + 1))
 	so=; is_struct_ops "$o" && so=" (struct_ops)" && echo "$n" >>"$C/struct_ops"
@@ -221,6 +223,7 @@ done
 	printf '  %-34s %7d\n' "only bpftool" "$ob"
 	printf '  %-34s %7d\n' "only minibpf" "$om"
 	printf '  %-34s %7d\n' "both, programs or xlated differ" "$diff"
+	printf '  %-34s %7d %7d\n' "exit status 0 (also nothing made)" "$zb" "$zm"
 	[ -s "$C/only_bpftool" ] && echo "only bpftool: $(tr '\n' ' ' <"$C/only_bpftool")"
 	[ -s "$C/only_minibpf" ] && echo "only minibpf: $(tr '\n' ' ' <"$C/only_minibpf")"
 	[ -s "$C/differ" ] && echo "differ: $(tr '\n' ' ' <"$C/differ")"
