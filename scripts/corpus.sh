@@ -97,8 +97,8 @@ if [ "${1:-}" = --one ]; then
 	exit 0
 fi
 
-# Per object: baseline, both tools, settle; one lock hold per object so other
-# users of the kernel interleave between objects.
+# One object (under the lock): count the kernel's programs and maps, load
+# with each tool, and after each wait until the counts are back.
 if [ "${1:-}" = --object ]; then
 	obj=$2 r=$3
 	set -- $("$SETTLE" count)
