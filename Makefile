@@ -182,4 +182,4 @@ clean:
 
 # Sub-makefiles of the fuzzers (make fuzz T=elf SECONDS=60), the benchmark
 # (make bench) and generated BPF headers (vmlinux.h for CO-RE fixtures).
--include fuzz/fuzz.mk bench/bench.mk progs/progs.mk docs/docs.mk tests/kverifier.mk tests/kselftest_progs.mk
+-include fuzz/fuzz.mk bench/bench.mk progs/progs.mk docs/docs.mk tests/kverifier.mk tests/kselftest_progs.mk scripts/corpus.mk

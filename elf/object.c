@@ -255,6 +255,8 @@ static int read_funcs(struct parser *p)
 		f->insn_off = (uint32_t)(s->value / 8);
 		f->insn_cnt = (uint32_t)(s->size / 8);
 		f->global = s->bind != STB_LOCAL_;
+		/* st_other's low 2 bits: STV_INTERNAL 1, STV_HIDDEN 2 (__hidden) */
+		f->hidden = f->global && ((s->other & 3) == 1 || (s->other & 3) == 2);
 		f->prog = -1;
 	}
 	if (obj->nfuncs)
@@ -537,6 +539,27 @@ static int fixup_datasecs(struct parser *p)
 			return fail(p, ret, "section '.BTF': DATASEC '%s': %s", name, berr);
 	}
 	return 0;
+}
+
+/* libbpf's rule: a global subprogram of restricted visibility (__hidden)
+ * cannot be called from another object, so its BTF FUNC is made static and
+ * the verifier checks it in its caller's context, not on its own. */
+static void hidden_funcs_static(struct mb_elf_object *obj)
+{
+	uint32_t i;
+
+	for (i = 0; obj->btf_edit && i < obj->nfuncs; i++) {
+		const struct mb_elf_func *f = &obj->funcs[i];
+		struct mb_btf_type *t;
+		int id;
+
+		if (!f->hidden || f->prog >= 0)
+			continue;
+		id = mb_btf_find(mb_btf_edit_view(obj->btf_edit), f->name, MB_BTF_KIND_FUNC);
+		t = id > 0 ? mb_btf_edit_type(obj->btf_edit, (uint32_t)id) : NULL;
+		if (t && mb_btf_vlen(t) == 1)     /* BTF_FUNC_GLOBAL -> BTF_FUNC_STATIC */
+			t->info &= ~0xffffu;
+	}
 }
 
 static int read_btf_maps(struct parser *p)
@@ -1067,6 +1090,8 @@ struct mb_elf_object *mb_elf_object_parse(const void *data, size_t size, const c
 		ret = read_btf(&p);
 	if (!ret)
 		ret = fixup_datasecs(&p);
+	if (!ret)
+		hidden_funcs_static(p.obj);
 	if (!ret)
 		ret = read_legacy_maps(&p);
 	if (!ret)

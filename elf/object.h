@@ -54,6 +54,7 @@ struct mb_elf_func {
 	uint32_t insn_off;          /* first insn, in the section */
 	uint32_t insn_cnt;
 	int global;                 /* STB_GLOBAL/STB_WEAK, 0 for static */
+	int hidden;                 /* global with STV_HIDDEN/STV_INTERNAL visibility */
 	int prog;                   /* index into obj->progs, -1 for a subprogram */
 };
 

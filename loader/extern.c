@@ -368,10 +368,16 @@ static int kconfig_map(struct mb_object *obj)
 		a.key_size = 4;
 		a.value_size = size ? size : 1;
 		a.max_entries = 1;
-		a.map_flags = BPF_F_RDONLY_PROG;
+		/* libbpf's flags for it (0x480): read-only to programs, and
+		 * mmap-able as all its internal maps are (5.5+; EINVAL before) */
+		a.map_flags = BPF_F_RDONLY_PROG | BPF_F_MMAPABLE;
 		snprintf(kname, sizeof(kname), "%.7s.kconfig", obj->name);
 		a.name = kname;
 		fd = mb_sys_map_create(&a);
+		if (fd == -EINVAL) {
+			a.map_flags = BPF_F_RDONLY_PROG;
+			fd = mb_sys_map_create(&a);
+		}
 		if (fd < 0) {
 			r = mb_err(-fd, "creating the .kconfig map: %s", strerror(-fd));
 			goto out;

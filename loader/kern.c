@@ -445,18 +445,20 @@ int mb_prog_attach_btf_id(struct mb_object *obj, struct mb_prog *p, uint32_t *bt
 	if (!t || !*t)
 		return mb_err(EINVAL, "prog '%s': section '%s' does not name its target", p->def->name,
 			      p->def->sec_name);
-	switch (p->sec.kind) {
-	case MB_ATTACH_LSM:
+	/* By attach type, as libbpf: lsm_cgroup/HOOK (6.0) attaches at
+	 * bpf_lsm_HOOK too, though it attaches to a cgroup, not as lsm/ does. */
+	switch (p->sec.expected_attach_type) {
+	case BPF_LSM_MAC:
+	case BPF_LSM_CGROUP:
 		pfx = "bpf_lsm_";
 		break;
-	case MB_ATTACH_ITER:
+	case BPF_TRACE_ITER:
 		pfx = "bpf_iter_";
 		break;
-	default:
-		if (p->sec.expected_attach_type == BPF_TRACE_RAW_TP) {
-			pfx = "btf_trace_";
-			kind = MB_BTF_KIND_TYPEDEF;
-		}
+	case BPF_TRACE_RAW_TP:
+		pfx = "btf_trace_";
+		kind = MB_BTF_KIND_TYPEDEF;
+		break;
 	}
 	snprintf(name, sizeof(name), "%s%s", pfx, t);
 	kb = mb_kern_btf(obj);

@@ -13,6 +13,21 @@
 int mb_load_btf(struct mb_object *obj);
 int mb_load_prog(struct mb_object *obj, struct mb_prog *p);
 
+static const char *log_tail(const char *log)
+{
+	/* The verifier's reason is at the end: show the last few lines. */
+	const char *p;
+	int lines = 0;
+
+	if (!log)
+		return "";
+	p = log + strlen(log);
+	while (p > log && lines < 8)
+		if (*--p == '\n' && p[1])
+			lines++;
+	return p == log ? p : p + 1;
+}
+
 int mb_load_btf(struct mb_object *obj)
 {
 	char *log = NULL;
@@ -31,7 +46,7 @@ int mb_load_btf(struct mb_object *obj)
 		/* As libbpf does: without BTF the programs still load, only
 		 * without source lines in verifier logs and typed map dumps. */
 		mb_pr(MB_WARN, "minibpf: warning: %s: the kernel rejected the object's BTF (%s), loading without it%s%s\n",
-			obj->name, strerror(-fd), log ? ":\n" : "", log ? log : "");
+			obj->name, strerror(-fd), log && *log ? "; its log ends:\n" : "", log_tail(log));
 		free(log);
 		return 0;
 	}
@@ -185,8 +200,9 @@ static int patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_linked 
 	return 0;
 }
 
-/* Like libbpf, keep the object's read-only data with every program even when
- * the program does not use it: bpftool reads bpf_metadata_* variables from it. */
+/* Like libbpf, keep the object's read-only data (every .rodata* map, not
+ * .kconfig) with every program even when the program does not use it:
+ * bpftool reads bpf_metadata_* variables from it. */
 static int bind_rodata(const struct mb_object *obj, const struct mb_prog *p)
 {
 	uint32_t i;
@@ -202,25 +218,12 @@ static int bind_rodata(const struct mb_object *obj, const struct mb_prog *p)
 		if (err && err != -EINVAL && err != -ENOSYS)
 			return mb_err(-err, "prog '%s': binding map '%s': %s", p->def->name,
 				      m->def->name, strerror(-err));
-		return 0;
+		if (err)
+			return 0;
 	}
 	return 0;
 }
 
-static const char *log_tail(const char *log)
-{
-	/* The verifier's reason is at the end: show the last few lines. */
-	const char *p;
-	int lines = 0;
-
-	if (!log)
-		return "";
-	p = log + strlen(log);
-	while (p > log && lines < 8)
-		if (*--p == '\n' && p[1])
-			lines++;
-	return p == log ? p : p + 1;
-}
 
 int mb_load_prog(struct mb_object *obj, struct mb_prog *p)
 {

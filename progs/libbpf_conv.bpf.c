@@ -1,6 +1,7 @@
 // Fixture for the libbpf conventions the loader follows (tests/test_loader.c):
 // SEC("?...") programs that are not loaded unless asked, and a ring buffer
-// whose size is not a power-of-2 number of pages (libbpf rounds it up).
+// whose size is not a power-of-2 number of pages (libbpf rounds it up), and
+// global subprograms with and without __hidden visibility, lsm_cgroup.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -24,6 +25,9 @@ struct {
 } events SEC(".maps");
 
 const volatile __u32 target_pid = 0;
+/* read-only data no program reads: still bound to each program, as libbpf
+ * binds every .rodata* map */
+const volatile __u32 unused_cfg SEC(".rodata.cfg") = 7;
 
 static void bump(__u32 slot)
 {
@@ -73,6 +77,44 @@ SEC("?minibpf_custom")
 int custom_filter(void *skb)
 {
 	return 0;
+}
+
+/* Global subprograms are verified on their own, with an `int *` argument
+ * that may be NULL: add_one's unchecked *p is refused. A __hidden one is
+ * made static (as libbpf does), verified in its caller's context where p
+ * points to the stack, and loads. */
+__attribute__((noinline, visibility("hidden"))) int add_one_hidden(int *p)
+{
+	return *p + 1;
+}
+
+__attribute__((noinline)) int add_one(int *p)
+{
+	return *p + 1;
+}
+
+SEC("?socket")
+int hidden_subprog(struct __sk_buff *skb)
+{
+	int v = skb->len;
+
+	return add_one_hidden(&v);
+}
+
+SEC("?socket")
+int global_subprog(struct __sk_buff *skb)
+{
+	int v = skb->len;
+
+	return add_one(&v);
+}
+
+/* lsm_cgroup/HOOK: attach_btf_id of bpf_lsm_HOOK, expected attach type
+ * BPF_LSM_CGROUP (the kernel here refuses LSM programs: EPERM). */
+SEC("?lsm_cgroup/socket_post_create")
+int cg_sock_create(void *ctx)
+{
+	return 1;
 }
 
 char LICENSE[] SEC("license") = "GPL";

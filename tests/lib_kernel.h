@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "syscall/bpf_sys.h"
 
@@ -63,6 +64,34 @@ static inline int prog_xlated(int fd, struct bpf_insn **out, uint32_t *cnt)
 			i++;
 		}
 	return 0;
+}
+
+/* The maps the kernel lists for a program (bound or used): their info, up
+ * to max; how many it lists, or -errno. */
+static inline int prog_maps(int prog_fd, struct bpf_map_info *out, uint32_t max)
+{
+	struct bpf_prog_info pi;
+	uint32_t ids[64], len = sizeof(pi), i;
+	int err;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = 64;
+	pi.map_ids = (uintptr_t)ids;
+	if ((err = mb_sys_obj_get_info_by_fd(prog_fd, &pi, &len)))
+		return err;
+	for (i = 0; i < pi.nr_map_ids && i < 64 && i < max; i++) {
+		uint32_t mlen = sizeof(out[i]);
+		int fd = mb_sys_get_fd_by_id(BPF_MAP_GET_FD_BY_ID, ids[i]);
+
+		if (fd < 0)
+			return fd;
+		memset(&out[i], 0, sizeof(out[i]));
+		err = mb_sys_obj_get_info_by_fd(fd, &out[i], &mlen);
+		close(fd);
+		if (err)
+			return err;
+	}
+	return (int)pi.nr_map_ids;
 }
 
 #endif

@@ -1051,6 +1051,21 @@ TEST(externs_kconfig_ksym_kfunc)
 	syscall(SYS_getpid);
 	mb_link_destroy(link);
 	ASSERT_EQ(0, bss_read(obj, &out, sizeof(out)));
+	/* the .kconfig map, found through the program's maps, has libbpf's
+	 * flags: BPF_F_RDONLY_PROG | BPF_F_MMAPABLE (0x480) */
+	{
+		struct bpf_map_info mi[16];
+		int i, n = prog_maps(mb_prog_fd(mb_object_prog(obj, 0)), mi, 16), kcfg = 0;
+
+		ASSERT_GT(n, 0);
+		for (i = 0; i < n && i < 16; i++) {
+			if (!strstr(mi[i].name, ".kconfig"))
+				continue;
+			kcfg++;
+			EXPECT_EQ(0x480, mi[i].map_flags) TH_LOG("map '%s'", mi[i].name);
+		}
+		EXPECT_EQ(1, kcfg);
+	}
 	mb_object_close(obj);
 
 	uname(&u);

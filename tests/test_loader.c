@@ -475,6 +475,30 @@ TEST(library_is_silent_unless_a_printer_is_set)
 	EXPECT_EQ(1, print_calls);
 }
 
+/* Object BTF the kernel refuses: the load goes on without it, and the
+ * warning ends with the kernel's reason, the log's last lines, not all of
+ * it (the log lists every type before the bad one: thousands of lines for
+ * an object built against vmlinux.h). */
+TEST(rejected_btf_warning_ends_with_the_reason)
+{
+	struct mb_object *obj = mb_object_open(OBJ("btf_extern_func"), NULL);
+	const char *c;
+	int lines = 0;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	printed[0] = 0;
+	mb_set_print(catch_print);
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	mb_set_print(NULL);
+	EXPECT_GE(mb_map_fd(mb_object_map_by_name(obj, "vals")), 3);
+	EXPECT_NE(NULL, strstr(printed, "rejected the object's BTF")) TH_LOG("%s", printed);
+	EXPECT_NE(NULL, strstr(printed, "Invalid func linkage\n")) TH_LOG("%s", printed);
+	for (c = printed; *c; c++)
+		lines += *c == '\n';
+	EXPECT_LE(lines, 10) TH_LOG("%s", printed);
+	mb_object_close(obj);
+}
+
 /* ---- options structs: sz is honoured both ways ----------------------------- */
 
 /* The first LEN bytes of SRC copied to the end of a page that a PROT_NONE
@@ -671,7 +695,7 @@ TEST(optional_programs_and_ringbuf_size)
 	long page = sysconf(_SC_PAGESIZE);
 
 	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
-	ASSERT_EQ(4, mb_object_prog_count(obj));
+	ASSERT_EQ(7, mb_object_prog_count(obj));
 	always = mb_object_prog_by_name(obj, "always");
 	asked = mb_object_prog_by_name(obj, "when_asked");
 	bad = mb_object_prog_by_name(obj, "never_valid");
@@ -711,6 +735,105 @@ TEST(optional_programs_and_ringbuf_size)
 	/* the verifier's reason, whole, at the end */
 	EXPECT_NE(NULL, strstr(mb_last_error(), "R0 invalid mem access 'map_value_or_null'\n"
 			       "processed ")) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
+/* libbpf's rule for a global subprogram of __hidden visibility: its BTF FUNC
+ * is made static, so the verifier checks it in its caller's context (p on
+ * the stack) and it loads; the same function with default visibility is
+ * verified on its own, where p may be NULL, and the kernel refuses it. */
+TEST(hidden_global_subprog_verified_in_context)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	uint8_t pkt[64] = { 0 };
+	uint32_t ret = 0, dur;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "always"), 0);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "hidden_subprog"), 1);
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	/* it runs: skb->len + 1 (a socket filter's skb starts past the
+	 * 14-byte Ethernet header) */
+	ASSERT_EQ(0, mb_sys_prog_test_run(mb_prog_fd(mb_object_prog_by_name(obj, "hidden_subprog")),
+					  pkt, sizeof(pkt), NULL, NULL, NULL, 0, NULL, NULL, 1, 0,
+					  &ret, &dur));
+	EXPECT_EQ(sizeof(pkt) - 14 + 1, ret);
+	mb_object_close(obj);
+
+	obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	ASSERT_NE(NULL, obj);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "always"), 0);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "global_subprog"), 1);
+	EXPECT_EQ(-EACCES, mb_object_load(obj));
+	EXPECT_NE(NULL, strstr(mb_last_error(), "add_one")) TH_LOG("%s", mb_last_error());
+	mb_object_close(obj);
+}
+
+/* Every .rodata* map is bound to every program (BPF_PROG_BIND_MAP), as
+ * libbpf does: the kernel lists .rodata.cfg among the maps of a program
+ * that never reads it, and .kconfig is no such map. */
+TEST(rodata_maps_bound_to_every_program)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	struct bpf_map_info mi[16];
+	int i, n, rodata = 0, cfg = 0;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "always"), 0);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "hidden_subprog"), 1);
+	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
+	n = prog_maps(mb_prog_fd(mb_object_prog_by_name(obj, "hidden_subprog")), mi, 16);
+	for (i = 0; i < n && i < 16; i++) {
+		TH_LOG("map '%s'", mi[i].name);
+		rodata += !strcmp(mi[i].name, "libbpf_c.rodata");
+		cfg += !strcmp(mi[i].name, ".rodata.cfg");
+	}
+	/* the program uses no map at all: these two are the bound ones */
+	EXPECT_EQ(2, n);
+	EXPECT_EQ(1, rodata);
+	EXPECT_EQ(1, cfg);
+	mb_object_close(obj);
+}
+
+/* lsm_cgroup/HOOK: the kernel is asked for an LSM program of expected attach
+ * type BPF_LSM_CGROUP at bpf_lsm_HOOK's BTF id (bpftool's BTF dump says which
+ * id that is), as libbpf asks. The kernel here refuses LSM programs (EPERM):
+ * then the request is all there is to check. */
+TEST(lsm_cgroup_attaches_at_bpf_lsm_hook)
+{
+	struct mb_object *obj = mb_object_open(OBJ("libbpf_conv"), NULL);
+	char *buf = NULL, want[64], line[256];
+	size_t len = 0;
+	unsigned id = 0;
+	FILE *f, *p;
+	int err;
+
+	ASSERT_NE(NULL, obj) TH_LOG("%s", mb_last_error());
+	p = popen("bpftool btf dump file /sys/kernel/btf/vmlinux | "
+		  "grep \"FUNC 'bpf_lsm_socket_post_create'\"", "r");
+	ASSERT_NE(NULL, p);
+	if (fgets(line, sizeof(line), p))
+		sscanf(line, "[%u]", &id);
+	pclose(p);
+	ASSERT_NE(0, id) TH_LOG("no bpf_lsm_socket_post_create in the kernel's BTF");
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "always"), 0);
+	mb_prog_set_autoload(mb_object_prog_by_name(obj, "cg_sock_create"), 1);
+	f = open_memstream(&buf, &len);
+	ASSERT_NE(NULL, f);
+	mb_trace(f);
+	err = mb_object_load(obj);
+	mb_trace(NULL);
+	fclose(f);
+	snprintf(want, sizeof(want), "attach_btf_id=%u)", id);
+	EXPECT_NE(NULL, strstr(buf, "prog_type=LSM expected_attach_type=LSM_CGROUP ")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("want %s in %s", want, buf);
+	free(buf);
+	if (err == -EPERM) {
+		mb_object_close(obj);
+		SKIP(return, "the kernel refuses LSM programs here (EPERM): the request was checked, not the load");
+	}
+	EXPECT_EQ(0, err) TH_LOG("%s", mb_last_error());
+	EXPECT_GE(mb_prog_fd(mb_object_prog_by_name(obj, "cg_sock_create")), 3);
 	mb_object_close(obj);
 }
 
