@@ -187,6 +187,16 @@ tests: $(TEST_BINS) $(B)/tests/test_layers $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/min
 test: tests
 	@STATIC=$(STATIC_CLI) scripts/run-tests.sh $(B)
 
+# ---- guest kernels: make test-qemu ARCH=aarch64|armhf|s390x|x86_64 --------
+# A Debian 6.1 kernel of ARCH under qemu-system (TCG), a busybox initramfs with
+# build/static-ARCH/minibpf, the objects of the guest's byte order and
+# scripts/qemu/guest.sh; kernels are cached in build/qemu (scripts/qemu/run.sh).
+.PHONY: test-qemu
+test-qemu: progs
+	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64" >&2; exit 2; }
+	$(Q)$(MAKE) --no-print-directory static ARCH=$(ARCH)
+	@scripts/qemu/run.sh $(ARCH) build/static-$(ARCH)/minibpf $(B)/progs build
+
 # ---- cross builds (compile only) -----------------------------------------
 cross:
 	$(MAKE) CROSS=aarch64-linux-gnu- all
