@@ -12,12 +12,16 @@ mount -t bpf bpf /sys/fs/bpf
 mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug
 ARCH=$(cat /arch)
+grep -q mb.trace /proc/cmdline && set -x
 T=/sys/kernel/tracing
 M=minibpf
 O=/objs
 # Commands the syscall tracepoints must see: on armhf (compat tasks, whose
 # syscalls do not reach syscall tracepoints) a 64-bit busybox runs them.
+# The (64-bit) shell makes the execve itself (exec): `$X sh -c "exec $X ..." &`
+# leaves the pid of the execve in $!.
 X=/bin/busybox; [ -x /bin/busybox64 ] && X=/bin/busybox64
+run64() { $X sh -c "exec $X $*"; }
 pass=0 fail=0 skip=0
 ok() { pass=$((pass + 1)); echo "PASS $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -f /tmp/out ] && sed 's/^/    /' /tmp/out | head -20; }
@@ -44,7 +48,7 @@ has "prog bpf_prog" || bad "obj dump shows the program"
 # 2. The seed example: load, autoattach, its line in the trace buffer, rm detaches.
 clean; echo >$T/trace
 check "seed: prog load hello autoattach" $M prog load $O/hello.o /sys/fs/bpf/t/hello autoattach
-$X true; $X true
+run64 true; run64 true
 if grep -q "Hello, World!" $T/trace; then ok "seed: 'Hello, World!' in the trace buffer"; else bad "seed: no line in the trace buffer"; fi
 $M prog show >/tmp/out 2>&1
 if has "tracepoint  name bpf_prog"; then ok "prog show lists the seed program"; else bad "prog show"; fi
@@ -85,8 +89,8 @@ events() {
 	$M -j map event_pipe pinned /sys/fs/bpf/tm/events --type event --obj $O/$1.o >/tmp/ev 2>/tmp/everr &
 	ep=$!
 	sleep 1
-	$X sleep 0 & cp=$!; wait $cp
-	$X sleep 0 & cp2=$!; wait $cp2
+	$X sh -c "exec $X sleep 0" & cp=$!; wait $cp
+	$X sh -c "exec $X sleep 0" & cp2=$!; wait $cp2
 	sleep 1
 	kill -INT $ep; wait $ep
 	cp /tmp/ev /tmp/out; cat /tmp/everr >>/tmp/out

@@ -8,6 +8,8 @@
 set -eu
 ARCH=$1 BIN=$2 PROGS=$3 BUILD=$4
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# QEMU_TIMEOUT: seconds for the whole boot; QEMU_APPEND: more kernel
+# parameters (mb.trace: the guest script runs under set -x).
 TIMEOUT=${QEMU_TIMEOUT:-300}
 EB=""
 case $ARCH in
@@ -72,9 +74,9 @@ log="$Q/console-$ARCH.log"
 echo "test-qemu: $ARCH guest: $kpkg, $(basename "$BIN") $(stat -c %s "$BIN") B, objects ${EB:-el}"
 start=$(date +%s)
 # shellcheck disable=SC2086
-timeout "$TIMEOUT" $QEMU -m 512M -smp 2 -nographic -no-reboot \
+timeout "$TIMEOUT" $QEMU -m 512M -smp 2 -nographic -no-reboot -net none \
 	-kernel "$vmlinuz" -initrd "$Q/initrd-$ARCH.gz" \
-	-append "console=$CON panic=-1 quiet loglevel=3 rdinit=/init" </dev/null >"$log" 2>&1 || true
+	-append "console=$CON panic=-1 quiet loglevel=3 rdinit=/init ${QEMU_APPEND:-}" </dev/null >"$log" 2>&1 || true
 end=$(date +%s)
 tr -d '\r' <"$log" | grep -v '^$' | sed 's/^/  | /'
 line=$(tr -d '\r' <"$log" | grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' | tail -1)
