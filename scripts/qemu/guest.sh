@@ -121,7 +121,57 @@ if has "not on a bpf filesystem" && settle "$base"; then ok "pin outside bpffs: 
 $M prog loadall $O/loader_bad.o /sys/fs/bpf/t >/tmp/out 2>&1 && bad "loader_bad loads"
 if [ -z "$(ls /sys/fs/bpf/t)" ] && settle "$base"; then ok "failed load leaves no pin and no program"; else bad "failed load left something"; fi
 
-# 8. CO-RE against this kernel's own BTF.
+# 8. XDP on a veth pair: UDP datagrams from one end dropped at the other.
+# (busybox's ip makes the pair v0 / veth0: it ignores "peer name".)
+[ -d /sys/module/veth ] || insmod /mod/veth.ko 2>/dev/null
+if ! ip link add v0 type veth 2>/tmp/out; then
+	skp "XDP on veth" "no veth in this kernel: $(cat /tmp/out)"
+else
+	clean
+	ip link set v0 up; ip link set veth0 up; ip addr add 10.9.0.1/24 dev v0
+	arp -i v0 -s 10.9.0.2 "$(cat /sys/class/net/veth0/address)"
+	check "XDP: prog load guest_xdp" $M prog load $O/guest_xdp.o /sys/fs/bpf/t/xdp pinmaps /sys/fs/bpf/tm
+	check "XDP: net attach xdp dev veth0" $M net attach xdp pinned /sys/fs/bpf/t/xdp dev veth0
+	rx0=$(cat /sys/class/net/veth0/statistics/rx_packets)
+	timeout 3 nslookup -timeout=1 x 10.9.0.2 >/dev/null 2>&1	# UDP to 10.9.0.2:53 out of v0
+	$M map dump pinned /sys/fs/bpf/tm/udp_drops >/tmp/out 2>&1
+	n=$(sed -n 's/^key: 0  value: //p' /tmp/out)
+	$M net show dev veth0 >>/tmp/out 2>&1
+	if [ "${n:-0}" -gt 0 ] && has "xdp"; then ok "XDP dropped $n UDP datagrams on veth0 (net show lists it)"; else bad "XDP drops on veth0 ($n, rx before $rx0)"; fi
+	check "XDP: net detach" $M net detach xdp dev veth0
+	ip link del v0
+	rm -rf /sys/fs/bpf/t /sys/fs/bpf/tm
+fi
+
+# 9. Debian's IR protocol decoders (lirc_mode2, legacy maps section
+# 'lirc_mode2/maps', little-endian): they load where the kernel has
+# CONFIG_BPF_LIRC_MODE2, are refused by byte order on a big-endian guest.
+# Debian's kernels build RC_CORE as a module, so BPF_LIRC_MODE2 (which needs
+# RC_CORE=y) is off: the kernel refuses the program type itself with EINVAL
+# at BPF_PROG_LOAD, after minibpf has made the maps (all removed again).
+lirc=0; grep -q '^CONFIG_BPF_LIRC_MODE2=y' /config && lirc=1
+nir=0 irok=0
+for f in /ir/*.o; do
+	[ -e "$f" ] || continue
+	nir=$((nir + 1)); clean
+	$M prog loadall "$f" /sys/fs/bpf/t >/tmp/out 2>&1; st=$?
+	if [ $le = 0 ]; then
+		[ $st != 0 ] && has "is little-endian but this host is big-endian" && irok=$((irok + 1))
+	elif [ $lirc = 1 ]; then
+		[ $st = 0 ] && [ -n "$(ls /sys/fs/bpf/t)" ] && irok=$((irok + 1))
+	else
+		[ $st != 0 ] && has "(section 'lirc_mode2/.*BPF_PROG_LOAD failed: Invalid argument" && irok=$((irok + 1))
+	fi
+	rm -rf /sys/fs/bpf/t
+done
+if [ $nir = 0 ]; then skp "IR decoders" "no /lib/udev/rc_keymaps/protocols/*.o on the build host (ir-keytable)"
+elif [ $irok != $nir ]; then bad "IR decoders: $irok/$nir as expected"
+elif [ $le = 0 ]; then ok "IR decoders: $nir/$nir refused by byte order"
+elif [ $lirc = 1 ]; then ok "IR decoders: $nir/$nir loaded"
+else skp "IR decoders ($nir reach BPF_PROG_LOAD)" "kernel without CONFIG_BPF_LIRC_MODE2 (Debian: RC_CORE=m): lirc_mode2 refused with EINVAL"; fi
+settle "$base" || bad "IR decoder programs left"
+
+# 10. CO-RE against this kernel's own BTF.
 if [ ! -e /sys/kernel/btf/vmlinux ]; then
 	skp "CO-RE (core_task)" "this kernel has no BTF (/sys/kernel/btf/vmlinux)"
 elif [ ! -e $O/core_task.o ]; then

@@ -63,11 +63,16 @@ for f in "$PROGS"/*.bpf${EB}.o; do
 done
 # the other byte order, for the refusal test
 if [ "$EB" ]; then cp "$PROGS/hello.bpf.o" "$R/objs/foreign.o"; else cp "$PROGS/hello.bpfeb.o" "$R/objs/foreign.o"; fi
+# Debian's IR decoders (ir-keytable: lirc_mode2 programs, little-endian).
+mkdir -p "$R/ir"
+for f in /lib/udev/rc_keymaps/protocols/*.o; do [ -e "$f" ] && cp "$f" "$R/ir/"; done
 vk=$(find "$K/lib/modules" -name veth.ko 2>/dev/null | head -1)
 [ -n "$vk" ] && cp "$vk" "$R/mod/"
 cp "$SRC/scripts/qemu/guest.sh" "$R/init"
 chmod +x "$R/init"
 echo "$ARCH" >"$R/arch"
+# The kernel's configuration: busybox guests have no /proc/config.gz.
+cp "$K/boot/config-$kver" "$R/config"
 ( cd "$R" && find . | cpio -o -H newc --quiet ) | gzip -1 >"$Q/initrd-$ARCH.gz"
 
 log="$Q/console-$ARCH.log"
