@@ -6,7 +6,6 @@
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_endian.h>
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -18,13 +17,17 @@ struct {
 SEC("xdp")
 int xdp_udp_drop(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
-	struct iphdr *ip = (void *)(eth + 1);
+	__u8 *p = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
 	__u32 k = 0;
 	__u64 *v;
 
-	if ((void *)(ip + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP) || ip->protocol != IPPROTO_UDP)
+	/* Byte by byte (EtherType 0x0800 at 12, IP protocol at 14 + 9): the
+	 * same instructions in either byte order, as tests/test_elf.c expects
+	 * of every fixture. */
+	if ((void *)(p + sizeof(struct ethhdr) + sizeof(struct iphdr)) > end ||
+	    p[12] != ETH_P_IP >> 8 || p[13] != (ETH_P_IP & 0xff) ||
+	    p[sizeof(struct ethhdr) + 9] != IPPROTO_UDP)
 		return XDP_PASS;
 	v = bpf_map_lookup_elem(&udp_drops, &k);
 	if (v)
