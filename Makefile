@@ -110,6 +110,7 @@ ifneq ($(ARCH),)
 ifeq ($(TRIPLE_$(ARCH)),)
 $(error ARCH=$(ARCH): one of $(STATIC_ARCHS))
 endif
+.PHONY: guest-tests
 A_TRIPLE := $(TRIPLE_$(ARCH))
 A_B      := build/static-$(ARCH)
 A_SPECS  := $(wildcard /usr/lib/$(MUSLT_$(ARCH))/musl-gcc.specs)
@@ -135,9 +136,20 @@ $(A_B)/minibpf: $(A_B)/uapi/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $(HD
 		LDFLAGS="$(STATIC_LDFLAGS)" $(A_B)/obj/minibpf
 	$(Q)$(A_TRIPLE)-strip -s -R .comment -o $@ $(A_B)/obj/minibpf
 	@echo "  STATIC  $@ ($(ARCH), $(A_LIBC), $$(stat -c %s $@) bytes)"
+# The library's tests that need no libelf, built for the guest (make
+# test-qemu runs them there): paths point into the guest's /guest.
+GUEST_TESTS := test_events test_e2e_events
+$(A_B)/tests/%: tests/%.c $(wildcard tests/*.h) $(A_B)/minibpf build/kselftest/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  TEST    $< ($(ARCH))")
+	$(Q)$(A_TRIPLE)-gcc$(if $(A_SPECS), -specs $(A_SPECS) -idirafter $(abspath $(A_B)/uapi)) \
+		$(WFLAGS) $(INCLUDES) -I$(KSELFTEST) -Os -Wno-unused-parameter -Wno-sign-compare \
+		-Wno-misleading-indentation -Wno-empty-body -Wno-pointer-to-int-cast -DMB_BUILD_DIR='"/guest"' -DMB_SRC_DIR='"/guest"' \
+		-static -o $@ $< $(A_B)/obj/libminibpf.a
+guest-tests: $(GUEST_TESTS:%=$(A_B)/tests/%)
 else ifneq ($(CROSS),)
 static:
-	@echo "make static CROSS=...: use make static ARCH=$(STATIC_ARCHS:%=%|)" >&2; exit 1
+	@echo "make static CROSS=...: use make static ARCH=x86_64|aarch64|armhf|s390x|riscv64" >&2; exit 1
 endif
 
 # One row per architecture whose cross compiler is installed (each built if
@@ -194,7 +206,7 @@ test: tests
 .PHONY: test-qemu
 test-qemu: progs
 	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64" >&2; exit 2; }
-	$(Q)$(MAKE) --no-print-directory static ARCH=$(ARCH)
+	$(Q)$(MAKE) --no-print-directory static guest-tests ARCH=$(ARCH)
 	@scripts/qemu/run.sh $(ARCH) build/static-$(ARCH)/minibpf $(B)/progs build
 
 # ---- cross builds (compile only) -----------------------------------------

@@ -182,6 +182,30 @@ else
 fi
 rm -rf /sys/fs/bpf/t /sys/fs/bpf/tm
 
+# 11. The library's own tests (kselftest harness), built for this guest:
+# the ring/perf buffer readers over synthetic rings (test_events) and against
+# this kernel (test_e2e_events: discards, a wrapping one-page ring, two rings
+# in one poller, perf samples with the right pid and lost records).
+for t in /guest/tests/test_*; do
+	[ -x "$t" ] || continue
+	n=${t##*/}
+	if [ "$n" = test_e2e_events ] && [ "$ARCH" = armhf ]; then
+		skp "$n" "its producers are syscall tracepoints, which compat (32-bit) tasks do not reach"
+		continue
+	fi
+	(cd /guest && "$t") >/tmp/kt 2>&1
+	tot=$(grep '^# Totals:' /tmp/kt | tail -1)
+	kp=$(echo "$tot" | sed -n 's/.* pass:\([0-9]*\).*/\1/p')
+	kf=$(echo "$tot" | sed -n 's/.* fail:\([0-9]*\).*/\1/p')
+	ks=$(echo "$tot" | sed -n 's/.*skip:\([0-9]*\).*/\1/p')
+	ke=$(echo "$tot" | sed -n 's/.*error:\([0-9]*\).*/\1/p')
+	if [ -z "$tot" ]; then bad "$n: no totals"; sed 's/^/    /' /tmp/kt | tail -15; continue; fi
+	pass=$((pass + kp)); fail=$((fail + kf + ke)); skip=$((skip + ks))
+	echo "$n: $tot"
+	grep -E '^not ok|FAIL|SKIP|:[0-9]+:' /tmp/kt | sed 's/^/    /' | head -20
+done
+rm -rf /sys/fs/bpf/mbtest_*
+
 echo "$pass passed, $fail failed, $skip skipped"
 sync
 poweroff -f

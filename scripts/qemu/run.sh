@@ -61,6 +61,15 @@ for f in "$PROGS"/*.bpf${EB}.o; do
 	[ "$EB" ] && n=$(basename "$f" .bpfeb.o) || n=$(basename "$f" .bpf.o)
 	cp "$f" "$R/objs/$n.o"
 done
+# The library's tests built for the guest (make guest-tests) see the build
+# directory as /guest: the static CLI and the objects of this byte order.
+mkdir -p "$R/guest/progs" "$R/guest/tests"
+cp "$BIN" "$R/guest/minibpf"
+cp "$(dirname "$BIN")"/tests/test_* "$R/guest/tests/" 2>/dev/null || true
+for f in "$PROGS"/*.bpf${EB}.o; do
+	[ "$EB" ] && n=$(basename "$f" .bpfeb.o) || n=$(basename "$f" .bpf.o)
+	cp "$f" "$R/guest/progs/$n.bpf.o"
+done
 # the other byte order, for the refusal test
 if [ "$EB" ]; then cp "$PROGS/hello.bpf.o" "$R/objs/foreign.o"; else cp "$PROGS/hello.bpfeb.o" "$R/objs/foreign.o"; fi
 # Debian's IR decoders (ir-keytable: lirc_mode2 programs, little-endian).
