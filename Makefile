@@ -107,13 +107,15 @@ MUSLT_s390x      := s390x-linux-musl
 STATIC_CFLAGS := -Os -fno-pie -fno-stack-protector -fno-jump-tables -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
 STATIC_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none
 ifneq ($(ARCH),)
-ifeq ($(TRIPLE_$(ARCH)),)
-$(error ARCH=$(ARCH): one of $(STATIC_ARCHS))
+# armhf-compat (test-qemu: 32-bit userspace on the arm64 kernel) is the armhf build.
+A := $(patsubst %-compat,%,$(ARCH))
+ifeq ($(TRIPLE_$(A)),)
+$(error ARCH=$(A): one of $(STATIC_ARCHS))
 endif
 .PHONY: guest-tests
-A_TRIPLE := $(TRIPLE_$(ARCH))
-A_B      := build/static-$(ARCH)
-A_SPECS  := $(wildcard /usr/lib/$(MUSLT_$(ARCH))/musl-gcc.specs)
+A_TRIPLE := $(TRIPLE_$(A))
+A_B      := build/static-$(A)
+A_SPECS  := $(wildcard /usr/lib/$(MUSLT_$(A))/musl-gcc.specs)
 # The arch's UAPI headers: the cross linux-libc-dev, or the host's own.
 A_XINC   := $(wildcard /usr/$(A_TRIPLE)/include/asm)
 A_UAPI   := $(if $(A_XINC),/usr/$(A_TRIPLE)/include/,/usr/include/)
@@ -121,7 +123,7 @@ A_ASM    := $(if $(A_XINC),$(A_XINC),/usr/include/$(A_TRIPLE)/asm)
 A_LIBC   := $(if $(A_SPECS),musl,glibc)
 static: $(A_B)/minibpf
 $(A_B)/uapi/.stamp:
-	@command -v $(A_TRIPLE)-gcc >/dev/null || { echo "make static ARCH=$(ARCH): no $(A_TRIPLE)-gcc (scripts/setup.sh installs it)" >&2; exit 1; }
+	@command -v $(A_TRIPLE)-gcc >/dev/null || { echo "make static ARCH=$(A): no $(A_TRIPLE)-gcc (scripts/setup.sh installs it)" >&2; exit 1; }
 	@mkdir -p $(A_B)/uapi
 	ln -sfn $(A_UAPI)linux $(A_B)/uapi/linux
 	ln -sfn $(A_ASM) $(A_B)/uapi/asm
@@ -135,13 +137,13 @@ $(A_B)/minibpf: $(A_B)/uapi/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $(HD
 		CFLAGS="$(STATIC_CFLAGS)$(if $(A_SPECS), -idirafter $(abspath $(A_B)/uapi))" \
 		LDFLAGS="$(STATIC_LDFLAGS)" $(A_B)/obj/minibpf
 	$(Q)$(A_TRIPLE)-strip -s -R .comment -o $@ $(A_B)/obj/minibpf
-	@echo "  STATIC  $@ ($(ARCH), $(A_LIBC), $$(stat -c %s $@) bytes)"
+	@echo "  STATIC  $@ ($(A), $(A_LIBC), $$(stat -c %s $@) bytes)"
 # The library's tests that need no libelf, built for the guest (make
 # test-qemu runs them there): paths point into the guest's /guest.
 GUEST_TESTS := test_events test_e2e_events
 $(A_B)/tests/%: tests/%.c $(wildcard tests/*.h) $(A_B)/minibpf build/kselftest/kselftest_harness.h
 	@mkdir -p $(dir $@)
-	$(if $(Q),@echo "  TEST    $< ($(ARCH))")
+	$(if $(Q),@echo "  TEST    $< ($(A))")
 	$(Q)$(A_TRIPLE)-gcc$(if $(A_SPECS), -specs $(A_SPECS) -idirafter $(abspath $(A_B)/uapi)) \
 		$(WFLAGS) $(INCLUDES) -I$(KSELFTEST) -Os -Wno-unused-parameter -Wno-sign-compare \
 		-Wno-misleading-indentation -Wno-empty-body -Wno-pointer-to-int-cast -DMB_BUILD_DIR='"/guest"' -DMB_SRC_DIR='"/guest"' \
@@ -206,8 +208,8 @@ test: tests
 .PHONY: test-qemu
 test-qemu: progs
 	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64" >&2; exit 2; }
-	$(Q)$(MAKE) --no-print-directory static guest-tests ARCH=$(ARCH)
-	@scripts/qemu/run.sh $(ARCH) build/static-$(ARCH)/minibpf $(B)/progs build
+	$(Q)$(MAKE) --no-print-directory static guest-tests ARCH=$(patsubst %-compat,%,$(ARCH))
+	@scripts/qemu/run.sh $(ARCH) build/static-$(patsubst %-compat,%,$(ARCH))/minibpf $(B)/progs build
 
 # ---- cross builds (compile only) -----------------------------------------
 cross:

@@ -14,14 +14,18 @@ TIMEOUT=${QEMU_TIMEOUT:-300}
 EB=""
 case $ARCH in
 aarch64) DARCH=arm64 QEMU="qemu-system-aarch64 -M virt -cpu max" CON=ttyAMA0 ;;
-# 32-bit userspace on the arm64 kernel (CONFIG_COMPAT): Debian's 32-bit arm
-# kernels need a device tree per board; this one is the common embedded case.
-armhf) DARCH=arm64 QEMU="qemu-system-aarch64 -M virt -cpu max" CON=ttyAMA0 ;;
+# A 32-bit kernel (armmp-lpae on qemu's virt board, which makes its own
+# device tree) with 32-bit userspace: 4-byte ring positions, syscall
+# tracepoints for the tasks themselves. ARCH=armhf-compat: 32-bit userspace
+# on the arm64 kernel (CONFIG_COMPAT) instead.
+armhf) DARCH=armhf KFLAV=armmp-lpae QEMU="qemu-system-arm -M virt,highmem=off -cpu cortex-a15" CON=ttyAMA0 ;;
+armhf-compat) DARCH=arm64 QEMU="qemu-system-aarch64 -M virt -cpu max" CON=ttyAMA0 ;;
 s390x) DARCH=s390x QEMU="qemu-system-s390x -M s390-ccw-virtio" CON=ttysclp0 EB=eb ;;
 x86_64) DARCH=amd64 QEMU="qemu-system-x86_64 -cpu max" CON=ttyS0 ;;
-*) echo "test-qemu: ARCH=$ARCH: one of aarch64 armhf s390x x86_64" >&2; exit 2 ;;
+*) echo "test-qemu: ARCH=$ARCH: one of aarch64 armhf armhf-compat s390x x86_64" >&2; exit 2 ;;
 esac
-UARCH=$DARCH; [ "$ARCH" = armhf ] && UARCH=armhf
+UARCH=$DARCH; [ "$ARCH" = armhf-compat ] && UARCH=armhf
+KFLAV=${KFLAV:-$DARCH}
 Q="$BUILD/qemu"
 mkdir -p "$Q/deb"
 Q=$(cd "$Q" && pwd)
@@ -39,8 +43,8 @@ fetch() { # package:arch -> extracted directory
 	echo "$d"
 }
 # The kernel the linux-image-ARCH metapackage names (the current 6.1 ABI).
-kpkg=$(apt-cache show "linux-image-$DARCH:$DARCH" 2>/dev/null | sed -n 's/^Depends: \(linux-image-6\.1[^ ,]*\).*/\1/p' | head -1)
-[ -n "$kpkg" ] || { echo "test-qemu: no linux-image-$DARCH:$DARCH in apt (dpkg --add-architecture $DARCH; apt-get update)" >&2; exit 1; }
+kpkg=$(apt-cache show "linux-image-$KFLAV:$DARCH" 2>/dev/null | sed -n 's/^Depends: \(linux-image-6\.1[^ ,]*\).*/\1/p' | head -1)
+[ -n "$kpkg" ] || { echo "test-qemu: no linux-image-$KFLAV:$DARCH in apt (dpkg --add-architecture $DARCH; apt-get update)" >&2; exit 1; }
 K=$(fetch "$kpkg:$DARCH")
 BB=$(fetch "busybox-static:$UARCH")
 vmlinuz=$(ls "$K"/boot/vmlinuz-* | head -1)
@@ -52,7 +56,7 @@ rm -rf "$R" && mkdir -p "$R/bin" "$R/objs" "$R/proc" "$R/sys" "$R/dev" "$R/tmp" 
 cp "$BB/bin/busybox" "$R/bin/busybox"
 # armhf: syscall tracepoints do not fire for compat (32-bit) tasks, so a
 # 64-bit busybox runs the commands those programs must see.
-if [ "$ARCH" = armhf ]; then
+if [ "$ARCH" = armhf-compat ]; then
 	BB64=$(fetch "busybox-static:arm64")
 	cp "$BB64/bin/busybox" "$R/bin/busybox64"
 fi
