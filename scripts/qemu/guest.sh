@@ -11,6 +11,7 @@ mount -t tmpfs tmp /tmp
 mount -t bpf bpf /sys/fs/bpf
 mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug
+ip link set lo up
 ARCH=$(cat /arch)
 grep -q mb.trace /proc/cmdline && set -x
 T=/sys/kernel/tracing
@@ -189,10 +190,17 @@ rm -rf /sys/fs/bpf/t /sys/fs/bpf/tm
 for t in /guest/tests/test_*; do
 	[ -x "$t" ] || continue
 	n=${t##*/}
-	if [ "$n" = test_e2e_events ] && [ "$ARCH" = armhf-compat ]; then
-		skp "$n" "its producers are syscall tracepoints, which compat (32-bit) tasks do not reach"
-		continue
-	fi
+	why=""
+	case $n:$ARCH:$jit in
+	test_e2e_events:armhf-compat:*)
+		why="its producers are syscall tracepoints, which compat (32-bit) tasks do not reach" ;;
+	test_loader:*:0)
+		why="its fixtures use bpf_loop callbacks and tail calls from subprograms, which the interpreter (no JIT) refuses" ;;
+	test_maps_sys:armhf:*)
+		# see README, Other architectures: a 6.1 32-bit kernel's fd arrays
+		why="this 32-bit kernel reads prog_array/array_of_maps slots back at an 8-byte stride from user space (key 2 reads back at key 1)" ;;
+	esac
+	if [ -n "$why" ]; then skp "$n" "$why"; continue; fi
 	(cd /guest && "$t") >/tmp/kt 2>&1
 	tot=$(grep '^# Totals:' /tmp/kt | tail -1)
 	kp=$(echo "$tot" | sed -n 's/.* pass:\([0-9]*\).*/\1/p')

@@ -69,11 +69,13 @@ done
 # directory as /guest: the static CLI and the objects of this byte order.
 mkdir -p "$R/guest/progs" "$R/guest/tests"
 cp "$BIN" "$R/guest/minibpf"
-cp "$(dirname "$BIN")"/tests/test_* "$R/guest/tests/" 2>/dev/null || true
+for t in ${GUEST_TESTS:-}; do cp "$(dirname "$BIN")/tests/$t" "$R/guest/tests/"; done
 for f in "$PROGS"/*.bpf${EB}.o; do
 	[ "$EB" ] && n=$(basename "$f" .bpfeb.o) || n=$(basename "$f" .bpf.o)
 	cp "$f" "$R/guest/progs/$n.bpf.o"
 done
+# test_loader's refusal of the other byte order (it skips on big-endian hosts)
+[ "$EB" ] || cp "$PROGS"/*.bpfeb.o "$R/guest/progs/"
 # the other byte order, for the refusal test
 if [ "$EB" ]; then cp "$PROGS/hello.bpf.o" "$R/objs/foreign.o"; else cp "$PROGS/hello.bpfeb.o" "$R/objs/foreign.o"; fi
 # Debian's IR decoders (ir-keytable: lirc_mode2 programs, little-endian).
