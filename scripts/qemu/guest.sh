@@ -192,7 +192,7 @@ for t in /guest/tests/test_*; do
 	n=${t##*/}
 	why=""
 	case $n:$ARCH:$jit in
-	test_e2e_events:armhf-compat:*)
+	test_e2e_events:armhf-compat:*|test_e2e_trace:armhf-compat:*|test_loader:armhf-compat:*)
 		why="its producers are syscall tracepoints, which compat (32-bit) tasks do not reach" ;;
 	test_loader:*:0)
 		why="its fixtures use bpf_loop callbacks and tail calls from subprograms, which the interpreter (no JIT) refuses" ;;
