@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the make test-qemu guest (POSIX sh, busybox): mount what the
 # tools need, run minibpf against this kernel, print the summary line
 # `N passed, N failed, N skipped` and power off.
