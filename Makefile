@@ -70,7 +70,9 @@ $(B)/minibpf: $(CLI_OBJS) $(B)/libminibpf.a
 # (no page padding around .text) save ~10 KB.
 MUSL_B   := build/musl
 MUSL_INC := $(MUSL_B)/uapi
+ifeq ($(ARCH)$(CROSS),)
 static: $(MUSL_B)/minibpf
+endif
 $(MUSL_INC)/.stamp:
 	@mkdir -p $(MUSL_INC)
 	ln -sfn /usr/include/linux $(MUSL_INC)/linux
@@ -80,13 +82,86 @@ $(MUSL_INC)/.stamp:
 $(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $(HDRS)
 	$(Q)$(MAKE) --no-print-directory B=$(MUSL_B)/obj CC=musl-gcc AR=gcc-ar \
 		CLI_EXTRA=$(MUSL_B)/obj/cli/bump_alloc.o \
-		CFLAGS="-Os -fno-pie -fno-stack-protector -fno-jump-tables -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -idirafter $(abspath $(MUSL_INC))" \
-		LDFLAGS="-static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none" $(MUSL_B)/obj/minibpf
+		CFLAGS="$(STATIC_CFLAGS) -idirafter $(abspath $(MUSL_INC))" \
+		LDFLAGS="$(STATIC_LDFLAGS)" $(MUSL_B)/obj/minibpf
 	$(Q)$(STRIP) -s -R .comment -o $@ $(MUSL_B)/obj/minibpf
 	@echo "  STATIC  $@ ($$(stat -c %s $@) bytes)"
 
+# make static ARCH=x86_64|aarch64|armhf|s390x|riscv64: the same static,
+# stripped CLI for another architecture, in build/static-ARCH. musl where
+# Debian has musl-dev for the architecture (scripts/setup.sh installs
+# musl-dev:ARCH; gcc reads its musl-gcc.specs, the UAPI headers come from the
+# cross linux-libc-dev), otherwise glibc -static from libc6-dev-ARCH-cross
+# (riscv64: bookworm has no musl-dev:riscv64), with glibc's malloc (replacing
+# it in a static glibc is not supported).
+STATIC_ARCHS     := x86_64 aarch64 armhf s390x riscv64
+TRIPLE_x86_64    := x86_64-linux-gnu
+TRIPLE_aarch64   := aarch64-linux-gnu
+TRIPLE_armhf     := arm-linux-gnueabihf
+TRIPLE_s390x     := s390x-linux-gnu
+TRIPLE_riscv64   := riscv64-linux-gnu
+MUSLT_x86_64     := x86_64-linux-musl
+MUSLT_aarch64    := aarch64-linux-musl
+MUSLT_armhf      := arm-linux-musleabihf
+MUSLT_s390x      := s390x-linux-musl
+STATIC_CFLAGS := -Os -fno-pie -fno-stack-protector -fno-jump-tables -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
+STATIC_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none
+ifneq ($(ARCH),)
+# armhf-compat (test-qemu: 32-bit userspace on the arm64 kernel) is the armhf build.
+A := $(patsubst %-compat,%,$(ARCH))
+ifeq ($(TRIPLE_$(A)),)
+$(error ARCH=$(A): one of $(STATIC_ARCHS))
+endif
+.PHONY: guest-tests
+A_TRIPLE := $(TRIPLE_$(A))
+A_B      := build/static-$(A)
+A_SPECS  := $(wildcard /usr/lib/$(MUSLT_$(A))/musl-gcc.specs)
+# The arch's UAPI headers: the cross linux-libc-dev, or the host's own.
+A_XINC   := $(wildcard /usr/$(A_TRIPLE)/include/asm)
+A_UAPI   := $(if $(A_XINC),/usr/$(A_TRIPLE)/include/,/usr/include/)
+A_ASM    := $(if $(A_XINC),$(A_XINC),/usr/include/$(A_TRIPLE)/asm)
+A_LIBC   := $(if $(A_SPECS),musl,glibc)
+static: $(A_B)/minibpf
+$(A_B)/uapi/.stamp:
+	@command -v $(A_TRIPLE)-gcc >/dev/null || { echo "make static ARCH=$(A): no $(A_TRIPLE)-gcc (scripts/setup.sh installs it)" >&2; exit 1; }
+	@mkdir -p $(A_B)/uapi
+	ln -sfn $(A_UAPI)linux $(A_B)/uapi/linux
+	ln -sfn $(A_ASM) $(A_B)/uapi/asm
+	ln -sfn $(A_UAPI)asm-generic $(A_B)/uapi/asm-generic
+	@echo $(A_LIBC) >$(A_B)/libc
+	@touch $@
+$(A_B)/minibpf: $(A_B)/uapi/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $(HDRS) Makefile
+	$(Q)$(MAKE) --no-print-directory B=$(A_B)/obj ARCH= \
+		CC="$(A_TRIPLE)-gcc$(if $(A_SPECS), -specs $(A_SPECS))" AR=$(A_TRIPLE)-gcc-ar \
+		$(if $(A_SPECS),CLI_EXTRA=$(A_B)/obj/cli/bump_alloc.o) \
+		CFLAGS="$(STATIC_CFLAGS)$(if $(A_SPECS), -idirafter $(abspath $(A_B)/uapi))" \
+		LDFLAGS="$(STATIC_LDFLAGS)" $(A_B)/obj/minibpf
+	$(Q)$(A_TRIPLE)-strip -s -R .comment -o $@ $(A_B)/obj/minibpf
+	@echo "  STATIC  $@ ($(A), $(A_LIBC), $$(stat -c %s $@) bytes)"
+# The library's tests that need no libelf, built for the guest (make
+# test-qemu runs them there): paths point into the guest's /guest. Not
+# test_attach and the e2e net tests (they need iproute2's ip netns; busybox's
+# ip has none), nor test_extern_limits (it runs clang).
+GUEST_TESTS := test_events test_e2e_events test_e2e_trace test_loader test_maps_sys test_syscall
+$(A_B)/tests/%: tests/%.c $(wildcard tests/*.h) $(A_B)/minibpf build/kselftest/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  TEST    $< ($(A))")
+	$(Q)$(A_TRIPLE)-gcc$(if $(A_SPECS), -specs $(A_SPECS) -idirafter $(abspath $(A_B)/uapi)) \
+		$(WFLAGS) $(INCLUDES) -I$(KSELFTEST) -Os -Wno-unused-parameter -Wno-sign-compare \
+		-Wno-misleading-indentation -Wno-empty-body -Wno-pointer-to-int-cast -DMB_BUILD_DIR='"/guest"' -DMB_SRC_DIR='"/guest"' \
+		-static -o $@ $< $(A_B)/obj/libminibpf.a
+guest-tests: $(GUEST_TESTS:%=$(A_B)/tests/%)
+else ifneq ($(CROSS),)
+static:
+	@echo "make static CROSS=...: use make static ARCH=x86_64|aarch64|armhf|s390x|riscv64" >&2; exit 1
+endif
+
+# One row per architecture whose cross compiler is installed (each built if
+# needed), then the host binary's modules.
 size: static
-	@scripts/size.sh $(MUSL_B)
+	@for a in $(STATIC_ARCHS); do \
+		$(MAKE) --no-print-directory -s static ARCH=$$a >/dev/null 2>&1 || true; done
+	@scripts/size.sh $(MUSL_B) $(STATIC_ARCHS)
 	@echo
 	@scripts/size_modules.sh $(MUSL_B)/obj $(MUSL_B)/obj/minibpf
 
@@ -159,6 +234,16 @@ $(EX_B)/aarch64/countsys: examples/countsys/countsys.c $(EX_B)/countsys.skel.h $
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  STATIC  $@ (aarch64)")
 	$(Q)aarch64-linux-gnu-gcc -static $(EX_CFLAGS) -o $@ $< build/aarch64-linux-gnu/libminibpf.a
+
+# ---- guest kernels: make test-qemu ARCH=aarch64|armhf|s390x|x86_64 --------
+# A Debian 6.1 kernel of ARCH under qemu-system (TCG), a busybox initramfs with
+# build/static-ARCH/minibpf, the objects of the guest's byte order and
+# scripts/qemu/guest.sh; kernels are cached in build/qemu (scripts/qemu/run.sh).
+.PHONY: test-qemu
+test-qemu: progs
+	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64" >&2; exit 2; }
+	$(Q)$(MAKE) --no-print-directory static guest-tests ARCH=$(patsubst %-compat,%,$(ARCH))
+	@GUEST_TESTS="$(GUEST_TESTS)" scripts/qemu/run.sh $(ARCH) build/static-$(patsubst %-compat,%,$(ARCH))/minibpf $(B)/progs build
 
 # ---- cross builds (compile only) -----------------------------------------
 cross:

@@ -17,6 +17,8 @@ struct efile {
 	int fd;
 	uint64_t size;
 	int is64;
+	int arm;        /* EM_ARM: bit 0 of a function's value marks Thumb code */
+	int thumb;      /* the symbol found is Thumb code */
 };
 
 /* Read len bytes at off, failing on any range outside the file. */
@@ -54,7 +56,7 @@ static int read_shdr(const struct efile *f, uint64_t shoff, uint32_t i, struct s
 }
 
 /* The value of NAME in the symbol table section S, 0 if absent. */
-static int find_sym(const struct efile *f, uint64_t shoff, uint32_t shnum, const struct shdr *s,
+static int find_sym(struct efile *f, uint64_t shoff, uint32_t shnum, const struct shdr *s,
 		    const char *name, uint64_t *value)
 {
 	size_t esz = f->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym), nlen = strlen(name);
@@ -96,6 +98,7 @@ static int find_sym(const struct efile *f, uint64_t shoff, uint32_t shnum, const
 		if (rd(f, str.offset + st_name, buf, nlen + 1))
 			continue;
 		if (buf[nlen] == '\0' && !memcmp(buf, name, nlen)) {
+			f->thumb = f->arm && ELF64_ST_TYPE(info) == STT_FUNC && (st_value & 1);
 			*value = st_value;
 			return 1;
 		}
@@ -173,6 +176,7 @@ int64_t mb_uprobe_sym_offset(const char *path, const char *symbol)
 		    (e.e_phnum && e.e_phentsize != sizeof(Elf32_Phdr)))
 			goto notelf;
 		shoff = e.e_shoff, shnum = e.e_shnum, phoff = e.e_phoff, phnum = e.e_phnum;
+		f.arm = e.e_machine == EM_ARM;
 	} else {
 		goto notelf;
 	}
@@ -199,6 +203,14 @@ int64_t mb_uprobe_sym_offset(const char *path, const char *symbol)
 	}
 	if (!found) {
 		ret = mb_err(ENOENT, "uprobe: %s: no function symbol '%s'", path, symbol);
+		goto out;
+	}
+	/* 32-bit ARM uprobes decode ARM instructions only (arch/arm/probes/
+	 * uprobes): a Thumb function (odd st_value) cannot be probed. Seen
+	 * with Debian's armhf gcc, which emits Thumb-2 by default. */
+	if (f.thumb) {
+		ret = mb_err(EOPNOTSUPP, "uprobe: %s: '%s' is Thumb code, and 32-bit ARM kernels "
+			     "probe ARM code only (build it with -marm)", path, symbol);
 		goto out;
 	}
 	ret = vaddr_to_off(&f, phoff, phnum, value);

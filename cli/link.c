@@ -71,6 +71,30 @@ static void kv_attach(uint32_t at)
 	kv_type("attach_type", "attach_type %s  ", MB_ENUM_ATTACH_TYPE, at);
 }
 
+/* Before 6.6 the kernel fills in no perf_event details (its perf link has no
+ * fill_link_info, the union stays zero): the program's type still says which
+ * kind of event the link holds. */
+static const char *pe_kind_of_prog(uint32_t prog_id)
+{
+	struct bpf_prog_info pi;
+	uint32_t len = sizeof(pi);
+	int fd = mb_sys_get_fd_by_id(BPF_PROG_GET_FD_BY_ID, prog_id), err;
+
+	if (fd < 0)
+		return "unknown";
+	memset(&pi, 0, sizeof(pi));
+	err = mb_sys_obj_get_info_by_fd(fd, &pi, &len);
+	mb_close(fd);
+	if (err)
+		return "unknown";
+	switch (pi.type) {
+	case BPF_PROG_TYPE_TRACEPOINT: return "tracepoint";
+	case BPF_PROG_TYPE_PERF_EVENT: return "event";
+	case BPF_PROG_TYPE_KPROBE: return "kprobe|uprobe";
+	}
+	return "unknown";
+}
+
 static void show_one(int fd)
 {
 	static const char *const pe_names[] = { "unspec", "uprobe", "uretprobe", "kprobe",
@@ -135,8 +159,13 @@ static void show_one(int fd)
 		field_u("pid", w[11]);
 		break;
 	case BPF_LINK_TYPE_PERF_EVENT:
-		if (w[0] < 7)
+		if (!w[0]) {
+			field_s("event_type", pe_kind_of_prog(li.prog_id));
+			if (!opt.json)
+				printf("(from the program type: this kernel reports no details, 6.6 does)");
+		} else if (w[0] < 7) {
 			field_s("event_type", pe_names[w[0]]);
+		}
 		if (w[0] == PE_TRACEPOINT) {
 			field_s("tracepoint", name);
 		} else if (w[0] == PE_UPROBE || w[0] == PE_URETPROBE) {

@@ -22,23 +22,27 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } events SEC(".maps");
 
-struct sys_enter_ctx {
+/* sched/sched_process_exec: the same layout on 32- and 64-bit kernels (see
+ * execsnoop.bpf.c); filename is a __data_loc string inside the record. */
+struct exec_ctx {
 	__u64 common;
-	__s64 id;
-	__u64 args[6];
+	__u32 filename_loc;
+	__s32 pid;
+	__s32 old_pid;
 };
 
 const volatile __u32 target_tgid = 0;
 
-SEC("tracepoint/syscalls/sys_enter_execve")
-int perf_execve(struct sys_enter_ctx *ctx)
+SEC("tracepoint/sched/sched_process_exec")
+int perf_exec(struct exec_ctx *ctx)
 {
 	struct event e = {};
 
 	e.pid = bpf_get_current_pid_tgid() >> 32;
 	e.uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
-	bpf_probe_read_user_str(e.filename, sizeof(e.filename), (const void *)ctx->args[0]);
+	bpf_probe_read_kernel_str(e.filename, sizeof(e.filename),
+				  (void *)ctx + (ctx->filename_loc & 0xffff));
 	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &e, sizeof(e));
 	return 0;
 }

@@ -9,7 +9,13 @@ PKGS="make gcc clang llvm lld libelf-dev libbpf-dev bpftool linux-source-6.1 xz-
 musl-tools gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu
 libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-s390x-cross
 libclang-rt-14-dev iproute2 python3 jq valgrind strace binutils
-xdp-tools libxdp1 gnuplot-nox ir-keytable zlib1g-dev pkgconf gzip"
+xdp-tools libxdp1 gnuplot-nox ir-keytable zlib1g-dev pkgconf gzip
+gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+qemu-system-arm qemu-system-misc qemu-system-x86 busybox-static cpio
+musl-dev:arm64 musl-dev:armhf musl-dev:s390x"
+# make static ARCH=... links musl of these architectures (riscv64: glibc,
+# bookworm has no musl-dev:riscv64); make test-qemu downloads their kernels.
+FOREIGN_ARCHS="arm64 armhf s390x"
 
 missing=""
 for p in $PKGS; do
@@ -17,6 +23,9 @@ for p in $PKGS; do
 done
 if [ -n "$missing" ]; then
 	SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+	for a in $FOREIGN_ARCHS; do
+		dpkg --print-foreign-architectures | grep -qx "$a" || $SUDO dpkg --add-architecture "$a"
+	done
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	# shellcheck disable=SC2086
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing

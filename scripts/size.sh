@@ -1,10 +1,21 @@
 #!/bin/sh
 # Print the stripped size of the static binary and what each module costs
-# (text + data of its objects, as linked into the musl build).
+# (text + data of its objects, as linked into the musl build); with
+# architecture names after it, one row per make static ARCH=... build too.
 MB=${1:-build/musl}
 bin="$MB/minibpf"
 [ -f "$bin" ] || { echo "size: $bin not built (make static)" >&2; exit 1; }
 printf '%-10s %8s\n' "static" "$(stat -c %s "$bin")"
+[ $# -gt 0 ] && shift
+[ $# -gt 0 ] && printf '%-10s %8s  %s\n' "arch" "bytes" "libc (make static ARCH=...)"
+for a in "$@"; do
+	f="build/static-$a/minibpf"
+	if [ -f "$f" ]; then
+		printf '%-10s %8s  %s\n' "$a" "$(stat -c %s "$f")" "$(cat "build/static-$a/libc")"
+	else
+		printf '%-10s %8s  %s\n' "$a" "-" "not built (no cross compiler: scripts/setup.sh)"
+	fi
+done
 printf '%-10s %8s  (text+data of the objects, before --gc-sections)\n' "module" "bytes"
 total=0
 for m in syscall elf btf check maps loader attach cli; do
