@@ -151,6 +151,12 @@ $(A_B)/tests/%: tests/%.c $(wildcard tests/*.h) $(A_B)/minibpf build/kselftest/k
 		-Wno-misleading-indentation -Wno-empty-body -Wno-pointer-to-int-cast -DMB_BUILD_DIR='"/guest"' -DMB_SRC_DIR='"/guest"' \
 		-static -o $@ $< $(A_B)/obj/libminibpf.a
 guest-tests: $(GUEST_TESTS:%=$(A_B)/tests/%)
+# The benchmark's process timer and raw-syscall floor for the guest (make
+# bench-qemu): plain C, static for ARCH.
+A_CC = $(A_TRIPLE)-gcc$(if $(A_SPECS), -specs $(A_SPECS) -idirafter $(abspath $(A_B)/uapi))
+$(A_B)/bench/%: bench/%.c bench/tape.h $(A_B)/uapi/.stamp
+	@mkdir -p $(dir $@)
+	$(Q)$(A_CC) -static -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -o $@ $< && $(A_TRIPLE)-strip $@
 else ifneq ($(CROSS),)
 static:
 	@echo "make static CROSS=...: use make static ARCH=x86_64|aarch64|armhf|s390x|riscv64" >&2; exit 1
@@ -244,6 +250,20 @@ test-qemu: progs
 	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64" >&2; exit 2; }
 	$(Q)$(MAKE) --no-print-directory static guest-tests ARCH=$(patsubst %-compat,%,$(ARCH))
 	@GUEST_TESTS="$(GUEST_TESTS)" scripts/qemu/run.sh $(ARCH) build/static-$(patsubst %-compat,%,$(ARCH))/minibpf $(B)/progs build
+
+# make bench-qemu ARCH=aarch64: the seed example's load time inside the
+# guest, minibpf against the guest's own raw-syscall floor replaying the
+# bpf() calls minibpf makes for it (recorded on this host by bench/tape_rec.c:
+# the same object, the same attrs); part of make bench (bench/run.sh).
+.PHONY: bench-qemu
+bench-qemu: progs $(B)/bench/minibpf-rec
+	@case "$(ARCH)" in aarch64|armhf|armhf-compat|x86_64) ;; *) echo "make bench-qemu ARCH=aarch64|armhf|x86_64 (the tape is recorded on this little-endian host)" >&2; exit 2 ;; esac
+	$(Q)$(MAKE) --no-print-directory static ARCH=$(A) build/static-$(A)/bench/harness build/static-$(A)/bench/floor
+	@mkdir -p $(B)/bench/tape && pin=/sys/fs/bpf/mbqbench_$$$$ && \
+		MB_TAPE=$(B)/bench/tape/guest-hello.tape $(B)/bench/minibpf-rec prog loadall \
+		$(B)/progs/hello.bpf.o $$pin; rc=$$?; rm -rf $$pin; exit $$rc
+	@GUEST_INIT=scripts/qemu/bench.sh GUEST_FILES="build/static-$(A)/bench/harness build/static-$(A)/bench/floor $(B)/bench/tape/guest-hello.tape" \
+		scripts/qemu/run.sh $(ARCH) build/static-$(A)/minibpf $(B)/progs build
 
 # ---- cross builds (compile only) -----------------------------------------
 cross:

@@ -167,10 +167,29 @@ done <<< "$OBJECTS"
 : > "$OUT/events.md"
 case " ${ONLY:-events} " in *" events "*) bench/events.sh "$B" > "$OUT/events.md" ;; esac
 
+# the seed example's load inside an aarch64 guest kernel against the guest's
+# own floor (make bench-qemu; needs qemu-system-aarch64 and the cross gcc)
+: > "$OUT/guest.md"
+case " ${ONLY:-guest} " in *" guest "*)
+	if command -v qemu-system-aarch64 >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null; then
+		printf 'bench: guest      ' >&2
+		if make -s --no-print-directory B="$B" bench-qemu ARCH=aarch64 > "$OUT/guest.log" 2>&1; then
+			sed -n 's/^  | bench: /| aarch64 guest (Debian 6.1, qemu TCG): /p' "$OUT/guest.log" |
+				sed 's/$/ |/' | sed '1i\
+\
+| inside a guest kernel |\
+|---|' > "$OUT/guest.md"
+			echo " done" >&2
+		else
+			echo " failed (see $OUT/guest.log)" >&2
+		fi
+	fi ;;
+esac
+
 cut -d' ' -f1-3 /proc/loadavg >> "$OUT/loadavg"
 bench/report.sh "$B" > "$OUT/table.md"
 [ -s "$OUT/check.txt" ] && awk 'BEGIN { print "\n| `check` vs a kernel load (musl static, median wall) | check | load | load ÷ check |\n|---|---|---|---|" }
 	{ printf "| %s | %.2f ms | %.2f ms | %.0f× |\n", $1, $2 / 1000, $3 / 1000, $3 / $2 }' \
 	"$OUT/check.txt" >> "$OUT/table.md"
-cat "$OUT/events.md" >> "$OUT/table.md"
+cat "$OUT/events.md" "$OUT/guest.md" >> "$OUT/table.md"
 cat "$OUT/table.md"

@@ -83,7 +83,11 @@ mkdir -p "$R/ir"
 for f in /lib/udev/rc_keymaps/protocols/*.o; do [ -e "$f" ] && cp "$f" "$R/ir/"; done
 vk=$(find "$K/lib/modules" -name veth.ko 2>/dev/null | head -1)
 [ -n "$vk" ] && cp "$vk" "$R/mod/"
-cp "$SRC/scripts/qemu/guest.sh" "$R/init"
+# GUEST_INIT: another /init (make bench-qemu: scripts/qemu/bench.sh), with
+# GUEST_FILES copied into /bench.
+cp "$SRC/${GUEST_INIT:-scripts/qemu/guest.sh}" "$R/init"
+mkdir -p "$R/bench"
+for f in ${GUEST_FILES:-}; do cp "$f" "$R/bench/"; done
 chmod +x "$R/init"
 echo "$ARCH" >"$R/arch"
 # The kernel's configuration: busybox guests have no /proc/config.gz.
