@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -63,15 +64,17 @@ static int have_bpftool(void)
 
 FIXTURE(dir) {
 	char d[64];
+	char pins[64];          /* on bpffs: the pin root of maps pinned by name */
 };
 FIXTURE_SETUP(dir)
 {
 	snprintf(self->d, sizeof(self->d), "/tmp/mbbtfdump.XXXXXX");
 	ASSERT_TRUE(mkdtemp(self->d) != NULL);
+	snprintf(self->pins, sizeof(self->pins), "/sys/fs/bpf/mbtest_btfdump_%d", getpid());
 }
 FIXTURE_TEARDOWN(dir)
 {
-	sh("rm -rf '%s'", self->d);
+	sh("rm -rf '%s' '%s'", self->d, self->pins);
 }
 
 /* ---- the layout test, generated from the BTF itself ------------------------ */
@@ -796,11 +799,15 @@ TEST_F(dir, dump_id_and_show_as_bpftool)
 /* An object's BTF: the programs and maps of a load are listed with it. */
 TEST_F(dir, show_lists_the_users)
 {
-	struct mb_object *o = mb_object_open(MB_BUILD_DIR "/progs/btf_maps.bpf.o", NULL);
+	/* its btf_array is pinned by name: under a root of the test's own */
+	struct mb_open_opts oo = { .sz = sizeof(oo), .pin_root = self->pins };
+	struct mb_object *o;
 	struct bpf_prog_info pi;
 	struct bpf_map_info mi;
 	uint32_t len = sizeof(pi);
 
+	ASSERT_EQ(0, mkdir(self->pins, 0700));
+	o = mb_object_open(MB_BUILD_DIR "/progs/btf_maps.bpf.o", &oo);
 	ASSERT_TRUE(o != NULL);
 	ASSERT_EQ(0, mb_object_load(o)) TH_LOG("%s", mb_last_error());
 	memset(&pi, 0, sizeof(pi));
