@@ -171,7 +171,19 @@ elif [ $irok != $nir ]; then bad "IR decoders: $irok/$nir as expected"
 elif [ $le = 0 ]; then ok "IR decoders: $nir/$nir refused by byte order"
 elif [ $lirc = 1 ]; then ok "IR decoders: $nir/$nir loaded"
 else skp "IR decoders ($nir reach BPF_PROG_LOAD)" "kernel without CONFIG_BPF_LIRC_MODE2 (Debian: RC_CORE=m): lirc_mode2 refused with EINVAL"; fi
+
 settle "$base" || bad "IR decoder programs left"
+
+# examples/countsys: an application with its object embedded (gen skeleton),
+# built static for this architecture (make examples): it counts the
+# getppid() calls it makes itself, filtered by a .rodata pid set before load.
+case $(uname -m) in x86_64) ppid=110 ;; aarch64) ppid=173 ;; *) ppid= ;; esac
+if [ ! -x /bin/countsys ]; then skp "countsys (skeleton example)" "not built for $ARCH (make examples builds x86_64 and aarch64)"
+elif [ -z "$ppid" ]; then skp "countsys" "no getppid number known for $(uname -m)"
+else
+	countsys -s 500 >/tmp/out 2>&1
+	if grep -q "^$ppid 500\$" /tmp/out; then ok "countsys (skeleton): 500 getppid calls counted"; else bad "countsys -s 500"; fi
+fi
 
 # 10. CO-RE against this kernel's own BTF.
 if [ ! -e /sys/kernel/btf/vmlinux ]; then

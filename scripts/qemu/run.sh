@@ -85,6 +85,9 @@ vk=$(find "$K/lib/modules" -name veth.ko 2>/dev/null | head -1)
 [ -n "$vk" ] && cp "$vk" "$R/mod/"
 # GUEST_INIT: another /init (make bench-qemu: scripts/qemu/bench.sh), with
 # GUEST_FILES copied into /bench.
+# examples/countsys of this architecture (make examples), when built
+case $ARCH in x86_64) ex=$BUILD/examples/countsys ;; aarch64) ex=$BUILD/examples/aarch64/countsys ;; *) ex= ;; esac
+[ -n "$ex" ] && [ -x "$ex" ] && cp "$ex" "$R/bin/countsys"
 cp "$SRC/${GUEST_INIT:-scripts/qemu/guest.sh}" "$R/init"
 mkdir -p "$R/bench"
 for f in ${GUEST_FILES:-}; do cp "$f" "$R/bench/"; done
