@@ -87,23 +87,25 @@ $(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $
 	$(Q)$(STRIP) -s -R .comment -o $@ $(MUSL_B)/obj/minibpf
 	@echo "  STATIC  $@ ($$(stat -c %s $@) bytes)"
 
-# make static ARCH=x86_64|aarch64|armhf|s390x|riscv64: the same static,
+# make static ARCH=x86_64|aarch64|armhf|s390x|riscv64|ppc64le: the same static,
 # stripped CLI for another architecture, in build/static-ARCH. musl where
 # Debian has musl-dev for the architecture (scripts/setup.sh installs
 # musl-dev:ARCH; gcc reads its musl-gcc.specs, the UAPI headers come from the
 # cross linux-libc-dev), otherwise glibc -static from libc6-dev-ARCH-cross
 # (riscv64: bookworm has no musl-dev:riscv64), with glibc's malloc (replacing
 # it in a static glibc is not supported).
-STATIC_ARCHS     := x86_64 aarch64 armhf s390x riscv64
+STATIC_ARCHS     := x86_64 aarch64 armhf s390x riscv64 ppc64le
 TRIPLE_x86_64    := x86_64-linux-gnu
 TRIPLE_aarch64   := aarch64-linux-gnu
 TRIPLE_armhf     := arm-linux-gnueabihf
 TRIPLE_s390x     := s390x-linux-gnu
 TRIPLE_riscv64   := riscv64-linux-gnu
+TRIPLE_ppc64le   := powerpc64le-linux-gnu
 MUSLT_x86_64     := x86_64-linux-musl
 MUSLT_aarch64    := aarch64-linux-musl
 MUSLT_armhf      := arm-linux-musleabihf
 MUSLT_s390x      := s390x-linux-musl
+MUSLT_ppc64le    := powerpc64le-linux-musl
 STATIC_CFLAGS := -Os -fno-pie -fno-stack-protector -fno-jump-tables -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
 STATIC_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none
 ifneq ($(ARCH),)
@@ -159,7 +161,7 @@ $(A_B)/bench/%: bench/%.c bench/tape.h $(A_B)/uapi/.stamp
 	$(Q)$(A_CC) -static -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -o $@ $< && $(A_TRIPLE)-strip $@
 else ifneq ($(CROSS),)
 static:
-	@echo "make static CROSS=...: use make static ARCH=x86_64|aarch64|armhf|s390x|riscv64" >&2; exit 1
+	@echo "make static CROSS=...: use make static ARCH=x86_64|aarch64|armhf|s390x|riscv64|ppc64le" >&2; exit 1
 endif
 
 # One row per architecture whose cross compiler is installed (each built if
@@ -241,13 +243,13 @@ $(EX_B)/aarch64/countsys: examples/countsys/countsys.c $(EX_B)/countsys.skel.h $
 	$(if $(Q),@echo "  STATIC  $@ (aarch64)")
 	$(Q)aarch64-linux-gnu-gcc -static $(EX_CFLAGS) -o $@ $< build/aarch64-linux-gnu/libminibpf.a
 
-# ---- guest kernels: make test-qemu ARCH=aarch64|armhf|s390x|x86_64 --------
+# ---- guest kernels: make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le
 # A Debian 6.1 kernel of ARCH under qemu-system (TCG), a busybox initramfs with
 # build/static-ARCH/minibpf, the objects of the guest's byte order and
 # scripts/qemu/guest.sh; kernels are cached in build/qemu (scripts/qemu/run.sh).
 .PHONY: test-qemu
 test-qemu: progs $(if $(filter aarch64 x86_64,$(ARCH)),examples)
-	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64" >&2; exit 2; }
+	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le" >&2; exit 2; }
 	$(Q)$(MAKE) --no-print-directory static guest-tests ARCH=$(patsubst %-compat,%,$(ARCH))
 	@GUEST_TESTS="$(GUEST_TESTS)" scripts/qemu/run.sh $(ARCH) build/static-$(patsubst %-compat,%,$(ARCH))/minibpf $(B)/progs build
 

@@ -11,11 +11,13 @@ libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-s390x-cross
 libclang-rt-14-dev iproute2 python3 jq valgrind strace binutils
 xdp-tools libxdp1 gnuplot-nox ir-keytable zlib1g-dev pkgconf gzip
 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
-qemu-system-arm qemu-system-misc qemu-system-x86 busybox-static cpio
-musl-dev:arm64 musl-dev:armhf musl-dev:s390x"
+gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
+qemu-system-arm qemu-system-misc qemu-system-x86 qemu-system-ppc busybox-static cpio
+musl-dev:arm64 musl-dev:armhf musl-dev:s390x musl-dev:ppc64el"
 # make static ARCH=... links musl of these architectures (riscv64: glibc,
-# bookworm has no musl-dev:riscv64); make test-qemu downloads their kernels.
-FOREIGN_ARCHS="arm64 armhf s390x"
+# bookworm has no musl-dev:riscv64); make test-qemu downloads their kernels
+# (ppc64el: the one Debian kernel with 64 KB pages).
+FOREIGN_ARCHS="arm64 armhf s390x ppc64el"
 
 missing=""
 for p in $PKGS; do

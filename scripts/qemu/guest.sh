@@ -37,7 +37,7 @@ nprogs() { $M prog show 2>/dev/null | grep -c '^[0-9]*:'; }
 settle() { i=0; while [ "$(nprogs)" != "$1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; [ "$(nprogs)" = "$1" ]; }
 le=1; [ "$ARCH" = s390x ] && le=0
 jit=$(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null || echo 0)
-echo "guest: $(uname -m) $(uname -r), $ARCH userspace, jit $jit, btf $([ -e /sys/kernel/btf/vmlinux ] && echo yes || echo no)"
+echo "guest: $(uname -m) $(uname -r), $ARCH userspace, jit $jit, btf $([ -e /sys/kernel/btf/vmlinux ] && echo yes || echo no), pages $(sed -n "s/^KernelPageSize: *//p" /proc/self/smaps | head -1)"
 base=$(nprogs)
 
 # 1. An object of the other byte order: refused before any syscall, by name.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make test-qemu ARCH=aarch64|armhf|s390x|x86_64: boot a Debian 6.1 kernel of
+# make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le: boot a Debian 6.1 kernel of
 # that architecture under qemu-system (TCG) with a busybox initramfs holding
 # the static minibpf, the BPF objects of the guest's byte order and
 # scripts/qemu/guest.sh; print the guest's console and exit with its result.
@@ -22,7 +22,10 @@ armhf) DARCH=armhf KFLAV=armmp-lpae QEMU="qemu-system-arm -M virt,highmem=off -c
 armhf-compat) DARCH=arm64 QEMU="qemu-system-aarch64 -M virt -cpu max" CON=ttyAMA0 ;;
 s390x) DARCH=s390x QEMU="qemu-system-s390x -M s390-ccw-virtio" CON=ttysclp0 EB=eb ;;
 x86_64) DARCH=amd64 QEMU="qemu-system-x86_64 -cpu max" CON=ttyS0 ;;
-*) echo "test-qemu: ARCH=$ARCH: one of aarch64 armhf armhf-compat s390x x86_64" >&2; exit 2 ;;
+# 64 KB pages: Debian's ppc64el kernel (CONFIG_PPC_64K_PAGES), the one 64 KB-page
+# kernel bookworm ships; little-endian, POWER9 under pseries.
+ppc64le) DARCH=ppc64el KFLAV=powerpc64le QEMU="qemu-system-ppc64 -M pseries -cpu POWER9" CON=hvc0 ;;
+*) echo "test-qemu: ARCH=$ARCH: one of aarch64 armhf armhf-compat s390x x86_64 ppc64le" >&2; exit 2 ;;
 esac
 UARCH=$DARCH; [ "$ARCH" = armhf-compat ] && UARCH=armhf
 KFLAV=${KFLAV:-$DARCH}
@@ -47,8 +50,9 @@ kpkg=$(apt-cache show "linux-image-$KFLAV:$DARCH" 2>/dev/null | sed -n 's/^Depen
 [ -n "$kpkg" ] || { echo "test-qemu: no linux-image-$KFLAV:$DARCH in apt (dpkg --add-architecture $DARCH; apt-get update)" >&2; exit 1; }
 K=$(fetch "$kpkg:$DARCH")
 BB=$(fetch "busybox-static:$UARCH")
-vmlinuz=$(ls "$K"/boot/vmlinuz-* | head -1)
-kver=${vmlinuz##*/vmlinuz-}
+# (powerpc boots the uncompressed vmlinux)
+vmlinuz=$(ls "$K"/boot/vmlinuz-* "$K"/boot/vmlinux-* 2>/dev/null | head -1)
+kver=${vmlinuz##*/vmlinu[xz]-}
 
 # initramfs: busybox, minibpf, the objects, veth.ko (XDP), the test script.
 R="$Q/root-$ARCH"
