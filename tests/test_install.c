@@ -9,6 +9,12 @@
 #include "kselftest_harness.h"
 
 #define DEST MB_BUILD_DIR "/install-test"
+/* make SAN=1 installs a sanitized library: its users link the runtimes too */
+#ifdef __SANITIZE_ADDRESS__
+#define APP_SAN " -fsanitize=address,undefined"
+#else
+#define APP_SAN ""
+#endif
 #define PC "PKG_CONFIG_PATH=" DEST "/opt/mb/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=" DEST
 
 TEST(pkg_config_builds_a_program)
@@ -41,7 +47,7 @@ TEST(pkg_config_builds_a_program)
 	      "\treturn argc < 2;\n"
 	      "}\n", f);
 	ASSERT_EQ(0, fclose(f));
-	ASSERT_EQ(0, system("cc -o " DEST "/app " DEST "/app.c $(" PC " pkg-config --cflags --libs minibpf)"));
+	ASSERT_EQ(0, system("cc" APP_SAN " -o " DEST "/app " DEST "/app.c $(" PC " pkg-config --cflags --libs minibpf)"));
 	f = popen(DEST "/app " MB_BUILD_DIR "/progs/hello.bpf.o", "r");
 	ASSERT_TRUE(f != NULL);
 	ASSERT_TRUE(fgets(line, sizeof(line), f) != NULL);
