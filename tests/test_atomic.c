@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "lib_file.h"
 #include "lib_kernel.h"
 #include "minibpf.h"
 #include "syscall/bpf_sys.h"
@@ -119,19 +120,6 @@ static int count_staging(const char *dir)
 	return n;
 }
 
-static int entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return d ? n : -1;
-}
-
 /* 1: DIR complete (every program's pin, maps/ with both maps), 0: absent,
  * -1: torn. */
 static int tree_state(FIXTURE_DATA(atomic) *self)
@@ -142,8 +130,8 @@ static int tree_state(FIXTURE_DATA(atomic) *self)
 	if (access(self->dir, F_OK))
 		return 0;
 	/* the maps inside DIR (maps/), or beside it */
-	ok = entries(self->dir) == NPROGS + !strncmp(self->maps, self->dir, strlen(self->dir)) &&
-	     entries(self->maps) == 2;
+	ok = test_dir_entries(self->dir) == NPROGS + !strncmp(self->maps, self->dir, strlen(self->dir)) &&
+	     test_dir_entries(self->maps) == 2;
 	for (int i = 0; ok && i < NPROGS; i++) {
 		snprintf(p, sizeof(p), "%s/%s", self->dir, names[i]);
 		ok = !access(p, F_OK);
@@ -562,7 +550,7 @@ TEST_F(atomic, single_load_one_pin_and_taken_dir_refused)
 	st = pclose(f);
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1);
 	EXPECT_NE(NULL, strstr(out, "exists and is not empty")) TH_LOG("%s", out);
-	EXPECT_EQ(1, entries(self->dir));
+	EXPECT_EQ(1, test_dir_entries(self->dir));
 	EXPECT_EQ(0, count_staging(self->base));
 	snprintf(cmd, sizeof(cmd), "%s/other", self->dir);
 	rmdir(cmd);
@@ -586,7 +574,7 @@ TEST_F(atomic, pin_maps_fault_at_every_syscall)
 	ASSERT_EQ(0, mb_object_load(obj)) TH_LOG("%s", mb_last_error());
 	snprintf(maps, sizeof(maps), "%s/m", self->base);
 	for (n = 1; n < 100 && err; n++) {
-		int before = entries(self->base);
+		int before = test_dir_entries(self->base);
 
 		mb_sys_fail_nth(n, EIO);
 		err = mb_object_pin_maps(obj, maps);
@@ -595,12 +583,12 @@ TEST_F(atomic, pin_maps_fault_at_every_syscall)
 			break;
 		failures++;
 		EXPECT_EQ(-EIO, err) TH_LOG("n=%lu: %s", n, mb_last_error());
-		EXPECT_EQ(before, entries(self->base)) TH_LOG("n=%lu left something", n);
+		EXPECT_EQ(before, test_dir_entries(self->base)) TH_LOG("n=%lu left something", n);
 		EXPECT_EQ(0, count_staging(self->base));
 	}
 	ASSERT_EQ(0, err);
 	EXPECT_LT(2, failures);         /* the mkdir, the pins and the rename */
-	EXPECT_EQ(2, entries(maps));
+	EXPECT_EQ(2, test_dir_entries(maps));
 	EXPECT_EQ(0, count_staging(self->base));
 	mb_object_close(obj);
 	printf("# pin_maps: %d injected failures, each left nothing\n", failures);

@@ -506,7 +506,7 @@ TEST_F(net, tc_netlink_cls_bpf_drops)
 	ASSERT_EQ(0, mb_attach_tc_netlink(prog, self->v.ifa, 0, &self->l))
 		TH_LOG("%s", mb_last_error());
 	EXPECT_EQ(MB_LINK_TC_NETLINK, self->l.method);
-	EXPECT_EQ(0, e2e_sh("tc -n %s filter show dev veth0 ingress | grep -q 'direct-action'", self->v.a));
+	EXPECT_EQ(0, test_sh("tc -n %s filter show dev veth0 ingress | grep -q 'direct-action'", self->v.a));
 	EXPECT_EQ(0, e2e_b_to_a(&self->v, 3, "ping", NULL, 0));
 	EXPECT_EQ(3, count(self->map, 1));
 	EXPECT_EQ(0, mb_link_info_detach(&self->l)) TH_LOG("%s", mb_last_error());
@@ -550,7 +550,7 @@ TEST_F(net, flow_dissector_netns_link)
 	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(prog, &info, &len));
 	EXPECT_EQ(info.id, ids[0]);
 	/* RPS hashes every packet veth0 receives, which runs the dissector */
-	ASSERT_EQ(0, e2e_sh("ip netns exec %s sh -c 'echo 1 > /sys/class/net/veth0/queues/rx-0/rps_cpus'",
+	ASSERT_EQ(0, test_sh("ip netns exec %s sh -c 'echo 1 > /sys/class/net/veth0/queues/rx-0/rps_cpus'",
 			self->v.a));
 	EXPECT_EQ(2, e2e_b_to_a(&self->v, 2, "ping", NULL, 0));
 	EXPECT_LE(2, count(self->map, 0));

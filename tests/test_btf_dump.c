@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "lib_file.h"
 #include "lib_kernel.h"
 #include "minibpf.h"
 #include "btf/btf.h"
@@ -24,42 +25,9 @@
 #define VMLINUX "/sys/kernel/btf/vmlinux"
 #define CLANG_BPF "clang -target bpf -I/usr/include/$(gcc -print-multiarch)"
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) &&
-	    (buf = malloc((size_t)n)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		*size = (size_t)n;
-	fclose(f);
-	return buf;
-}
-
 static int have_bpftool(void)
 {
-	return !sh("bpftool version >/dev/null 2>&1");
+	return !test_sh("bpftool version >/dev/null 2>&1");
 }
 
 FIXTURE(dir) {
@@ -74,7 +42,7 @@ FIXTURE_SETUP(dir)
 }
 FIXTURE_TEARDOWN(dir)
 {
-	sh("rm -rf '%s' '%s'", self->d, self->pins);
+	test_sh("rm -rf '%s' '%s'", self->d, self->pins);
 }
 
 /* ---- the layout test, generated from the BTF itself ------------------------ */
@@ -286,7 +254,7 @@ static int defined_names(const char *hdr, const char *out)
 	}
 	fclose(in);
 	fclose(o);
-	return sh("sort -o '%s' '%s'", out, out);
+	return test_sh("sort -o '%s' '%s'", out, out);
 }
 
 /* ---- round trip: the header compiled with -g gives back the BTF's layout --- */
@@ -342,10 +310,10 @@ static int round_trip(struct __test_metadata *_metadata, const struct mb_btf *a,
 	}
 	fclose(f);
 	qsort(tab, k, sizeof(*tab), by_name);
-	if (sh(CLANG_BPF " -g -O0 -c -include %s %s/rt.c -o %s/rt.o", hdr, dir, dir))
+	if (test_sh(CLANG_BPF " -g -O0 -c -include %s %s/rt.c -o %s/rt.o", hdr, dir, dir))
 		goto out;
 	snprintf(path, sizeof(path), "%s/rt.o", dir);
-	obj = slurp(path, &size);
+	obj = test_slurp(path, &size);
 	if (!obj || mb_elf_open(&e, obj, size, err, sizeof(err)))
 		goto out;
 	const uint8_t *p = mb_elf_sec_data(&e, mb_elf_sec_find(&e, ".BTF"), &len);
@@ -399,16 +367,16 @@ TEST_F(dir, fixture_types_round_trip)
 	void *data;
 	int n, skipped;
 
-	if (sh("clang --version >/dev/null 2>&1"))
+	if (test_sh("clang --version >/dev/null 2>&1"))
 		SKIP(return, "no clang");
 	snprintf(hdr, sizeof(hdr), "%s/lay.h", self->d);
-	ASSERT_EQ(0, sh(MB " btf dump file " MB_BUILD_DIR "/progs/btf_layouts.bpf.o > %s", hdr));
+	ASSERT_EQ(0, test_sh(MB " btf dump file " MB_BUILD_DIR "/progs/btf_layouts.bpf.o > %s", hdr));
 	/* the traps are there: packed, holes, odd enums, a pointer cycle */
-	EXPECT_EQ(0, sh("grep -q '^} __attribute__((packed));' %s && grep -q 'long: 64;' %s && "
+	EXPECT_EQ(0, test_sh("grep -q '^} __attribute__((packed));' %s && grep -q 'long: 64;' %s && "
 			"grep -q 'mode(byte)' %s && grep -q '^struct lay_cycle_b;' %s && "
 			"grep -qF 'void (* (*ret_fn)(int))(long);' %s && grep -qF 'int grid[2][3][4];' %s",
 			hdr, hdr, hdr, hdr, hdr, hdr));
-	data = slurp(MB_BUILD_DIR "/progs/btf_layouts.bpf.o", &size);
+	data = test_slurp(MB_BUILD_DIR "/progs/btf_layouts.bpf.o", &size);
 	ASSERT_TRUE(data != NULL);
 	struct mb_elf e;
 	uint64_t len;
@@ -423,7 +391,7 @@ TEST_F(dir, fixture_types_round_trip)
 	snprintf(clean, sizeof(clean), "%s/clean.c", self->d);
 	n = gen_asserts(b, all, clean, &skipped);
 	EXPECT_GE(n, 10);
-	EXPECT_EQ(0, sh(CLANG_BPF " -fsyntax-only -include %s %s", hdr, all));
+	EXPECT_EQ(0, test_sh(CLANG_BPF " -fsyntax-only -include %s %s", hdr, all));
 	EXPECT_EQ(0, round_trip(_metadata, b, hdr, self->d, 0, &n));
 	EXPECT_GE(n, 10);
 	TH_LOG("%d structs and unions round-tripped", n);
@@ -441,14 +409,14 @@ TEST_F(dir, vmlinux_c_compiles_and_matches_the_btf_layout)
 
 	if (access(VMLINUX, R_OK))
 		SKIP(return, "no kernel BTF at " VMLINUX);
-	if (sh("clang --version >/dev/null 2>&1"))
+	if (test_sh("clang --version >/dev/null 2>&1"))
 		SKIP(return, "no clang");
-	ASSERT_EQ(0, sh(MB " btf dump file " VMLINUX " format c > %s/ours.h", self->d));
+	ASSERT_EQ(0, test_sh(MB " btf dump file " VMLINUX " format c > %s/ours.h", self->d));
 	/* (1) it compiles for BPF, included from a program */
-	ASSERT_EQ(0, sh("printf '#include \"ours.h\"\\nint x;\\n' > %s/t.c && " CLANG_BPF
+	ASSERT_EQ(0, test_sh("printf '#include \"ours.h\"\\nint x;\\n' > %s/t.c && " CLANG_BPF
 			" -O2 -g -c %s/t.c -o %s/t.o", self->d, self->d, self->d));
 	/* (2) every size and offset the BTF has, checked by the compiler */
-	data = slurp(VMLINUX, &size);
+	data = test_slurp(VMLINUX, &size);
 	ASSERT_TRUE(data != NULL);
 	b = mb_btf_open(data, size, err, sizeof(err));
 	ASSERT_TRUE(b != NULL) TH_LOG("%s", err);
@@ -458,7 +426,7 @@ TEST_F(dir, vmlinux_c_compiles_and_matches_the_btf_layout)
 	snprintf(clean, sizeof(clean), "%s/clean.c", self->d);
 	n = gen_asserts(b, all, clean, &skipped);
 	ASSERT_GT(n, 1000);
-	EXPECT_EQ(0, sh(CLANG_BPF " -fsyntax-only -ferror-limit=20 -include %s/ours.h %s", self->d, all));
+	EXPECT_EQ(0, test_sh(CLANG_BPF " -fsyntax-only -ferror-limit=20 -include %s/ours.h %s", self->d, all));
 	TH_LOG("%d types' layouts asserted against our header", n);
 	/* bitfields, which offsetof cannot reach: the structs holding them
 	 * compiled with -g give back the same BTF layout */
@@ -473,10 +441,10 @@ TEST_F(dir, vmlinux_c_compiles_and_matches_the_btf_layout)
 	free(data);
 	if (!have_bpftool())
 		SKIP(return, "no bpftool to check the test against");
-	ASSERT_EQ(0, sh("bpftool btf dump file " VMLINUX " format c > %s/bpftool.h", self->d));
+	ASSERT_EQ(0, test_sh("bpftool btf dump file " VMLINUX " format c > %s/bpftool.h", self->d));
 	/* the test itself is right: bpftool's header passes it, except for the
 	 * types holding enums bpftool 7.1 sizes wrong */
-	EXPECT_EQ(0, sh(CLANG_BPF " -fsyntax-only -ferror-limit=20 -include %s/bpftool.h %s",
+	EXPECT_EQ(0, test_sh(CLANG_BPF " -fsyntax-only -ferror-limit=20 -include %s/bpftool.h %s",
 			self->d, clean));
 	TH_LOG("%d of them left out against bpftool's header (enums of 1, 2 or 8 bytes it sizes as "
 	       "int, unions without members)", skipped);
@@ -489,12 +457,12 @@ TEST_F(dir, vmlinux_c_compiles_and_matches_the_btf_layout)
 	snprintf(a, sizeof(a), "%s/bpftool.h", self->d);
 	snprintf(c, sizeof(c), "%s/bpftool.names", self->d);
 	ASSERT_EQ(0, defined_names(a, c));
-	EXPECT_EQ(0, sh("cmp -s %s/ours.names %s/bpftool.names", self->d, self->d));
-	names = sh("test $(wc -l < %s/ours.names) -gt 10000", self->d);
+	EXPECT_EQ(0, test_sh("cmp -s %s/ours.names %s/bpftool.names", self->d, self->d));
+	names = test_sh("test $(wc -l < %s/ours.names) -gt 10000", self->d);
 	EXPECT_EQ(0, names);
 	/* and as text: all but the mode attributes and the padding of empty
 	 * unions that bpftool 7.1 leaves out */
-	EXPECT_EQ(0, sh("cd %s && sed 's/ __attribute__((mode([a-zA-Z]*)))//' ours.h > ours.nomode && "
+	EXPECT_EQ(0, test_sh("cd %s && sed 's/ __attribute__((mode([a-zA-Z]*)))//' ours.h > ours.nomode && "
 			"! diff ours.nomode bpftool.h | grep '^[<>]' | grep -v '^< 	*long: [0-9]*;$'",
 			self->d));
 }
@@ -510,13 +478,13 @@ TEST_F(dir, core_programs_built_against_our_header_load)
 
 	if (access(VMLINUX, R_OK))
 		SKIP(return, "no kernel BTF at " VMLINUX);
-	if (sh("clang --version >/dev/null 2>&1"))
+	if (test_sh("clang --version >/dev/null 2>&1"))
 		SKIP(return, "no clang");
-	ASSERT_EQ(0, sh(MB " btf dump file " VMLINUX " > %s/vmlinux.h", self->d));
+	ASSERT_EQ(0, test_sh(MB " btf dump file " VMLINUX " > %s/vmlinux.h", self->d));
 	for (k = 0; k < 4; k++) {
 		snprintf(path[0], sizeof(path[0]), "%s/%s.bpf.o", self->d, objs[k]);
 		snprintf(path[1], sizeof(path[1]), MB_BUILD_DIR "/progs/%s.bpf.o", objs[k]);
-		ASSERT_EQ(0, sh(CLANG_BPF " -O2 -g -Wall -Werror -I%s -I" MB_SRC_DIR "/progs -c "
+		ASSERT_EQ(0, test_sh(CLANG_BPF " -O2 -g -Wall -Werror -I%s -I" MB_SRC_DIR "/progs -c "
 				MB_SRC_DIR "/progs/%s.bpf.c -o %s", self->d, objs[k], path[0]));
 		o[1] = mb_object_open(path[1], NULL);
 		ASSERT_TRUE(o[1] != NULL) TH_LOG("%s: %s", path[1], mb_last_error());
@@ -581,7 +549,7 @@ TEST_F(dir, other_byte_order_vmlinux_dumps_the_same)
 
 	if (access(VMLINUX, R_OK))
 		SKIP(return, "no kernel BTF at " VMLINUX);
-	data = slurp(VMLINUX, &size);
+	data = test_slurp(VMLINUX, &size);
 	ASSERT_TRUE(data != NULL);
 	swap_btf(data);
 	EXPECT_EQ(0xeb, data[0]);   /* 0xeb9f stored big-endian */
@@ -594,9 +562,9 @@ TEST_F(dir, other_byte_order_vmlinux_dumps_the_same)
 	for (int raw = 0; raw < 2; raw++) {
 		const char *fmt = raw ? "raw" : "c";
 
-		ASSERT_EQ(0, sh(MB " btf dump file " VMLINUX " format %s > %s/a", fmt, self->d));
-		ASSERT_EQ(0, sh(MB " btf dump file %s format %s > %s/b", path, fmt, self->d));
-		EXPECT_EQ(0, sh("cmp %s/a %s/b", self->d, self->d)) TH_LOG("format %s", fmt);
+		ASSERT_EQ(0, test_sh(MB " btf dump file " VMLINUX " format %s > %s/a", fmt, self->d));
+		ASSERT_EQ(0, test_sh(MB " btf dump file %s format %s > %s/b", path, fmt, self->d));
+		EXPECT_EQ(0, test_sh("cmp %s/a %s/b", self->d, self->d)) TH_LOG("format %s", fmt);
 	}
 }
 
@@ -622,13 +590,13 @@ TEST_F(dir, objects_either_byte_order_and_raw_as_bpftool)
 		for (int raw = 0; raw < 2; raw++) {
 			const char *fmt = raw ? "raw" : "c";
 
-			ASSERT_EQ(0, sh(MB " btf dump file %s format %s > %s/el", el, fmt, self->d));
-			ASSERT_EQ(0, sh(MB " btf dump file %s format %s > %s/eb", eb, fmt, self->d));
-			EXPECT_EQ(0, sh("cmp -s %s/el %s/eb", self->d, self->d)) TH_LOG("%s, format %s", eb, fmt);
+			ASSERT_EQ(0, test_sh(MB " btf dump file %s format %s > %s/el", el, fmt, self->d));
+			ASSERT_EQ(0, test_sh(MB " btf dump file %s format %s > %s/eb", eb, fmt, self->d));
+			EXPECT_EQ(0, test_sh("cmp -s %s/el %s/eb", self->d, self->d)) TH_LOG("%s, format %s", eb, fmt);
 		}
 		if (bt) {
-			ASSERT_EQ(0, sh("bpftool btf dump file %s format raw > %s/bt", el, self->d));
-			EXPECT_EQ(0, sh("cmp %s/el %s/bt", self->d, self->d)) TH_LOG("%s", el);
+			ASSERT_EQ(0, test_sh("bpftool btf dump file %s format raw > %s/bt", el, self->d));
+			EXPECT_EQ(0, test_sh("cmp %s/el %s/bt", self->d, self->d)) TH_LOG("%s", el);
 		}
 		n++;
 	}
@@ -637,9 +605,9 @@ TEST_F(dir, objects_either_byte_order_and_raw_as_bpftool)
 	TH_LOG("%d objects compared", n);
 	if (!bt || access(VMLINUX, R_OK))
 		return;
-	ASSERT_EQ(0, sh(MB " btf dump file " VMLINUX " format raw > %s/a", self->d));
-	ASSERT_EQ(0, sh("bpftool btf dump file " VMLINUX " format raw > %s/b", self->d));
-	EXPECT_EQ(0, sh("cmp %s/a %s/b", self->d, self->d));
+	ASSERT_EQ(0, test_sh(MB " btf dump file " VMLINUX " format raw > %s/a", self->d));
+	ASSERT_EQ(0, test_sh("bpftool btf dump file " VMLINUX " format raw > %s/b", self->d));
+	EXPECT_EQ(0, test_sh("cmp %s/a %s/b", self->d, self->d));
 }
 
 /* A raw BTF file of these records and strings (host order). */
@@ -674,13 +642,13 @@ TEST_F(dir, arm_simd_type_names_get_aliases)
 
 	snprintf(path, sizeof(path), "%s/simd.btf", self->d);
 	ASSERT_EQ(0, write_btf(path, rec, sizeof(rec), strs, sizeof(strs)));
-	ASSERT_EQ(0, sh(MB " btf dump file %s > %s/simd.h", path, self->d));
-	EXPECT_EQ(0, sh("grep -q '^typedef unsigned char __Poly8_t;' %s/simd.h", self->d));
-	EXPECT_EQ(0, sh("printf '#include \"simd.h\"\n_Static_assert(sizeof(struct simd) == 8, \"\");\n' > %s/s.c && "
+	ASSERT_EQ(0, test_sh(MB " btf dump file %s > %s/simd.h", path, self->d));
+	EXPECT_EQ(0, test_sh("grep -q '^typedef unsigned char __Poly8_t;' %s/simd.h", self->d));
+	EXPECT_EQ(0, test_sh("printf '#include \"simd.h\"\n_Static_assert(sizeof(struct simd) == 8, \"\");\n' > %s/s.c && "
 			CLANG_BPF " -fsyntax-only %s/s.c", self->d, self->d));
 	if (have_bpftool()) {
-		ASSERT_EQ(0, sh("bpftool btf dump file %s format c > %s/simd.bt.h", path, self->d));
-		EXPECT_EQ(0, sh("cmp %s/simd.h %s/simd.bt.h", self->d, self->d));
+		ASSERT_EQ(0, test_sh("bpftool btf dump file %s format c > %s/simd.bt.h", path, self->d));
+		EXPECT_EQ(0, test_sh("cmp %s/simd.h %s/simd.bt.h", self->d, self->d));
 	}
 }
 
@@ -699,7 +667,7 @@ TEST_F(dir, split_btf_on_a_base)
 
 	if (access(VMLINUX, R_OK))
 		SKIP(return, "no kernel BTF at " VMLINUX);
-	data = slurp(VMLINUX, &size);
+	data = test_slurp(VMLINUX, &size);
 	ASSERT_TRUE(data != NULL);
 	b = mb_btf_open(data, size, err, sizeof(err));
 	ASSERT_TRUE(b != NULL);
@@ -721,9 +689,9 @@ TEST_F(dir, split_btf_on_a_base)
 	snprintf(path, sizeof(path), "%s/split.btf", self->d);
 	ASSERT_EQ(0, write_btf(path, rec, sizeof(rec), strs, sizeof(strs)));
 	/* without a base it is refused, with a message that says what to do */
-	EXPECT_NE(0, sh(MB " btf dump file %s format raw > /dev/null 2>%s/err", path, self->d));
-	EXPECT_EQ(0, sh("grep -q base-btf %s/err", self->d));
-	ASSERT_EQ(0, sh(MB " -B " VMLINUX " btf dump file %s format raw > %s/a", path, self->d));
+	EXPECT_NE(0, test_sh(MB " btf dump file %s format raw > /dev/null 2>%s/err", path, self->d));
+	EXPECT_EQ(0, test_sh("grep -q base-btf %s/err", self->d));
+	ASSERT_EQ(0, test_sh(MB " -B " VMLINUX " btf dump file %s format raw > %s/a", path, self->d));
 	f = fopen(strcat(strcpy(out, self->d), "/a"), "r");
 	ASSERT_TRUE(f != NULL);
 	size = fread(out, 1, sizeof(out) - 1, f);
@@ -735,13 +703,13 @@ TEST_F(dir, split_btf_on_a_base)
 		 "[%u] PTR '(anon)' type_id=%u\n", first, int_id, first + 1, first);
 	EXPECT_STREQ(want, out);
 	if (have_bpftool()) {
-		ASSERT_EQ(0, sh("bpftool -B " VMLINUX " btf dump file %s format raw > %s/b", path, self->d));
-		EXPECT_EQ(0, sh("cmp %s/a %s/b", self->d, self->d));
+		ASSERT_EQ(0, test_sh("bpftool -B " VMLINUX " btf dump file %s format raw > %s/b", path, self->d));
+		EXPECT_EQ(0, test_sh("cmp %s/a %s/b", self->d, self->d));
 	}
 	/* format c: the whole of vmlinux, then the module's struct */
-	ASSERT_EQ(0, sh(MB " -B " VMLINUX " btf dump file %s > %s/c.h", path, self->d));
-	EXPECT_EQ(0, sh("grep -A2 '^struct mb_split {' %s/c.h | grep -q 'int x;'", self->d));
-	EXPECT_EQ(0, sh("grep -q '^struct task_struct {' %s/c.h", self->d));
+	ASSERT_EQ(0, test_sh(MB " -B " VMLINUX " btf dump file %s > %s/c.h", path, self->d));
+	EXPECT_EQ(0, test_sh("grep -A2 '^struct mb_split {' %s/c.h | grep -q 'int x;'", self->d));
+	EXPECT_EQ(0, test_sh("grep -q '^struct task_struct {' %s/c.h", self->d));
 }
 
 /* ---- the kernel's BTF objects --------------------------------------------------- */
@@ -778,22 +746,22 @@ TEST_F(dir, dump_id_and_show_as_bpftool)
 	for (int raw = 0; raw < 2; raw++) {
 		const char *fmt = raw ? "raw" : "c";
 
-		ASSERT_EQ(0, sh(MB " btf dump id %u format %s > %s/a", id, fmt, self->d));
-		ASSERT_EQ(0, sh(MB " btf dump file " VMLINUX " format %s > %s/b", fmt, self->d));
-		EXPECT_EQ(0, sh("cmp %s/a %s/b", self->d, self->d)) TH_LOG("format %s", fmt);
+		ASSERT_EQ(0, test_sh(MB " btf dump id %u format %s > %s/a", id, fmt, self->d));
+		ASSERT_EQ(0, test_sh(MB " btf dump file " VMLINUX " format %s > %s/b", fmt, self->d));
+		EXPECT_EQ(0, test_sh("cmp %s/a %s/b", self->d, self->d)) TH_LOG("format %s", fmt);
 	}
-	ASSERT_EQ(0, sh(MB " btf show id %u > %s/a", id, self->d));
-	EXPECT_EQ(0, sh("grep -q '^%u: name \\[vmlinux\\]  size [0-9]*B$' %s/a", id, self->d));
-	ASSERT_EQ(0, sh(MB " btf list > %s/all", self->d));
-	EXPECT_EQ(0, sh("grep -q '^%u: name \\[vmlinux\\]' %s/all", id, self->d));
-	EXPECT_NE(0, sh(MB " btf show id 4294967295 >/dev/null 2>&1"));
+	ASSERT_EQ(0, test_sh(MB " btf show id %u > %s/a", id, self->d));
+	EXPECT_EQ(0, test_sh("grep -q '^%u: name \\[vmlinux\\]  size [0-9]*B$' %s/a", id, self->d));
+	ASSERT_EQ(0, test_sh(MB " btf list > %s/all", self->d));
+	EXPECT_EQ(0, test_sh("grep -q '^%u: name \\[vmlinux\\]' %s/all", id, self->d));
+	EXPECT_NE(0, test_sh(MB " btf show id 4294967295 >/dev/null 2>&1"));
 	if (!have_bpftool())
 		return;
-	ASSERT_EQ(0, sh("bpftool btf show id %u > %s/b", id, self->d));
-	EXPECT_EQ(0, sh("cmp %s/a %s/b", self->d, self->d));
-	ASSERT_EQ(0, sh(MB " -j btf show id %u > %s/a", id, self->d));
-	ASSERT_EQ(0, sh("bpftool -j btf show id %u > %s/b", id, self->d));
-	EXPECT_EQ(0, sh("cmp %s/a %s/b", self->d, self->d));
+	ASSERT_EQ(0, test_sh("bpftool btf show id %u > %s/b", id, self->d));
+	EXPECT_EQ(0, test_sh("cmp %s/a %s/b", self->d, self->d));
+	ASSERT_EQ(0, test_sh(MB " -j btf show id %u > %s/a", id, self->d));
+	ASSERT_EQ(0, test_sh("bpftool -j btf show id %u > %s/b", id, self->d));
+	EXPECT_EQ(0, test_sh("cmp %s/a %s/b", self->d, self->d));
 }
 
 /* An object's BTF: the programs and maps of a load are listed with it. */
@@ -816,13 +784,13 @@ TEST_F(dir, show_lists_the_users)
 	memset(&mi, 0, sizeof(mi));
 	ASSERT_EQ(0, mb_sys_obj_get_info_by_fd(mb_map_fd(mb_object_map(o, 0)), &mi, &len));
 	ASSERT_NE(0, pi.btf_id);
-	EXPECT_EQ(0, sh(MB " btf show id %u | grep -q '^%u: name <anon>  size [0-9]*B  prog_ids .*%u.*  map_ids .*%u'",
+	EXPECT_EQ(0, test_sh(MB " btf show id %u | grep -q '^%u: name <anon>  size [0-9]*B  prog_ids .*%u.*  map_ids .*%u'",
 			pi.btf_id, pi.btf_id, pi.id, mi.id));
-	EXPECT_EQ(0, sh(MB " -j btf show id %u | grep -q '\"prog_ids\":\\[[0-9,]*%u[],].*\"kernel\":false'",
+	EXPECT_EQ(0, test_sh(MB " -j btf show id %u | grep -q '\"prog_ids\":\\[[0-9,]*%u[],].*\"kernel\":false'",
 			pi.btf_id, pi.id));
 	if (have_bpftool()) {
 		/* the same ids, whatever order bpftool's hash table gives them */
-		EXPECT_EQ(0, sh("a=$(" MB " btf show id %u | tr ' ,' '\\n\\n' | sort); "
+		EXPECT_EQ(0, test_sh("a=$(" MB " btf show id %u | tr ' ,' '\\n\\n' | sort); "
 				"b=$(bpftool btf show id %u | tr ' ,' '\\n\\n' | sort); [ \"$a\" = \"$b\" ]",
 				pi.btf_id, pi.btf_id));
 	}
@@ -831,17 +799,17 @@ TEST_F(dir, show_lists_the_users)
 
 TEST_F(dir, errors_name_the_file)
 {
-	EXPECT_NE(0, sh(MB " btf dump file %s/nope 2>%s/err", self->d, self->d));
-	EXPECT_EQ(0, sh("grep -q nope %s/err", self->d));
+	EXPECT_NE(0, test_sh(MB " btf dump file %s/nope 2>%s/err", self->d, self->d));
+	EXPECT_EQ(0, test_sh("grep -q nope %s/err", self->d));
 	/* an ELF without .BTF */
-	EXPECT_NE(0, sh(MB " btf dump file /bin/sh 2>%s/err", self->d));
-	EXPECT_EQ(0, sh("grep -q '/bin/sh: no .BTF section' %s/err", self->d));
-	EXPECT_NE(0, sh(MB " btf dump file " MB_BUILD_DIR "/progs/hello.bpf.o format h 2>%s/err", self->d));
-	EXPECT_EQ(0, sh("grep -q \"unknown format 'h'\" %s/err", self->d));
+	EXPECT_NE(0, test_sh(MB " btf dump file /bin/sh 2>%s/err", self->d));
+	EXPECT_EQ(0, test_sh("grep -q '/bin/sh: no .BTF section' %s/err", self->d));
+	EXPECT_NE(0, test_sh(MB " btf dump file " MB_BUILD_DIR "/progs/hello.bpf.o format h 2>%s/err", self->d));
+	EXPECT_EQ(0, test_sh("grep -q \"unknown format 'h'\" %s/err", self->d));
 	/* garbage */
-	EXPECT_NE(0, sh("head -c 100 /dev/zero > %s/z; " MB " btf dump file %s/z 2>%s/err",
+	EXPECT_NE(0, test_sh("head -c 100 /dev/zero > %s/z; " MB " btf dump file %s/z 2>%s/err",
 			self->d, self->d, self->d));
-	EXPECT_EQ(0, sh("grep -q 'bad magic' %s/err", self->d));
+	EXPECT_EQ(0, test_sh("grep -q 'bad magic' %s/err", self->d));
 }
 
 TEST_HARNESS_MAIN

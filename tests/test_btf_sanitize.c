@@ -10,30 +10,13 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "lib_file.h"
 #include "minibpf.h"
 #include "elf/object.h"
 #include "loader/internal.h"
 #include "syscall/bpf_sys.h"
 
 #define OBJ MB_BUILD_DIR "/progs/sanitize_kinds.bpf.o"
-
-static void *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	void *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) &&
-	    (buf = malloc((size_t)n)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	*size = buf ? (size_t)n : 0;
-	fclose(f);
-	return buf;
-}
 
 /* The fixture's BTF as the loader hands it to the kernel (DATASECs fixed up),
  * copied, plus an ENUM64 (clang 14 writes none) so every kind is there. */
@@ -54,7 +37,7 @@ static struct mb_btf *fixture_btf(void)
 {
 	char err[256];
 	size_t size;
-	void *data = read_file(OBJ, &size);
+	void *data = test_slurp(OBJ, &size);
 	struct mb_elf_object *o = data ? mb_elf_object_parse(data, size, "sanitize", err, sizeof(err)) : NULL;
 	struct mb_btf *b = NULL;
 	struct mb_btf_edit *ed = NULL;

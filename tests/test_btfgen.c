@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "lib_file.h"
 #include "lib_kernel.h"
 #include "minibpf.h"
 #include "syscall/bpf_sys.h"
@@ -23,27 +24,6 @@
 #define VMLINUX "/sys/kernel/btf/vmlinux"
 #define CORE_OBJS OBJ("core_bad") " " OBJ("core_extern") " " OBJ("core_iter") " " \
 	OBJ("core_ksym") " " OBJ("core_shift") " " OBJ("core_task") " " OBJ("core_tp") " " OBJ("core_gen")
-
-static void *slurp(const char *path, size_t *len)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY);
-	char *p = NULL;
-
-	*len = 0;
-	if (fd < 0)
-		return NULL;
-	if (!fstat(fd, &st) && st.st_size > 0 && (p = malloc(st.st_size))) {
-		size_t got = 0;
-		ssize_t n;
-
-		while (got < (size_t)st.st_size && (n = read(fd, p + got, st.st_size - got)) > 0)
-			got += n;
-		*len = got;
-	}
-	close(fd);
-	return p;
-}
 
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int sh(const char *fmt, ...)
@@ -87,9 +67,9 @@ TEST(same_bytes_as_bpftool)
 		ASSERT_EQ(0, sh(MB " gen min_core_btf " VMLINUX " %s/%s.mb %s", dir, in, list));
 		ASSERT_EQ(0, sh("bpftool gen min_core_btf " VMLINUX " %s/%s.bt %s", dir, in, list));
 		snprintf(list, sizeof(list), "%s/%s.mb", dir, in);
-		a = slurp(list, &la);
+		a = test_slurp(list, &la);
 		snprintf(list, sizeof(list), "%s/%s.bt", dir, in);
-		b = slurp(list, &lb);
+		b = test_slurp(list, &lb);
 		ASSERT_TRUE(a && b);
 		EXPECT_EQ(lb, la) TH_LOG("%s", in);
 		EXPECT_TRUE(la == lb && !memcmp(a, b, la)) TH_LOG("%s: bytes differ from bpftool's", in);
@@ -132,7 +112,7 @@ TEST(other_byte_order_target)
 	if (access(VMLINUX, R_OK))
 		SKIP(return, "no %s", VMLINUX);
 	ASSERT_TRUE(mkdtemp(dir) != NULL);
-	v = slurp(VMLINUX, &lv);
+	v = test_slurp(VMLINUX, &lv);
 	ASSERT_TRUE(v != NULL);
 	/* type_off is 0 in vmlinux: the swap above assumes it */
 	ASSERT_EQ(0, ((uint32_t *)v)[2]);
@@ -149,9 +129,9 @@ TEST(other_byte_order_target)
 		EXPECT_EQ(0, sh("cmp %s/eb.btf %s/ebz.btf", dir, dir));
 	}
 	snprintf(path, sizeof(path), "%s/eb.btf", dir);
-	a = slurp(path, &la);
+	a = test_slurp(path, &la);
 	snprintf(path, sizeof(path), "%s/el.btf", dir);
-	b = slurp(path, &lb);
+	b = test_slurp(path, &lb);
 	ASSERT_TRUE(a && b);
 	ASSERT_EQ(la, lb);
 	EXPECT_EQ(0xeb, a[0]);

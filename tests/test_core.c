@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "lib_file.h"
 #include "lib_kernel.h"
 #include "minibpf.h"
 #include "btf/core.h"
@@ -125,27 +126,6 @@ static void *shift_target(size_t *len)
 	return r;
 }
 
-static void *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n + 1);
-	if (fread(buf, 1, n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 struct applied {
 	uint32_t kind;
 	char desc[160];
@@ -167,7 +147,7 @@ static int apply_pure(const char *path, const void *target, size_t tlen, struct 
 	const struct mb_btf_ext_sec *es;
 	uint32_t k;
 	size_t len;
-	void *data = read_file(path, &len);
+	void *data = test_slurp(path, &len);
 	int n = 0;
 
 	o = data ? mb_elf_object_parse(data, len, "t", err, errlen) : NULL;
@@ -617,7 +597,7 @@ TEST(kernel_btf_lazy_reads_only_what_lookups_reach)
 	size_t ilen, i;
 	int id;
 
-	sv.data = read_file("/sys/kernel/btf/vmlinux", &sv.len);
+	sv.data = test_slurp("/sys/kernel/btf/vmlinux", &sv.len);
 	if (!sv.data)
 		SKIP(return, "no /sys/kernel/btf/vmlinux");
 	full = mb_btf_open_kernel(sv.data, sv.len, err, sizeof(err));
@@ -1131,7 +1111,7 @@ TEST(out_of_range_ids_object_and_kernel)
 	struct mb_btf *full, *lazy;
 	char err[256];
 	size_t len, ilen;
-	void *data = read_file(OBJ("btf_core"), &len), *idx;
+	void *data = test_slurp(OBJ("btf_core"), &len), *idx;
 
 	ASSERT_TRUE(data != NULL);
 	o = mb_elf_object_parse(data, len, "t", err, sizeof(err));
@@ -1141,7 +1121,7 @@ TEST(out_of_range_ids_object_and_kernel)
 	expect_out_of_range(_metadata, mb_btf_edit_view(o->btf_edit));   /* the bytes to load */
 	mb_elf_object_free(o);
 
-	sv.data = read_file("/sys/kernel/btf/vmlinux", &sv.len);
+	sv.data = test_slurp("/sys/kernel/btf/vmlinux", &sv.len);
 	if (!sv.data)
 		SKIP(return, "no /sys/kernel/btf/vmlinux");
 	full = mb_btf_open_kernel(sv.data, sv.len, err, sizeof(err));

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "minibpf.h"
+#include "lib_file.h"
 
 #define E2E_OBJ(name) MB_BUILD_DIR "/progs/" name ".bpf.o"
 
@@ -56,20 +57,6 @@ static inline uint64_t e2e_count(struct mb_object *obj, const char *map, uint32_
 	if (mb_map_lookup_elem(mb_object_map_by_name(obj, map), &key, sizeof(key), &v, sizeof(v), 0))
 		return (uint64_t)-1;
 	return v;
-}
-
-static inline int e2e_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static inline int e2e_sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Run a shell command, stdout+stderr into out. Exit status or -1. */
@@ -179,20 +166,20 @@ static inline int e2e_veth_up(struct e2e_veth *v, const char *tag, const char *i
 	snprintf(v->a, sizeof(v->a), "%sa_%d", tag, getpid());
 	snprintf(v->b, sizeof(v->b), "%sb_%d", tag, getpid());
 	snprintf(v->ip_a, sizeof(v->ip_a), "%s", ip_a);
-	if (e2e_sh("ip netns add %s && ip netns add %s", v->a, v->b))
+	if (test_sh("ip netns add %s && ip netns add %s", v->a, v->b))
 		return 1;
-	if (e2e_sh("for n in %s %s; do ip netns exec $n sysctl -qw "
+	if (test_sh("for n in %s %s; do ip netns exec $n sysctl -qw "
 		   "net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 "
 		   "|| exit 1; done", v->a, v->b))
 		return 2;
-	if (e2e_sh("ip -n %s link add veth0 address 02:00:00:00:%02x:01 type veth peer name "
+	if (test_sh("ip -n %s link add veth0 address 02:00:00:00:%02x:01 type veth peer name "
 		   "veth1 address 02:00:00:00:%02x:02 netns %s", v->a, mac, mac, v->b))
 		return 3;
-	if (e2e_sh("ip -n %s addr add %s/24 dev veth0 && ip -n %s link set veth0 up && "
+	if (test_sh("ip -n %s addr add %s/24 dev veth0 && ip -n %s link set veth0 up && "
 		   "ip -n %s link set lo up && ip -n %s neigh add %s lladdr 02:00:00:00:%02x:02 dev veth0",
 		   v->a, ip_a, v->a, v->a, v->a, ip_b, mac))
 		return 4;
-	if (e2e_sh("ip -n %s addr add %s/24 dev veth1 && ip -n %s link set veth1 up && "
+	if (test_sh("ip -n %s addr add %s/24 dev veth1 && ip -n %s link set veth1 up && "
 		   "ip -n %s neigh add %s lladdr 02:00:00:00:%02x:01 dev veth1",
 		   v->b, ip_b, v->b, v->b, ip_a, mac))
 		return 5;
@@ -219,7 +206,7 @@ static inline void e2e_veth_down(struct e2e_veth *v)
 	if (v->sb >= 0)
 		close(v->sb);
 	v->sa = v->sb = -1;
-	e2e_sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", v->a, v->b);
+	test_sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", v->a, v->b);
 }
 
 /* Send n datagrams (payload MSG) from B to A; how many arrived (the last

@@ -75,9 +75,9 @@ FIXTURE_SETUP(cli)
 FIXTURE_TEARDOWN(cli)
 {
 	if (self->nsa[0])
-		e2e_sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", self->nsa, self->nsb);
+		test_sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", self->nsa, self->nsb);
 	if (self->dir[0])
-		e2e_sh("rm -rf %s", self->dir);
+		test_sh("rm -rf %s", self->dir);
 	if (self->cg[0])
 		rmdir(self->cg);
 	if (self->tl[0])
@@ -187,7 +187,7 @@ TEST_F(cli, loadall_autoattach_links)
 	for (i = 0; i < 5; i++)
 		EXPECT_LT(before[i], pinned_count(p, i)) TH_LOG("hits[%u] did not rise", i);
 	/* removing the pins detaches every program */
-	ASSERT_EQ(0, e2e_sh("rm -r %s", d));
+	ASSERT_EQ(0, test_sh("rm -r %s", d));
 	usleep(200000);
 	for (i = 0; i < 5; i++)
 		before[i] = pinned_count(p, i);
@@ -264,7 +264,7 @@ TEST_F(cli, net_attach_outlives_command)
 
 	snprintf(self->nsa, sizeof(self->nsa), "mbe2eca_%d", getpid());
 	snprintf(self->nsb, sizeof(self->nsb), "mbe2ecb_%d", getpid());
-	ASSERT_EQ(0, e2e_sh("ip netns add %s && ip netns add %s && "
+	ASSERT_EQ(0, test_sh("ip netns add %s && ip netns add %s && "
 			    "ip -n %s link add veth0 type veth peer name veth1 netns %s && "
 			    "ip -n %s addr add " IP_A "/24 dev veth0 && ip -n %s link set veth0 up && "
 			    "ip -n %s addr add " IP_B "/24 dev veth1 && ip -n %s link set veth1 up",

@@ -84,9 +84,9 @@ FIXTURE_TEARDOWN(ev)
 		mb_link_destroy(self->links[i]);
 	mb_object_close(self->obj);
 	if (self->dir[0])
-		e2e_sh("rm -rf %s", self->dir);
+		test_sh("rm -rf %s", self->dir);
 	if (self->out[0])
-		e2e_sh("rm -f %s.out %s.err", self->out, self->out);
+		test_sh("rm -f %s.out %s.err", self->out, self->out);
 }
 
 static int load(struct __test_metadata *_metadata, FIXTURE_DATA(ev) *self, const char *name,
@@ -327,7 +327,7 @@ static void cli_setup(struct __test_metadata *_metadata, FIXTURE_DATA(ev) *self,
 	snprintf(self->dir, sizeof(self->dir), "/sys/fs/bpf/mbtest_ev_%d", getpid());
 	snprintf(self->out, sizeof(self->out), "/tmp/mbtest_ev.%d", getpid());
 	ASSERT_EQ(0, mkdir(self->dir, 0700));
-	ASSERT_EQ(0, e2e_sh("%s prog %s %s/progs/%s.bpf.o %s/prog autoattach pinmaps %s/maps",
+	ASSERT_EQ(0, test_sh("%s prog %s %s/progs/%s.bpf.o %s/prog autoattach pinmaps %s/maps",
 			    MB, how, MB_BUILD_DIR, obj, self->dir, self->dir));
 }
 
@@ -409,7 +409,7 @@ TEST_F(ev, cli_perf_event_array)
 	EXPECT_NE(NULL, strstr(out, "== CPU: ")) TH_LOG("%.300s", out);
 	EXPECT_NE(NULL, strstr(out, "2f 62 69 6e 2f 74 72 75 65 00"));
 	/* a ring buffer has no CPUs; a hash is neither */
-	EXPECT_NE(0, e2e_sh("%s map event_pipe pinned %s cpu 0 >/dev/null 2>&1", MB, map));
+	EXPECT_NE(0, test_sh("%s map event_pipe pinned %s cpu 0 >/dev/null 2>&1", MB, map));
 }
 
 /* Every syscall of _new failing in turn: NULL, and nothing left behind

@@ -197,7 +197,7 @@ TEST_F(net, flow_dissector_rewrites_keys)
 	ASSERT_LE(0, ns);
 	ASSERT_EQ(0, mb_sys_prog_query(ns, BPF_FLOW_DISSECTOR, 0, NULL, ids, &cnt));
 	EXPECT_EQ(1, cnt);
-	ASSERT_EQ(0, e2e_sh("ip netns exec %s sh -c 'echo 1 > /sys/class/net/veth0/queues/rx-0/rps_cpus'",
+	ASSERT_EQ(0, test_sh("ip netns exec %s sh -c 'echo 1 > /sys/class/net/veth0/queues/rx-0/rps_cpus'",
 			    self->v.a));
 	EXPECT_EQ(2, e2e_b_to_a(&self->v, 2, "ping", NULL, 0));
 	EXPECT_LE(2 + 1, HITS(H_FLOW));

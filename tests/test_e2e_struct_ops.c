@@ -172,7 +172,7 @@ static int wait_gone(const char *cc)
 
 static int kernel_has_tcp_ca(void)
 {
-	return e2e_sh("grep -qa bpf_struct_ops_tcp_congestion_ops /sys/kernel/btf/vmlinux") == 0;
+	return test_sh("grep -qa bpf_struct_ops_tcp_congestion_ops /sys/kernel/btf/vmlinux") == 0;
 }
 
 /* Offsets of the program's counters in .bss, read before load. */
@@ -227,7 +227,7 @@ FIXTURE_TEARDOWN(so)
 	mb_link_destroy(self->link);
 	mb_object_close(self->obj);
 	/* whatever a failed test left registered */
-	e2e_sh("rm -rf %s; for n in mb_reno mb_reno_link; do grep -qw $n " AVAIL " && "
+	test_sh("rm -rf %s; for n in mb_reno mb_reno_link; do grep -qw $n " AVAIL " && "
 	       CLI " struct_ops unregister name $n 2>/dev/null; done; true", self->pin);
 }
 
@@ -374,7 +374,7 @@ TEST_F(so, cli_register_show_dump_unregister)
 	EXPECT_NE(NULL, strstr(out, "BPF_STRUCT_OPS_STATE_INUSE")) TH_LOG("%s", out);
 	/* the function pointers hold program ids */
 	EXPECT_NE(NULL, strstr(out, "\"set_state\": (nil)")) TH_LOG("%s", out);
-	if (!e2e_sh("command -v bpftool >/dev/null")) {
+	if (!test_sh("command -v bpftool >/dev/null")) {
 		/* the oracle reads the same map */
 		ASSERT_EQ(0, e2e_run(out, sizeof(out), "bpftool struct_ops show name mb_reno"));
 		EXPECT_NE(NULL, strstr(out, "tcp_congestion_ops")) TH_LOG("bpftool: %s", out);
@@ -522,7 +522,7 @@ TEST_F(so, value_same_as_bpftool)
 {
 	static char ours[16384], theirs[16384];
 
-	if (e2e_sh("command -v bpftool >/dev/null"))
+	if (test_sh("command -v bpftool >/dev/null"))
 		SKIP(return, "no bpftool");
 	if (e2e_run(theirs, sizeof(theirs), "bpftool struct_ops register " OBJ))
 		SKIP(return, "bpftool cannot register it: %.200s", theirs);

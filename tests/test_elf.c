@@ -17,33 +17,16 @@
 #include "btf/btf.h"
 
 #include "kselftest_harness.h"
+#include "lib_file.h"
 
 #define MULTI MB_BUILD_DIR "/progs/elf_multi.bpf.o"
 #define LEGACY MB_BUILD_DIR "/progs/elf_legacy.bpf.o"
 #define EXTERN MB_BUILD_DIR "/progs/elf_extern.bpf.o"
 
-static void *slurp(const char *path, size_t *size)
-{
-	struct stat st;
-	void *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) || !(buf = malloc(st.st_size ? st.st_size : 1)) ||
-	    read(fd, buf, st.st_size) != st.st_size) {
-		close(fd);
-		return NULL;
-	}
-	close(fd);
-	*size = st.st_size;
-	return buf;
-}
-
 static struct mb_elf_object *parse_file(const char *path, char *err, size_t errlen)
 {
 	size_t size;
-	void *data = slurp(path, &size);
+	void *data = test_slurp(path, &size);
 	struct mb_elf_object *obj;
 
 	if (!data) {
@@ -59,7 +42,7 @@ static struct mb_elf_object *parse_file(const char *path, char *err, size_t errl
 static int agree_with_libelf(struct __test_metadata *_metadata, const char *path)
 {
 	size_t size, shnum, shstrndx, i;
-	void *data = slurp(path, &size);
+	void *data = test_slurp(path, &size);
 	struct mb_elf e;
 	char err[256];
 	Elf *elf;
@@ -186,7 +169,7 @@ TEST(programs)
 	char err[256], sec[256];
 	struct mb_elf_object *obj = parse_file(MULTI, err, sizeof(err));
 	size_t size;
-	uint8_t *raw = slurp(MULTI, &size);
+	uint8_t *raw = test_slurp(MULTI, &size);
 	uint32_t i;
 
 	ASSERT_NE(NULL, obj) TH_LOG("%s", err);
@@ -781,7 +764,7 @@ FIXTURE(bad) {
 
 FIXTURE_SETUP(bad)
 {
-	self->data = slurp(LEGACY, &self->size);
+	self->data = test_slurp(LEGACY, &self->size);
 	ASSERT_NE(NULL, self->data);
 	if (self->data[5] != 1)
 		SKIP(return, "fixture is not little endian");
@@ -983,7 +966,7 @@ static void fuzz(struct __test_metadata *_metadata, const uint8_t *data, size_t 
 TEST_F(bad, random_bytes)
 {
 	size_t size;
-	uint8_t *multi = slurp(MULTI, &size);
+	uint8_t *multi = test_slurp(MULTI, &size);
 
 	fuzz(_metadata, self->data, self->size, 3000);
 	ASSERT_NE(NULL, multi);
@@ -1062,7 +1045,7 @@ TEST(struct_ops_maps)
 TEST(struct_ops_bad_relocations)
 {
 	size_t size;
-	uint8_t *data = slurp(MB_BUILD_DIR "/progs/st_ops_bad_type.bpf.o", &size), *copy;
+	uint8_t *data = test_slurp(MB_BUILD_DIR "/progs/st_ops_bad_type.bpf.o", &size), *copy;
 	Elf *e;
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
@@ -1111,7 +1094,7 @@ TEST(maps_without_btf)
 {
 	char err[256] = "";
 	size_t size;
-	uint8_t *data = slurp(MULTI, &size);
+	uint8_t *data = test_slurp(MULTI, &size);
 	struct mb_elf_object *obj;
 	struct mb_elf e;
 	uint32_t i;

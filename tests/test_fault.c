@@ -18,33 +18,13 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "lib_file.h"
 #include "lib_kernel.h"
 #include "minibpf.h"
 #include "syscall/bpf_sys.h"
 
 #define OBJ(name) MB_BUILD_DIR "/progs/" name ".bpf.o"
 #define MAX_N 60        /* a load of loader_counts takes ~20 syscalls */
-
-static uint8_t *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *d = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0) {
-		rewind(f);
-		d = malloc(n);
-		if (d && fread(d, n, 1, f) != 1) {
-			free(d);
-			d = NULL;
-		}
-		*size = n;
-	}
-	fclose(f);
-	return d;
-}
 
 /* Replace every NUL-delimited string `from` by `to` (same length) in the
  * file: symbol names and BTF names change together. */
@@ -149,19 +129,6 @@ static int alive(uint32_t prog0, uint32_t map0, uint32_t link0, char *what, size
 	return n;
 }
 
-static int count_pins(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return d ? n : -1;
-}
-
 FIXTURE(fault) {
 	char dir[256];
 	uint8_t *data;
@@ -233,7 +200,7 @@ static unsigned long run(struct __test_metadata *_metadata, FIXTURE_DATA(fault) 
 	char link_pin[300], what[128];
 	unsigned long calls;
 	struct mb_object *obj;
-	int err, i, pins0 = count_pins(self->dir), pinned = 0;
+	int err, i, pins0 = test_dir_entries(self->dir), pinned = 0;
 
 	*failed = 0;
 	obj = mb_object_open_mem(self->data, self->size, &o);
@@ -286,7 +253,7 @@ static unsigned long run(struct __test_metadata *_metadata, FIXTURE_DATA(fault) 
 			EXPECT_EQ(-1, mb_prog_fd(mb_object_prog(obj, i))) TH_LOG("n=%lu", n);
 		for (i = 0; i < mb_object_map_count(obj); i++)
 			EXPECT_EQ(-1, mb_map_fd(mb_object_map(obj, i))) TH_LOG("n=%lu", n);
-		EXPECT_EQ(pins0, count_pins(self->dir)) TH_LOG("n=%lu: pins after a failed load", n);
+		EXPECT_EQ(pins0, test_dir_entries(self->dir)) TH_LOG("n=%lu: pins after a failed load", n);
 	}
 	for (i = 0; i < 2; i++)
 		mb_link_destroy(links[i]);
@@ -317,14 +284,14 @@ static void fault_loop(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *s
 	ASSERT_EQ(0, failed);
 	ASSERT_LT(0, total);
 	ASSERT_GT(MAX_N, total);
-	EXPECT_EQ(pins_after, count_pins(self->dir));
+	EXPECT_EQ(pins_after, test_dir_entries(self->dir));
 	for (n = 1; n <= total; n++) {
 		calls = run(_metadata, self, n, attach, &failed);
 		fails += failed;
 		/* A step that retries (without BTF, with a log) may make
 		 * more calls than the clean run: never many more. */
 		EXPECT_GE(total + 4, calls);
-		EXPECT_EQ(pins_after, count_pins(self->dir)) TH_LOG("n=%lu", n);
+		EXPECT_EQ(pins_after, test_dir_entries(self->dir)) TH_LOG("n=%lu", n);
 		usleep(10 * 1000);      /* no bursts of program frees */
 	}
 	/* Absorbed: BPF_BTF_LOAD (BTF is optional) and a map create that is
@@ -336,7 +303,7 @@ static void fault_loop(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *s
 
 TEST_F(fault, load_attach_pin)
 {
-	ASSERT_TRUE((self->data = slurp(OBJ("loader_counts"), &self->size)) != NULL);
+	ASSERT_TRUE((self->data = test_slurp(OBJ("loader_counts"), &self->size)) != NULL);
 	ASSERT_LT(0, rename_str(self->data, self->size, "count_getpid", tagged("lt_getpid")));
 	ASSERT_LT(0, rename_str(self->data, self->size, "count_raw", tagged("lt_raw")));
 	ASSERT_LT(0, rename_str(self->data, self->size, "counts", tagged("cnt")));
@@ -352,7 +319,7 @@ TEST_F(fault, core_load_reads_kernel_btf)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		SKIP(return, "no kernel BTF");
-	ASSERT_TRUE((self->data = slurp(OBJ("core_task"), &self->size)) != NULL);
+	ASSERT_TRUE((self->data = test_slurp(OBJ("core_task"), &self->size)) != NULL);
 	fault_loop(_metadata, self, 0, 0);
 }
 
@@ -387,7 +354,7 @@ TEST_F(fault, extern_file_reads)
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		SKIP(return, "no kernel BTF");
-	ASSERT_TRUE((self->data = slurp(OBJ("core_extern"), &self->size)) != NULL);
+	ASSERT_TRUE((self->data = test_slurp(OBJ("core_extern"), &self->size)) != NULL);
 	ASSERT_LT(0, rename_str(self->data, self->size, "core_extern", tagged("e_extern")));
 	self->fds = count_fds();
 	for (i = 0; i < sizeof(spots) / sizeof(spots[0]); i++) {
@@ -441,7 +408,7 @@ TEST_F(fault, leak_check_sees_a_leak)
 	char what[128];
 	int fds = count_fds();
 
-	ASSERT_TRUE((self->data = slurp(OBJ("loader_counts"), &self->size)) != NULL);
+	ASSERT_TRUE((self->data = test_slurp(OBJ("loader_counts"), &self->size)) != NULL);
 	ASSERT_LT(0, rename_str(self->data, self->size, "count_getpid", tagged("lt_getpid")));
 	ASSERT_LT(0, rename_str(self->data, self->size, "counts", tagged("cnt")));
 	obj = mb_object_open_mem(self->data, self->size, &o);
@@ -459,7 +426,7 @@ TEST_F(fault, leak_check_sees_a_leak)
  * removes the pin it made. */
 TEST_F(fault, pin_by_name_created)
 {
-	ASSERT_TRUE((self->data = slurp(OBJ("loader_pinned"), &self->size)) != NULL);
+	ASSERT_TRUE((self->data = test_slurp(OBJ("loader_pinned"), &self->size)) != NULL);
 	ASSERT_LT(0, rename_str(self->data, self->size, "count_pkts", tagged("lt_pkts")));
 	ASSERT_LT(0, rename_str(self->data, self->size, "shared_cnt", tagged("shared_")));
 	self->unpin = 1;
@@ -474,7 +441,7 @@ TEST_F(fault, pin_by_name_reused)
 				  .pin_root = self->dir };
 	struct mb_object *first;
 
-	ASSERT_TRUE((self->data = slurp(OBJ("loader_pinned"), &self->size)) != NULL);
+	ASSERT_TRUE((self->data = test_slurp(OBJ("loader_pinned"), &self->size)) != NULL);
 	ASSERT_LT(0, rename_str(self->data, self->size, "count_pkts", tagged("lt_pkts")));
 	ASSERT_LT(0, rename_str(self->data, self->size, "shared_cnt", tagged("shared_")));
 	first = mb_object_open_mem(self->data, self->size, &o);
@@ -489,7 +456,7 @@ TEST_F(fault, pin_by_name_reused)
 		kept_map_id = mi.id;
 	}
 	mb_object_close(first);
-	ASSERT_EQ(1, count_pins(self->dir));
+	ASSERT_EQ(1, test_dir_entries(self->dir));
 	fault_loop(_metadata, self, 0, 1);
 }
 
@@ -555,7 +522,7 @@ TEST_F(fault, parallel_loads_share_pins)
 	uint32_t key;
 	uint8_t v[24];
 
-	ASSERT_TRUE((self->data = slurp(OBJ("btf_maps"), &self->size)) != NULL);
+	ASSERT_TRUE((self->data = test_slurp(OBJ("btf_maps"), &self->size)) != NULL);
 	ASSERT_LT(0, rename_str(self->data, self->size, "btf_xdp", tagged("_xdp")));
 	ASSERT_LT(0, rename_str(self->data, self->size, "btf_tp", tagged("_tp")));
 	ASSERT_LT(0, rename_str(self->data, self->size, "btf_array", tagged("_array")));
@@ -579,7 +546,7 @@ TEST_F(fault, parallel_loads_share_pins)
 			TH_LOG("child %d: status 0x%x", i, st);
 	}
 	/* One pin, holding every load's count. */
-	pins = count_pins(self->dir);
+	pins = test_dir_entries(self->dir);
 	EXPECT_EQ(1, pins);
 	snprintf(pin, sizeof(pin), "%s/%s", self->dir, tagged("_array"));
 	fd = mb_sys_obj_get(pin, 0);
