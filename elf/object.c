@@ -803,6 +803,17 @@ static int text_relocs(struct parser *p, uint32_t text, const struct mb_elf_rel 
 #undef W
 }
 
+/* The program whose code starts at byte OFF of text section TT, or -1. */
+static int prog_at(const struct mb_elf_object *obj, uint32_t tt, uint64_t off)
+{
+	uint32_t k;
+
+	for (k = 0; k < obj->nprogs; k++)
+		if (obj->progs[k].text == tt && (uint64_t)obj->progs[k].insn_off * 8 == off)
+			return (int)k;
+	return -1;
+}
+
 /* Relocations inside .maps: pointers in a map-in-map's or prog array's
  * `values` array. */
 static int maps_relocs(struct parser *p, const struct mb_elf_rel *rels, int n)
@@ -839,9 +850,7 @@ static int maps_relocs(struct parser *p, const struct mb_elf_rel *rels, int n)
 		if (s->shndx == p->maps_sec && m->inner) {
 			target = map_by_sym(obj, s);
 		} else if (tt != NO_TEXT && m->type == BPF_MAP_TYPE_PROG_ARRAY) {
-			for (k = 0; k < obj->nprogs; k++)
-				if (obj->progs[k].text == tt && (uint64_t)obj->progs[k].insn_off * 8 == s->value)
-					target = (int)k;
+			target = prog_at(obj, tt, s->value);
 		}
 		if (target < 0)
 			return fail(p, -EINVAL, "map '%s': initial value '%s' is not a %s of this object",
@@ -942,7 +951,7 @@ static int st_ops_relocs(struct parser *p, uint32_t sec, const struct mb_elf_rel
 		struct mb_elf_st_ptr *sp;
 		struct mb_elf_map *m = NULL;
 		uint32_t k, tt;
-		uint64_t target, addend = 0;
+		uint64_t addend = 0;
 		int prog = -1;
 
 		if (r->type == R_BPF_NONE)
@@ -961,11 +970,7 @@ static int st_ops_relocs(struct parser *p, uint32_t sec, const struct mb_elf_rel
 			memcpy(&addend, (char *)m->init_data + k, 8);
 			if (p->e.big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
 				addend = __builtin_bswap64(addend);
-			target = s->value + addend;
-			for (k = 0; k < obj->nprogs; k++)
-				if (obj->progs[k].text == tt && (uint64_t)obj->progs[k].insn_off * 8 == target)
-					prog = (int)k;
-			k = (uint32_t)(r->offset - m->sec_offset);
+			prog = prog_at(obj, tt, s->value + addend);
 		}
 		if (prog < 0)
 			return fail(p, -EINVAL, "struct_ops map '%s': the pointer at offset %u ('%s') is not a program of this object",
