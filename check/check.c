@@ -739,14 +739,15 @@ static void step(struct flow *fl, struct state *s, uint32_t i, int rep)
 /* 1 taken, 0 not taken, -1 unknown. */
 static int cond(const struct state *s, const struct bpf_insn *in)
 {
-	const struct reg *a = &s->r[in->dst_reg];
+	const struct reg *a;
 	struct reg b = { C, in->imm };
 	int j32 = BPF_CLASS(in->code) == BPF_JMP32;
 	uint64_t x, y;
 	int64_t sx, sy;
 
 	if (in->dst_reg > 10 || in->src_reg > 10 || BPF_OP(in->code) == BPF_JCOND)
-		return -1;
+		return -1;      /* checked before any r[] index: a decode error reaches here */
+	a = &s->r[in->dst_reg];
 	if (BPF_SRC(in->code) == BPF_X)
 		b = s->r[in->src_reg];
 	if (a->k != C || b.k != C)
