@@ -25,6 +25,30 @@ else
 B ?= build
 endif
 
+empty :=
+sp := $(empty) $(empty)
+
+# ---- build options (README "Build options"; make help) -------------------
+# Each MB_X=0 removes the code of X from the library and the tool
+# (-DMB_X=0, include/mb_config.h); MB_CMDS picks the tool's top-level
+# objects. A build with options goes to its own directory (build-noX...,
+# build/musl-noX...; MB_TAG=NAME names it instead: make tiny uses "tiny").
+MB_OPTS     := TRACE DISASM JSON BTF_DUMP CORE FEATURE CONFIG_GZ NET EVENTS
+MB_ALL_CMDS := prog map link struct_ops btf net cgroup feature obj check gen
+MB_CMDS     ?= $(MB_ALL_CMDS)
+$(foreach o,$(MB_OPTS),$(eval MB_$(o) ?= 1))
+$(foreach o,$(MB_OPTS),$(if $(filter-out 0 1,$(MB_$(o))),$(error MB_$(o)=$(MB_$(o)): 0 or 1)))
+$(if $(filter-out $(MB_ALL_CMDS),$(MB_CMDS)),$(error MB_CMDS: unknown '$(filter-out $(MB_ALL_CMDS),$(MB_CMDS))' (one of $(MB_ALL_CMDS))))
+$(if $(filter prog,$(MB_CMDS)),,$(error MB_CMDS must include prog))
+MB_OFF      := $(strip $(foreach o,$(MB_OPTS),$(if $(filter 0,$(MB_$(o))),$(o))))
+MB_NOCMDS   := $(filter-out $(MB_CMDS),$(MB_ALL_CMDS))
+FEATURE_DEFS := $(strip $(MB_OFF:%=-DMB_%=0) $(MB_NOCMDS:%=-DMB_CMD_%=0))
+MB_TAGNAME  := $(shell echo $(MB_OFF:%=no%) $(MB_NOCMDS:%=no%) | tr 'A-Z ' 'a-z-')
+CONFIG_SUFFIX := $(if $(FEATURE_DEFS),-$(or $(MB_TAG),$(MB_TAGNAME)))
+ifeq ($(origin B),file)
+override B := $(B)$(CONFIG_SUFFIX)
+endif
+
 CFLAGS   ?= -O2 -g
 WFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers
 INCLUDES := -Iinclude -I.
@@ -33,7 +57,7 @@ CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 LDFLAGS  += -fsanitize=address,undefined
 override B := $(B)-san
 endif
-ALL_CFLAGS = $(WFLAGS) $(INCLUDES) $(CFLAGS) -DMB_VERSION='"$(VERSION)"'
+ALL_CFLAGS = $(WFLAGS) $(INCLUDES) $(CFLAGS) $(FEATURE_DEFS) -DMB_VERSION='"$(VERSION)"'
 
 MODULES   := syscall elf btf check maps loader attach
 LIB_SRCS  := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
@@ -47,10 +71,15 @@ PROG_SRCS := $(wildcard progs/*.bpf.c)
 PROG_OBJS := $(PROG_SRCS:progs/%.bpf.c=$(B)/progs/%.bpf.o)
 HDRS      := $(wildcard include/*.h $(addsuffix /*.h,$(MODULES) cli tests))
 
-.PHONY: all lib cli static progs test tests size install clean bench fuzz cross check-layers examples
+.PHONY: all lib cli static progs test tests size install clean bench fuzz cross check-layers examples help
 all: $(B)/libminibpf.a $(B)/minibpf
 
-$(B)/%.o: %.c $(HDRS)
+# The options a directory was built with: a change rebuilds its objects.
+$(B)/.options: FORCE
+	@mkdir -p $(B); echo '$(FEATURE_DEFS)' | cmp -s - $@ || echo '$(FEATURE_DEFS)' >$@
+.PHONY: FORCE
+
+$(B)/%.o: %.c $(HDRS) $(B)/.options
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -68,7 +97,7 @@ $(B)/minibpf: $(CLI_OBJS) $(B)/libminibpf.a
 # only linux/, asm/ and asm-generic/. Size: LTO (archive through gcc-ar for
 # its plugin; fat objects so scripts/size.sh sees code) and -z noseparate-code
 # (no page padding around .text) save ~10 KB.
-MUSL_B   := build/musl
+MUSL_B   := build/musl$(CONFIG_SUFFIX)
 MUSL_INC := $(MUSL_B)/uapi
 ifeq ($(ARCH)$(CROSS),)
 static: $(MUSL_B)/minibpf
@@ -116,7 +145,7 @@ $(error ARCH=$(A): one of $(STATIC_ARCHS))
 endif
 .PHONY: guest-tests
 A_TRIPLE := $(TRIPLE_$(A))
-A_B      := build/static-$(A)
+A_B      := build/static-$(A)$(CONFIG_SUFFIX)
 A_SPECS  := $(wildcard /usr/lib/$(MUSLT_$(A))/musl-gcc.specs)
 # The arch's UAPI headers: the cross linux-libc-dev, or the host's own.
 A_XINC   := $(wildcard /usr/$(A_TRIPLE)/include/asm)
@@ -164,11 +193,23 @@ static:
 	@echo "make static CROSS=...: use make static ARCH=x86_64|aarch64|armhf|s390x|riscv64|ppc64le" >&2; exit 1
 endif
 
+# make tiny [ARCH=...]: the static CLI with only what loads and attaches
+# known objects (prog, map, link; no trace decoder, disassembler, JSON,
+# typed dumps, CO-RE, probe, inflater, event readers), in
+# build/musl-tiny (build/static-ARCH-tiny).
+TINY_OPTS := MB_TRACE=0 MB_DISASM=0 MB_JSON=0 MB_BTF_DUMP=0 MB_CORE=0 MB_FEATURE=0 \
+	     MB_CONFIG_GZ=0 MB_EVENTS=0 MB_CMDS="prog map link" MB_TAG=tiny
+.PHONY: tiny
+tiny:
+	$(Q)$(MAKE) --no-print-directory static $(TINY_OPTS)
+
 # One row per architecture whose cross compiler is installed (each built if
 # needed), then the host binary's modules.
 size: static
 	@for a in $(STATIC_ARCHS); do \
 		$(MAKE) --no-print-directory -s static ARCH=$$a >/dev/null 2>&1 || true; done
+	@for a in "" aarch64 armhf; do \
+		$(MAKE) --no-print-directory -s tiny $${a:+ARCH=$$a} >/dev/null 2>&1 || true; done
 	@scripts/size.sh $(MUSL_B) $(STATIC_ARCHS)
 	@echo
 	@scripts/size_modules.sh $(MUSL_B)/obj $(MUSL_B)/obj/minibpf
@@ -201,6 +242,12 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kse
 # With musl-gcc (scripts/setup.sh installs it) the static binary is built
 # too, and run-tests.sh runs the CLI tests against it as well.
 STATIC_CLI := $(if $(shell command -v musl-gcc),$(MUSL_B)/minibpf)
+# And a third time against make tiny's binary (what it lacks is a SKIP).
+ifeq ($(FEATURE_DEFS)$(ARCH),)
+TINY_CLI   := $(if $(STATIC_CLI),build/musl-tiny/minibpf)
+build/musl-tiny/minibpf: $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $(HDRS) Makefile
+	$(Q)$(MAKE) --no-print-directory static $(TINY_OPTS)
+endif
 $(B)/tests/test_bump_alloc: cli/bump_alloc.c
 # The layering rule (README "Layout"), run by make test as one more test program.
 check-layers: $(LIB_OBJS)
@@ -209,9 +256,9 @@ $(B)/tests/test_layers: scripts/check-layers.sh $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@printf '#!/bin/sh\nexec sh %s %s %s\n' "$(abspath scripts/check-layers.sh)" "$(abspath .)" "$(abspath $(B))" >$@
 	@chmod +x $@
-tests: $(TEST_BINS) $(B)/tests/test_layers $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf $(STATIC_CLI) examples
+tests: $(TEST_BINS) $(B)/tests/test_layers $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf $(STATIC_CLI) $(TINY_CLI) examples
 test: tests
-	@STATIC=$(STATIC_CLI) scripts/run-tests.sh $(B)
+	@STATIC=$(STATIC_CLI) TINY=$(TINY_CLI) scripts/run-tests.sh $(B)
 
 # ---- examples: applications with their BPF object embedded (a skeleton) --
 # Static for this host (musl when musl-gcc is there) and for aarch64 (static
@@ -268,10 +315,23 @@ bench-qemu: progs $(B)/bench/minibpf-rec
 		scripts/qemu/run.sh $(ARCH) build/static-$(A)/minibpf $(B)/progs build
 
 # ---- cross builds (compile only) -----------------------------------------
-cross:
+cross: options
 	$(MAKE) CROSS=aarch64-linux-gnu- all
 	$(MAKE) CROSS=arm-linux-gnueabihf- all
 	$(MAKE) CROSS=s390x-linux-gnu- all
+
+# make options: the build options compile and link in every shape that
+# matters: each option off alone, each object left out alone, all options
+# off, and make tiny's set (-O0, no -g: a compile check, in build/opts/).
+.PHONY: options
+options:
+	$(Q)set -e; run() { d=build/opts/$$1; shift; echo "  OPTIONS $$*"; \
+		$(MAKE) --no-print-directory -s B=$$d CFLAGS=-O0 "$$@" $$d/minibpf $$d/libminibpf.a >/dev/null; }; \
+	for o in $(MB_OPTS); do run no$$o MB_$$o=0; done; \
+	for c in $(filter-out prog,$(MB_ALL_CMDS)); do \
+		run no-$$c MB_CMDS="$$(echo ' $(MB_ALL_CMDS) ' | sed "s/ $$c / /")"; done; \
+	run alloff $(MB_OPTS:%=MB_%=0); \
+	run tiny $(TINY_OPTS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
@@ -285,7 +345,19 @@ install: all
 	install -m 644 scripts/bash-completion/minibpf $(DESTDIR)$(PREFIX)/share/bash-completion/completions/minibpf
 
 clean:
-	rm -rf build
+	rm -rf build build-*
+
+help:
+	@echo 'Targets: all static tiny progs test size cross options examples install clean'
+	@echo '         bench bench-events fuzz fuzz-all corpus docs; static/tiny/size/test-qemu take ARCH=$(subst $(sp),|,$(STATIC_ARCHS))'
+	@echo 'Variables: CC= CROSS=aarch64-linux-gnu- SAN=1 V=1 B=DIR PREFIX= DESTDIR='
+	@echo 'Build options (README "Build options"; 1 = built in, the default):'
+	@echo '  MB_TRACE=0      no --trace decoder          MB_DISASM=0     no disassembler (raw fields)'
+	@echo '  MB_JSON=0       no -j/-p output             MB_BTF_DUMP=0   no typed dumps, no btf dump format c'
+	@echo '  MB_CORE=0       no CO-RE, no kernel BTF     MB_FEATURE=0    no feature probe'
+	@echo '  MB_CONFIG_GZ=0  no gzip (/proc/config.gz)   MB_NET=0        no netlink (XDP/tc by bpf_link only)'
+	@echo '  MB_EVENTS=0     no map event_pipe           MB_CMDS="$(MB_ALL_CMDS)"'
+	@echo '  make tiny = $(TINY_OPTS)'
 
 # Sub-makefiles of the fuzzers (make fuzz T=elf SECONDS=60), the benchmark
 # (make bench) and generated BPF headers (vmlinux.h for CO-RE fixtures).

@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mb_config.h"
 #include "btf/btf.h"
 #include "btf/btf_int.h"
+
+#if MB_BTF_DUMP
 
 #define MAX_DEPTH 256   /* nesting of a sane BTF is far below; a cycle stops here */
 
@@ -813,6 +816,15 @@ out:
 }
 
 /* ---- raw: bpftool's `format raw` ------------------------------------------------ */
+#else /* MB_BTF_DUMP */
+int mb_btf_dump_c(const struct mb_btf *btf, FILE *out, char *err, size_t errlen)
+{
+	(void)btf; (void)out;
+	snprintf(err, errlen, "built without BTF dumps (MB_BTF_DUMP=0): only format raw");
+	return -EOPNOTSUPP;
+}
+#endif /* MB_BTF_DUMP */
+
 static const char *linkage(uint32_t l)
 {
 	return l == 0 ? "static" : l == 1 ? "global" : l == 2 ? "extern" : "(unknown)";

@@ -5,8 +5,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "mb_config.h"
 #include "btf/btf.h"
 #include "btf/btf_int.h"
+
+#if MB_BTF_DUMP
 
 struct dw {
 	const struct mb_btf *btf;
@@ -360,3 +363,20 @@ int mb_btf_dump_value(const struct mb_btf *btf, uint32_t type_id, const void *da
 {
 	return mb_btf_dump_value_at(btf, type_id, data, size, out, json, 0);
 }
+
+#else /* MB_BTF_DUMP */
+
+/* Built without typed dumps (MB_BTF_DUMP=0): callers print hex. */
+int mb_btf_dump_value_at(const struct mb_btf *btf, uint32_t type_id, const void *data,
+			 size_t size, FILE *out, int json, unsigned depth)
+{
+	(void)btf; (void)type_id; (void)data; (void)size; (void)out; (void)json; (void)depth;
+	return -EOPNOTSUPP;
+}
+
+int mb_btf_dump_value(const struct mb_btf *btf, uint32_t type_id, const void *data,
+		      size_t size, FILE *out, int json)
+{
+	return mb_btf_dump_value_at(btf, type_id, data, size, out, json, 0);
+}
+#endif /* MB_BTF_DUMP */

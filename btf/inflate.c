@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mb_config.h"
 #include "btf/inflate.h"
+
+#if MB_CONFIG_GZ
 
 struct inf {
 	const uint8_t *in;
@@ -407,3 +410,29 @@ int mb_gunzip(const void *in, size_t len, size_t max, unsigned char **out, size_
 		r = room(&s);
 	return finish(&s, r, out, out_len, err, errlen);
 }
+
+#else /* MB_CONFIG_GZ */
+
+/* Built without the inflater (MB_CONFIG_GZ=0). */
+static int no_gz(unsigned char **out, size_t *out_len, char *err, size_t errlen)
+{
+	*out = NULL;
+	*out_len = 0;
+	snprintf(err, errlen, "built without gzip support (MB_CONFIG_GZ=0)");
+	return -EOPNOTSUPP;
+}
+
+int mb_inflate(const void *in, size_t len, size_t max, unsigned char **out, size_t *out_len,
+	       char *err, size_t errlen)
+{
+	(void)in; (void)len; (void)max;
+	return no_gz(out, out_len, err, errlen);
+}
+
+int mb_gunzip(const void *in, size_t len, size_t max, unsigned char **out, size_t *out_len,
+	      char *err, size_t errlen)
+{
+	(void)in; (void)len; (void)max;
+	return no_gz(out, out_len, err, errlen);
+}
+#endif /* MB_CONFIG_GZ */

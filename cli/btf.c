@@ -8,6 +8,8 @@
 #include "btf/btf.h"
 #include "elf/elf_reader.h"
 
+#if MB_CMD_btf      /* the whole file (include/mb_config.h) */
+
 #define VMLINUX "/sys/kernel/btf/vmlinux"
 
 /* ---- show ------------------------------------------------------------------ */
@@ -278,3 +280,5 @@ int do_btf(int argc, char **argv)
 {
 	return cmd_select(cmds, argc, argv, "btf", help);
 }
+
+#endif /* MB_CMD_btf */

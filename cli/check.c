@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 #include "elf/object.h"
 
+#if MB_CMD_check      /* the whole file (include/mb_config.h) */
+
 struct chk {
 	struct mb_elf_object *o;
 	struct mb_btf_ext *ext;
@@ -279,3 +281,5 @@ int do_check_cmd(int argc, char **argv)
 	}
 	return do_check(argc, argv);
 }
+
+#endif /* MB_CMD_check */

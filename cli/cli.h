@@ -7,6 +7,7 @@
 #include <linux/bpf.h>
 
 #include "syscall/bpf_sys.h"
+#include "mb_config.h"
 
 struct cli_opts {
 	int json, pretty, debug;
@@ -79,6 +80,7 @@ void kv_u(const char *key, const char *fmt, uint64_t v);
 void kv_s(const char *key, const char *fmt, const char *s);
 void kv_type(const char *key, const char *fmt, enum mb_enum_kind k, uint32_t v);
 
+#if MB_JSON
 /* JSON writer: writes to stdout; pretty with opt.pretty. */
 void jw_obj(void);
 void jw_end_obj(void);
@@ -98,9 +100,32 @@ void jw_hexbytes(const void *p, uint32_t n);   /* ["0x01","0x00"] */
 void jw_raw(void);                            /* caller prints one JSON value */
 void jw_done(void);                           /* trailing newline at top level */
 int jw_depth(void);                           /* 0: nothing open */
+#else
+/* Built without JSON (MB_JSON=0): -j is refused, opt.json stays 0, and the
+ * writers are no-ops the compiler removes. */
+static inline void jw_obj(void) {}
+static inline void jw_end_obj(void) {}
+static inline void jw_arr(void) {}
+static inline void jw_end_arr(void) {}
+static inline void jw_key(const char *k) { (void)k; }
+static inline void jw_str(const char *s) { (void)s; }
+static inline void jw_u64(uint64_t v) { (void)v; }
+static inline void jw_i64(int64_t v) { (void)v; }
+static inline void jw_bool(int v) { (void)v; }
+static inline void jw_null(void) {}
+static inline void jw_ks(const char *k, const char *s) { (void)k; (void)s; }
+static inline void jw_ku(const char *k, uint64_t v) { (void)k; (void)v; }
+static inline void jw_ki(const char *k, int64_t v) { (void)k; (void)v; }
+static inline void jw_kb(const char *k, int v) { (void)k; (void)v; }
+static inline void jw_hexbytes(const void *p, uint32_t n) { (void)p; (void)n; }
+static inline void jw_raw(void) {}
+static inline void jw_done(void) {}
+static inline int jw_depth(void) { return 0; }
+#endif
 
 /* Disassembler (pure): one instruction into buf, kernel verifier syntax
- * without the "(code) " prefix and index. Returns the number of slots (1 or 2).
+ * without the "(code) " prefix and index (built without MB_DISASM: the raw
+ * fields, "code 0x85 dst r0 src r0 off 0 imm 6"). Returns the number of slots (1 or 2).
  * call_name, if non-NULL, resolves helper/kfunc/subprog call names. */
 typedef const char *(*disasm_call_fn)(void *ctx, const struct bpf_insn *insn);
 int disasm_insn(const struct bpf_insn *insn, uint32_t left, char *buf, size_t len,

@@ -5,6 +5,8 @@
 
 #include "cli/cli.h"
 
+#if MB_DISASM
+
 /* Newer ISA bits the 6.1 UAPI header may lack. */
 #ifndef BPF_MEMSX
 #define BPF_MEMSX 0x80
@@ -175,3 +177,21 @@ int disasm_insn(const struct bpf_insn *in, uint32_t left, char *buf, size_t len,
 	}
 	return 1;
 }
+
+#else /* MB_DISASM */
+
+/* Built without the disassembler: the instruction's fields, raw. */
+int disasm_insn(const struct bpf_insn *in, uint32_t left, char *buf, size_t len,
+		disasm_call_fn call_name, void *ctx)
+{
+	int wide = in->code == (BPF_LD | BPF_IMM | BPF_DW) && left > 1;
+
+	(void)call_name; (void)ctx;
+	snprintf(buf, len, "code 0x%02x dst r%u src r%u off %d imm %d", in->code, in->dst_reg,
+		 in->src_reg, in->off, in->imm);
+	if (wide)
+		snprintf(buf + strlen(buf), len - strlen(buf), " imm2 %d", in[1].imm);
+	return wide ? 2 : 1;
+}
+
+#endif /* MB_DISASM */

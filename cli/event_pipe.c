@@ -11,6 +11,8 @@
 #include "elf/elf_reader.h"
 #include "minibpf.h"
 
+#if MB_CMD_map && MB_EVENTS      /* the whole file (include/mb_config.h) */
+
 static volatile sig_atomic_t stop;
 
 static struct {
@@ -258,3 +260,5 @@ out:
 	mb_close(fd);
 	return ret;
 }
+
+#endif /* MB_CMD_map && MB_EVENTS */

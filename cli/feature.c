@@ -9,6 +9,8 @@
 
 #include "cli/cli.h"
 
+#if MB_CMD_feature      /* the whole file (include/mb_config.h) */
+
 static char vlog[4096];
 
 /* Load "[call helper;] r0 = r6; exit" as TYPE. 1 if the kernel knew the type
@@ -245,3 +247,5 @@ int do_feature(int argc, char **argv)
 {
 	return cmd_select(cmds, argc, argv, "feature", help);
 }
+
+#endif /* MB_CMD_feature */

@@ -13,6 +13,8 @@
 #include "cli/cli.h"
 #include "elf/object.h"
 
+#if MB_CMD_gen      /* the whole file (include/mb_config.h) */
+
 static const char help[] =
 	"Usage: minibpf gen min_core_btf VMLINUX_BTF OUT OBJ...\n"
 	"       minibpf gen skeleton OBJ [name NAME]\n";
@@ -683,3 +685,5 @@ int do_gen(int argc, char **argv)
 {
 	return cmd_select(cmds, argc, argv, "gen", help);
 }
+
+#endif /* MB_CMD_gen */

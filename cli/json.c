@@ -4,6 +4,8 @@
 
 #include "cli/cli.h"
 
+#if MB_JSON      /* the whole file: without it, cli.h has no-op writers */
+
 static int depth;
 static unsigned long long first = 1;   /* bit d: nothing written yet at depth d */
 static int after_key;
@@ -124,3 +126,5 @@ void jw_raw(void)
 	sep();
 	fflush(stdout);
 }
+
+#endif /* MB_JSON */

@@ -5,6 +5,8 @@
 
 #include "cli/cli.h"
 
+#if MB_CMD_link      /* the whole file (include/mb_config.h) */
+
 /* struct bpf_link_info with the per-type union as raw words: the 6.1 header
  * lacks the newer members (perf_event 6.6, tcx 6.6, netkit 6.7, sockmap 6.10),
  * and their layouts are kernel ABI. */
@@ -225,3 +227,5 @@ int do_link(int argc, char **argv)
 {
 	return cmd_select(cmds, argc, argv, "link", help);
 }
+
+#endif /* MB_CMD_link */

@@ -454,46 +454,108 @@ const char *helper_name(int32_t id)
 	return buf;
 }
 
+/* A piece of the usage text only if the build has it (C is 0 or 1). */
+#define IF_ON_1(s) s
+#define IF_ON_0(s)
+#define IF_ON_(c, s) IF_ON_##c(s)
+#define IF_ON(c, s) IF_ON_(c, s)
+
 static const char usage[] =
 	"Usage: minibpf [OPTIONS] OBJECT { COMMAND | help }\n"
-	"       minibpf check [--strict] OBJ [PROG] | check --cfg PROG OBJ\n"
-	"       minibpf gen { min_core_btf VMLINUX_BTF OUT OBJ... | skeleton OBJ [name NAME] }\n"
+	IF_ON(MB_CMD_check, "       minibpf check [--strict] OBJ [PROG] | check --cfg PROG OBJ\n")
+	IF_ON(MB_CMD_gen, "       minibpf gen { min_core_btf VMLINUX_BTF OUT OBJ... | skeleton OBJ [name NAME] }\n")
 	"       minibpf version\n"
-	"  OBJECT := { prog | map | link | struct_ops | btf | net | cgroup | feature | obj | check | gen }\n"
-	"  OPTIONS := { -j|--json [-p|--pretty] | -d|--debug | --trace | --btf FILE |\n"
+	"  OBJECT := { prog" IF_ON(MB_CMD_map, " | map") IF_ON(MB_CMD_link, " | link")
+	IF_ON(MB_CMD_struct_ops, " | struct_ops") IF_ON(MB_CMD_btf, " | btf") IF_ON(MB_CMD_net, " | net")
+	IF_ON(MB_CMD_cgroup, " | cgroup") IF_ON(MB_CMD_feature, " | feature") IF_ON(MB_CMD_obj, " | obj")
+	IF_ON(MB_CMD_check, " | check") IF_ON(MB_CMD_gen, " | gen") " }\n"
+	"  OPTIONS := { " IF_ON(MB_JSON, "-j|--json [-p|--pretty] | ") "-d|--debug | "
+	IF_ON(MB_TRACE, "--trace | ") "--btf FILE |\n"
 	"               -B|--base-btf FILE | -V|--version | -h|--help }\n"
 	"  'minibpf OBJECT help' lists the commands of OBJECT; see minibpf(8).\n";
+static int do_version(int argc, char **argv);
+static const struct cmd top_cmds[] = {
+	{ "help", NULL },
+	{ "prog", do_prog },
+#if MB_CMD_map
+	{ "map", do_map },
+#endif
+#if MB_CMD_link
+	{ "link", do_link },
+#endif
+#if MB_CMD_struct_ops
+	{ "struct_ops", do_struct_ops },
+#endif
+#if MB_CMD_cgroup
+	{ "cgroup", do_cgroup },
+#endif
+#if MB_CMD_net
+	{ "net", do_net },
+#endif
+#if MB_CMD_feature
+	{ "feature", do_feature },
+#endif
+#if MB_CMD_obj
+	{ "obj", do_obj },
+#endif
+#if MB_CMD_btf
+	{ "btf", do_btf },
+#endif
+#if MB_CMD_check
+	{ "check", do_check_cmd },
+#endif
+#if MB_CMD_gen
+	{ "gen", do_gen },
+#endif
+	{ "version", do_version },
+	{ 0 }
+};
+
+/* What this build contains (include/mb_config.h), as bpftool prints its
+ * "features:" line. */
+static const struct { const char *name; int on; } features[] = {
+	{ "trace", MB_TRACE }, { "disasm", MB_DISASM }, { "json", MB_JSON },
+	{ "btf_dump", MB_BTF_DUMP }, { "core", MB_CORE }, { "feature", MB_FEATURE },
+	{ "config_gz", MB_CONFIG_GZ }, { "net", MB_NET }, { "events", MB_EVENTS },
+};
 
 static int do_version(int argc, char **argv)
 {
+	const struct cmd *c;
+	size_t i;
+	int n = 0;
+
 	(void)argc; (void)argv;
 	if (opt.json) {
 		jw_obj();
 		jw_ks("version", MB_VERSION);
+		jw_key("features");
+		jw_obj();
+		for (i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+			jw_kb(features[i].name, features[i].on);
+		jw_end_obj();
+		jw_key("objects");
+		jw_arr();
+		for (c = top_cmds + 1; c->name; c++)
+			if (c->fn != do_version)
+				jw_str(c->name);
+		jw_end_arr();
 		jw_end_obj();
 		jw_done();
-	} else {
-		printf("minibpf v%s\n", MB_VERSION);
+		return 0;
 	}
+	printf("minibpf v%s\nfeatures:", MB_VERSION);
+	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		if (features[i].on)
+			printf("%s %s", n++ ? "," : "", features[i].name);
+	printf("%s\nobjects:", n ? "" : " none");
+	for (c = top_cmds + 1; c->name; c++)
+		if (c->fn != do_version)
+			printf(" %s", c->name);
+	putchar('\n');
 	return 0;
 }
 
-static const struct cmd top_cmds[] = {
-	{ "help", NULL },
-	{ "prog", do_prog },
-	{ "map", do_map },
-	{ "link", do_link },
-	{ "struct_ops", do_struct_ops },
-	{ "cgroup", do_cgroup },
-	{ "net", do_net },
-	{ "feature", do_feature },
-	{ "obj", do_obj },
-	{ "btf", do_btf },
-	{ "check", do_check_cmd },
-	{ "gen", do_gen },
-	{ "version", do_version },
-	{ 0 }
-};
 
 /* The library's warnings go where the tool's own messages go. */
 static int print_stderr(enum mb_print_level level, const char *fmt, va_list ap)
@@ -547,10 +609,23 @@ int main(int argc, char **argv)
 		}
 		for (; *a; a++) {
 			switch (*a) {
+#if MB_JSON
 			case 'j': opt.json = 1; break;
 			case 'p': opt.json = opt.pretty = 1; break;
+#else
+			case 'j':
+			case 'p':
+				fprintf(stderr, "Error: %s: built without JSON output (MB_JSON=0)\n", argv[i]);
+				return 1;
+#endif
 			case 'd': opt.debug = 1; break;
+#if MB_TRACE
 			case 'T': mb_trace_set(stderr); break;
+#else
+			case 'T':
+				fprintf(stderr, "Error: --trace: built without the syscall decoder (MB_TRACE=0)\n");
+				return 1;
+#endif
 			case 'V': version = 1; break;
 			case 'h': fputs(usage, stderr); return 0;
 			default:

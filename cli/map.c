@@ -7,6 +7,8 @@
 #include "minibpf.h"
 #include "btf/btf.h"
 
+#if MB_CMD_map      /* the whole file (include/mb_config.h) */
+
 /* The map's BTF, when it has typed values: printed through btf/. */
 static struct mb_btf *btf;
 static uint32_t key_tid, val_tid;
@@ -560,7 +562,9 @@ static const struct cmd cmds[] = {
 	{ "pop", do_pop },
 	{ "dequeue", do_pop },
 	{ "peek", do_lookup },
+#if MB_EVENTS
 	{ "event_pipe", do_map_event_pipe },
+#endif
 	{ 0 }
 };
 
@@ -568,3 +572,5 @@ int do_map(int argc, char **argv)
 {
 	return cmd_select(cmds, argc, argv, "map", help);
 }
+
+#endif /* MB_CMD_map */

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "syscall/netlink.h"
 
+#if MB_CMD_net
 /* ---- net ------------------------------------------------------------------ */
 static const char net_types[] = "xdp\0xdpgeneric\0xdpdrv\0xdpoffload\0tcx_ingress\0tcx_egress\0";
 static const uint32_t xdp_flags[] = { 0, 2 /* SKB */, 4 /* DRV */, 8 /* HW */ };
@@ -178,7 +179,9 @@ int do_net(int argc, char **argv)
 {
 	return cmd_select(net_cmds, argc, argv, "net", net_help);
 }
+#endif /* MB_CMD_net */
 
+#if MB_CMD_cgroup
 /* ---- cgroup --------------------------------------------------------------- */
 /* Accept libbpf's names and bpftool's short ones (ingress, connect4, sendmsg6...). */
 static int cg_type(const char *s)
@@ -328,3 +331,5 @@ int do_cgroup(int argc, char **argv)
 {
 	return cmd_select(cg_cmds, argc, argv, "cgroup", cg_help);
 }
+#endif /* MB_CMD_cgroup */
+

@@ -7,6 +7,8 @@
 #include "cli/cli.h"
 #include "elf/object.h"
 
+#if MB_CMD_obj      /* the whole file (include/mb_config.h) */
+
 static const char *reloc_desc(const struct mb_elf_object *o, const struct mb_elf_reloc *r,
 			      char *buf, size_t len)
 {
@@ -163,3 +165,5 @@ int do_obj(int argc, char **argv)
 {
 	return cmd_select(cmds, argc, argv, "obj", help);
 }
+
+#endif /* MB_CMD_obj */

@@ -8,6 +8,8 @@
 #include "btf/btf.h"
 #include "cli/cli.h"
 
+#if MB_CMD_struct_ops      /* the whole file (include/mb_config.h) */
+
 #define PFX "bpf_struct_ops_"
 
 static struct mb_btf *kbtf;
@@ -312,3 +314,5 @@ int do_struct_ops(int argc, char **argv)
 	kbtf = NULL;
 	return ret;
 }
+
+#endif /* MB_CMD_struct_ops */

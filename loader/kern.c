@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mb_config.h"
 #include "loader/internal.h"
 #include "btf/core.h"
 #include "btf/inflate.h"
@@ -247,6 +248,11 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 	}
 	if (k->btf)
 		return k->btf;
+	if (!MB_CORE) {     /* the rest is dead code then, and drops out */
+		mb_err(EOPNOTSUPP, "kernel BTF %s: this minibpf is built without CO-RE and kernel BTF (MB_CORE=0)",
+		       path);
+		return NULL;
+	}
 	k->btf_fd = mb_sys_open(path, O_RDONLY, 0);
 	if (k->btf_fd < 0) {
 		r = -k->btf_fd;
@@ -374,6 +380,9 @@ int mb_core_relocate(struct mb_object *obj, struct mb_prog *p, struct mb_elf_lin
 			k = kern_get(obj);
 			if (!k)
 				return mb_err(ENOMEM, "out of memory");
+			if (!MB_CORE)
+				return mb_err(EOPNOTSUPP, "prog '%s': has CO-RE relocations: this minibpf is built without CO-RE (MB_CORE=0)",
+					      p->def->name);
 			if (!k->core) {
 				if (!mb_kern_btf(obj)) {
 					snprintf(err, sizeof(err), "%s", mb_last_error());

@@ -56,6 +56,7 @@ for d in $LIB_DIRS; do
 		while read -r line hdr; do
 			case $hdr in
 			minibpf.h) to=include ;;
+			mb_config.h) continue ;;   # the build options: every layer reads them
 			*/*) to=${hdr%%/*} ;;
 			*) to=$d ;;           # same folder
 			esac

@@ -6,15 +6,22 @@ pass=0 fail=0 skip=0 broken=""
 # STATIC=PATH (make test passes the static musl binary it built): the CLI
 # tests run a second time against it, the binary that ships to small
 # systems, with its own allocator (cli/bump_alloc.c).
-STATIC=${STATIC:-}
+# TINY=PATH: and a third time against make tiny's binary, whose missing
+# features the tests skip (test_cli asks it with `minibpf version`).
+STATIC=${STATIC:-} TINY=${TINY:-}
 runs=$(for t in "$BUILD"/tests/test_*; do echo "$t"; done)
 [ -n "$STATIC" ] && [ -x "$STATIC" ] && [ -x "$BUILD/tests/test_cli" ] && runs="$runs
 static:$BUILD/tests/test_cli"
+[ -n "$TINY" ] && [ -x "$TINY" ] && [ -x "$BUILD/tests/test_cli" ] && runs="$runs
+tiny:$BUILD/tests/test_cli"
 for t in $runs; do
-	env=
-	case $t in static:*) t=${t#static:} env="MINIBPF=$(realpath "$STATIC")" ;; esac
+	env= how=
+	case $t in
+	static:*) t=${t#static:} env="MINIBPF=$(realpath "$STATIC")" how=" (static)" ;;
+	tiny:*) t=${t#tiny:} env="MINIBPF=$(realpath "$TINY")" how=" (tiny)" ;;
+	esac
 	[ -x "$t" ] || continue
-	name=$(basename "$t")${env:+ (static)}
+	name=$(basename "$t")$how
 	echo "=== $name"
 	out=$(mktemp)
 	# Each program runs in its own timeout so one hang cannot stall CI.

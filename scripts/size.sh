@@ -16,6 +16,13 @@ for a in "$@"; do
 		printf '%-10s %8s  %s\n' "$a" "-" "not built (no cross compiler: scripts/setup.sh)"
 	fi
 done
+# make tiny (README "Build options"): the host's and each architecture's
+for d in build/musl-tiny build/static-*-tiny; do
+	[ -f "$d/minibpf" ] || continue
+	a=${d#build/static-}; a=${a%-tiny}; [ "$d" = build/musl-tiny ] && a=host
+	printf '%-10s %8s  %s\n' "tiny-$a" "$(stat -c %s "$d/minibpf")" \
+		"$(cat "$d/libc" 2>/dev/null || echo musl) (make tiny$([ "$a" = host ] || echo " ARCH=$a"))"
+done
 printf '%-10s %8s  (text+data of the objects, before --gc-sections)\n' "module" "bytes"
 total=0
 for m in syscall elf btf check maps loader attach cli; do

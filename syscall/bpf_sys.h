@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <linux/bpf.h>
 
+#include "mb_config.h"
 #include "uapi/bpf_compat.h"
 #include "syscall/fs.h"
 
@@ -159,6 +160,7 @@ int mb_pmu_type(const char *name);
 int mb_pmu_retprobe_bit(const char *name);
 
 /* ---- the --trace hook ----------------------------------------------------- */
+#if MB_TRACE
 /* When set, every syscall made through this layer prints one decoded line to
  * the stream (stderr for the CLI). NULL turns tracing off. */
 void mb_trace_set(FILE *out);
@@ -177,6 +179,27 @@ void mb_trace_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* An fd as trace lines show it, "5<prog:handle_exec>" or "7</sys/fs/cgroup/x>",
  * into buf (at most len bytes, NUL-terminated). Returns buf. */
 char *mb_trace_fd_format(int fd, char *buf, size_t len);
+#else
+/* Built without the decoder (MB_TRACE=0): every hook is a no-op the
+ * compiler removes, with the code that formats trace lines behind it. */
+static inline void mb_trace_set(FILE *out) { (void)out; }
+static inline int mb_trace_enabled(void) { return 0; }
+static inline void mb_trace_timing_set(int on) { (void)on; }
+static inline void mb_trace_name_fd(int fd, const char *kind, const char *name)
+{
+	(void)fd; (void)kind; (void)name;
+}
+static inline void mb_trace_forget(int fd) { (void)fd; }
+static inline void mb_trace_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void mb_trace_line(const char *fmt, ...) { (void)fmt; }
+static inline char *mb_trace_fd_format(int fd, char *buf, size_t len)
+{
+	(void)fd;
+	if (len)
+		*buf = 0;
+	return buf;
+}
+#endif
 /* The errno name ("ENOENT") of a positive errno, for trace lines. */
 const char *mb_errno_name(int err);
 

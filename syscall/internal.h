@@ -12,8 +12,20 @@ int mb_sys_fault_check(void);
 
 /* trace.c: the bpf(2) entry point hands every call to the decoder.
  * ret: the result or a negative errno; ns: time spent in the kernel. */
+#if MB_TRACE
 void mb_trace_bpf(int cmd, const union bpf_attr *attr, unsigned int size,
 		  long ret, int injected, long long ns);
+#else
+static inline void mb_trace_bpf(int cmd, const union bpf_attr *attr, unsigned int size,
+				long ret, int injected, long long ns)
+{
+	(void)cmd; (void)attr; (void)size; (void)ret; (void)injected; (void)ns;
+}
+#endif
+
+/* names.c: entry N of a list of NUL-separated names (ends with an empty
+ * one), or NULL. */
+const char *mb_names_nth(const char *list, uint32_t n);
 
 /* fs.c: the name last looked up for tracepoint ID (for perf.c's trace
  * lines), or NULL. */

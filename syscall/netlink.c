@@ -13,9 +13,12 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 
+#include "mb_config.h"
 #include "syscall/bpf_sys.h"
 #include "syscall/internal.h"
 #include "syscall/netlink.h"
+
+#if MB_NET
 
 struct nl_req {
 	struct nlmsghdr nh;
@@ -313,3 +316,44 @@ int mb_nl_tc_filter_del(int ifindex, int egress, uint32_t priority, uint32_t han
 		 egress ? "egress" : "ingress", priority, handle);
 	return nl_talk(&r, what, NULL, NULL);
 }
+
+#else /* MB_NET */
+
+/* Built without netlink (MB_NET=0): XDP and tc attach through bpf_link
+ * only (XDP links are 5.9+, tcx 6.6+). */
+const char *mb_nl_errmsg(void)
+{
+	return "built without netlink (MB_NET=0)";
+}
+
+int mb_nl_xdp_set(int ifindex, int prog_fd, uint32_t flags)
+{
+	(void)ifindex; (void)prog_fd; (void)flags;
+	return -EOPNOTSUPP;
+}
+
+int mb_nl_xdp_query(int ifindex, uint32_t *prog_id, uint8_t *attach_mode)
+{
+	(void)ifindex; (void)prog_id; (void)attach_mode;
+	return -EOPNOTSUPP;
+}
+
+int mb_nl_clsact(int ifindex, int add)
+{
+	(void)ifindex; (void)add;
+	return -EOPNOTSUPP;
+}
+
+int mb_nl_tc_filter_add(int ifindex, int egress, int prog_fd, const char *name,
+			uint32_t priority, uint32_t handle)
+{
+	(void)ifindex; (void)egress; (void)prog_fd; (void)name; (void)priority; (void)handle;
+	return -EOPNOTSUPP;
+}
+
+int mb_nl_tc_filter_del(int ifindex, int egress, uint32_t priority, uint32_t handle)
+{
+	(void)ifindex; (void)egress; (void)priority; (void)handle;
+	return -EOPNOTSUPP;
+}
+#endif /* MB_NET */

@@ -21,6 +21,8 @@
 #include "syscall/bpf_sys.h"
 #include "syscall/internal.h"
 
+#if MB_TRACE     /* the whole file: without it, bpf_sys.h has no-op hooks */
+
 static FILE *trace_out;
 static int timing = 1;
 
@@ -39,61 +41,8 @@ int mb_trace_enabled(void)
 	return trace_out != NULL;
 }
 
-/* ---- names ----------------------------------------------------------------
- * One string per enum, entries separated by NUL, in value order: smaller than
- * an array of pointers and needs no relocations in a static binary. */
+/* ---- flag names (the enums' names are in names.c) ------------------------ */
 
-static const char cmd_names[] =
-	"MAP_CREATE\0MAP_LOOKUP_ELEM\0MAP_UPDATE_ELEM\0MAP_DELETE_ELEM\0"
-	"MAP_GET_NEXT_KEY\0PROG_LOAD\0OBJ_PIN\0OBJ_GET\0PROG_ATTACH\0PROG_DETACH\0"
-	"PROG_TEST_RUN\0PROG_GET_NEXT_ID\0MAP_GET_NEXT_ID\0PROG_GET_FD_BY_ID\0"
-	"MAP_GET_FD_BY_ID\0OBJ_GET_INFO_BY_FD\0PROG_QUERY\0RAW_TRACEPOINT_OPEN\0"
-	"BTF_LOAD\0BTF_GET_FD_BY_ID\0TASK_FD_QUERY\0MAP_LOOKUP_AND_DELETE_ELEM\0"
-	"MAP_FREEZE\0BTF_GET_NEXT_ID\0MAP_LOOKUP_BATCH\0MAP_LOOKUP_AND_DELETE_BATCH\0"
-	"MAP_UPDATE_BATCH\0MAP_DELETE_BATCH\0LINK_CREATE\0LINK_UPDATE\0"
-	"LINK_GET_FD_BY_ID\0LINK_GET_NEXT_ID\0ENABLE_STATS\0ITER_CREATE\0"
-	"LINK_DETACH\0PROG_BIND_MAP\0TOKEN_CREATE\0PROG_STREAM_READ_BY_FD\0";
-
-static const char map_type_names[] =
-	"UNSPEC\0HASH\0ARRAY\0PROG_ARRAY\0PERF_EVENT_ARRAY\0PERCPU_HASH\0"
-	"PERCPU_ARRAY\0STACK_TRACE\0CGROUP_ARRAY\0LRU_HASH\0LRU_PERCPU_HASH\0"
-	"LPM_TRIE\0ARRAY_OF_MAPS\0HASH_OF_MAPS\0DEVMAP\0SOCKMAP\0CPUMAP\0XSKMAP\0"
-	"SOCKHASH\0CGROUP_STORAGE\0REUSEPORT_SOCKARRAY\0PERCPU_CGROUP_STORAGE\0"
-	"QUEUE\0STACK\0SK_STORAGE\0DEVMAP_HASH\0STRUCT_OPS\0RINGBUF\0"
-	"INODE_STORAGE\0TASK_STORAGE\0BLOOM_FILTER\0USER_RINGBUF\0CGRP_STORAGE\0"
-	"ARENA\0";
-
-static const char prog_type_names[] =
-	"UNSPEC\0SOCKET_FILTER\0KPROBE\0SCHED_CLS\0SCHED_ACT\0TRACEPOINT\0XDP\0"
-	"PERF_EVENT\0CGROUP_SKB\0CGROUP_SOCK\0LWT_IN\0LWT_OUT\0LWT_XMIT\0SOCK_OPS\0"
-	"SK_SKB\0CGROUP_DEVICE\0SK_MSG\0RAW_TRACEPOINT\0CGROUP_SOCK_ADDR\0"
-	"LWT_SEG6LOCAL\0LIRC_MODE2\0SK_REUSEPORT\0FLOW_DISSECTOR\0CGROUP_SYSCTL\0"
-	"RAW_TRACEPOINT_WRITABLE\0CGROUP_SOCKOPT\0TRACING\0STRUCT_OPS\0EXT\0LSM\0"
-	"SK_LOOKUP\0SYSCALL\0NETFILTER\0";
-
-static const char attach_type_names[] =
-	"CGROUP_INET_INGRESS\0CGROUP_INET_EGRESS\0CGROUP_INET_SOCK_CREATE\0"
-	"CGROUP_SOCK_OPS\0SK_SKB_STREAM_PARSER\0SK_SKB_STREAM_VERDICT\0"
-	"CGROUP_DEVICE\0SK_MSG_VERDICT\0CGROUP_INET4_BIND\0CGROUP_INET6_BIND\0"
-	"CGROUP_INET4_CONNECT\0CGROUP_INET6_CONNECT\0CGROUP_INET4_POST_BIND\0"
-	"CGROUP_INET6_POST_BIND\0CGROUP_UDP4_SENDMSG\0CGROUP_UDP6_SENDMSG\0"
-	"LIRC_MODE2\0FLOW_DISSECTOR\0CGROUP_SYSCTL\0CGROUP_UDP4_RECVMSG\0"
-	"CGROUP_UDP6_RECVMSG\0CGROUP_GETSOCKOPT\0CGROUP_SETSOCKOPT\0TRACE_RAW_TP\0"
-	"TRACE_FENTRY\0TRACE_FEXIT\0MODIFY_RETURN\0LSM_MAC\0TRACE_ITER\0"
-	"CGROUP_INET4_GETPEERNAME\0CGROUP_INET6_GETPEERNAME\0"
-	"CGROUP_INET4_GETSOCKNAME\0CGROUP_INET6_GETSOCKNAME\0XDP_DEVMAP\0"
-	"CGROUP_INET_SOCK_RELEASE\0XDP_CPUMAP\0SK_LOOKUP\0XDP\0SK_SKB_VERDICT\0"
-	"SK_REUSEPORT_SELECT\0SK_REUSEPORT_SELECT_OR_MIGRATE\0PERF_EVENT\0"
-	"TRACE_KPROBE_MULTI\0LSM_CGROUP\0STRUCT_OPS\0NETFILTER\0TCX_INGRESS\0"
-	"TCX_EGRESS\0TRACE_UPROBE_MULTI\0CGROUP_UNIX_CONNECT\0CGROUP_UNIX_SENDMSG\0"
-	"CGROUP_UNIX_RECVMSG\0CGROUP_UNIX_GETPEERNAME\0CGROUP_UNIX_GETSOCKNAME\0"
-	"NETKIT_PRIMARY\0NETKIT_PEER\0TRACE_KPROBE_SESSION\0TRACE_UPROBE_SESSION\0";
-
-static const char link_type_names[] =
-	"UNSPEC\0RAW_TRACEPOINT\0TRACING\0CGROUP\0ITER\0NETNS\0XDP\0PERF_EVENT\0"
-	"KPROBE_MULTI\0STRUCT_OPS\0NETFILTER\0TCX\0UPROBE_MULTI\0NETKIT\0SOCKMAP\0";
-
-/* Flag bits, one name per bit from bit 0; "" for a bit without a name. */
 static const char map_flag_names[] =
 	"NO_PREALLOC\0NO_COMMON_LRU\0NUMA_NODE\0RDONLY\0WRONLY\0STACK_BUILD_ID\0"
 	"ZERO_SEED\0RDONLY_PROG\0WRONLY_PROG\0CLONE\0MMAPABLE\0PRESERVE_ELEMS\0"
@@ -106,71 +55,6 @@ static const char attach_flag_names[] =
 	"ALLOW_OVERRIDE\0ALLOW_MULTI\0REPLACE\0BEFORE\0AFTER\0ID\0";
 static const char test_flag_names[] =
 	"TEST_RUN_ON_CPU\0TEST_XDP_LIVE_FRAMES\0TEST_SKB_CHECKSUM_COMPLETE\0";
-
-static const char *tables[] = {
-	[MB_ENUM_CMD] = cmd_names,
-	[MB_ENUM_MAP_TYPE] = map_type_names,
-	[MB_ENUM_PROG_TYPE] = prog_type_names,
-	[MB_ENUM_ATTACH_TYPE] = attach_type_names,
-	[MB_ENUM_LINK_TYPE] = link_type_names,
-};
-
-static const char *nth(const char *t, uint32_t n)
-{
-	while (*t && n--)
-		t += strlen(t) + 1;
-	return *t ? t : NULL;
-}
-
-const char *mb_enum_name(enum mb_enum_kind kind, uint32_t value)
-{
-	if ((unsigned)kind >= sizeof(tables) / sizeof(tables[0]))
-		return NULL;
-	return nth(tables[kind], value);
-}
-
-long mb_enum_value(enum mb_enum_kind kind, const char *name)
-{
-	const char *t;
-	long i = 0;
-
-	if ((unsigned)kind >= sizeof(tables) / sizeof(tables[0]) || !name)
-		return -1;
-	for (t = tables[kind]; *t; t += strlen(t) + 1, i++)
-		if (!strcasecmp(t, name))
-			return i;
-	return -1;
-}
-
-static const struct { unsigned short e; char n[16]; } errnos[] = {
-	{EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {ESRCH, "ESRCH"}, {EINTR, "EINTR"},
-	{EIO, "EIO"}, {ENXIO, "ENXIO"}, {E2BIG, "E2BIG"}, {ENOEXEC, "ENOEXEC"},
-	{EBADF, "EBADF"}, {EAGAIN, "EAGAIN"}, {ENOMEM, "ENOMEM"}, {EACCES, "EACCES"},
-	{EFAULT, "EFAULT"}, {EBUSY, "EBUSY"}, {EEXIST, "EEXIST"}, {EXDEV, "EXDEV"},
-	{ENODEV, "ENODEV"}, {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"},
-	{EINVAL, "EINVAL"}, {ENFILE, "ENFILE"}, {EMFILE, "EMFILE"},
-	{ENOTTY, "ENOTTY"}, {EFBIG, "EFBIG"}, {ENOSPC, "ENOSPC"}, {EROFS, "EROFS"},
-	{EPIPE, "EPIPE"}, {ERANGE, "ERANGE"}, {EDEADLK, "EDEADLK"},
-	{ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ENOTEMPTY, "ENOTEMPTY"},
-	{ELOOP, "ELOOP"}, {ENODATA, "ENODATA"}, {EOVERFLOW, "EOVERFLOW"},
-	{ENOTSOCK, "ENOTSOCK"}, {EMSGSIZE, "EMSGSIZE"}, {EPROTONOSUPPORT, "EPROTONOSUPPORT"},
-	{EOPNOTSUPP, "EOPNOTSUPP"}, {EAFNOSUPPORT, "EAFNOSUPPORT"},
-	{EADDRINUSE, "EADDRINUSE"}, {EADDRNOTAVAIL, "EADDRNOTAVAIL"},
-	{ENETDOWN, "ENETDOWN"}, {ENOBUFS, "ENOBUFS"}, {ETIMEDOUT, "ETIMEDOUT"},
-	{ECONNREFUSED, "ECONNREFUSED"}, {EALREADY, "EALREADY"},
-	{EINPROGRESS, "EINPROGRESS"},
-	{524, "ENOTSUPP"},   /* kernel-internal, but bpf(2) leaks it */
-};
-
-const char *mb_errno_name(int err)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
-		if (errnos[i].e == err)
-			return errnos[i].n;
-	return "E?";
-}
 
 /* ---- fd names ------------------------------------------------------------ */
 
@@ -396,7 +280,7 @@ static void fflags(struct line *l, const char *name, const char *names, uint64_t
 	for (bit = 0; bit < 64; bit++) {
 		if (!(v >> bit & 1))
 			continue;
-		s = nth(names, (uint32_t)bit);
+		s = mb_names_nth(names, (uint32_t)bit);
 		if (!s)
 			break;
 		add(l, "%s%s", first ? "" : "|", s);
@@ -864,3 +748,5 @@ void mb_trace_line(const char *fmt, ...)
 	fflush(trace_out);
 	errno = saved;
 }
+
+#endif /* MB_TRACE */

@@ -69,6 +69,33 @@ static int have_jq(void)
 	return !system("jq --version >/dev/null 2>&1");
 }
 
+/* What the CLI under test is built with (make MB_X=0, make tiny): a word of
+ * one of its `version` lines, "features: trace, json, ..." (has_feature) or
+ * "objects: prog map ..." (has_object). */
+static int version_has(const char *line, const char *what)
+{
+	static char v[1024];
+	size_t n = strlen(what);
+	const char *p, *end;
+
+	if (!v[0] && run(v, sizeof(v), NULL, 0, MB " version") != 0)
+		strcpy(v, "?");
+	p = strstr(v, line);
+	if (!p)
+		return 0;
+	end = strchr(p + 1, '\n');
+	for (; (p = strstr(p, what)) && (!end || p < end); p += n)
+		if (p[-1] == ' ' && (p[n] == ',' || p[n] == ' ' || p[n] == '\n'))
+			return 1;
+	return 0;
+}
+#define has_feature(w) version_has("\nfeatures:", w)
+#define has_object(w) version_has("\nobjects:", w)
+#define NEEDS_(has, what) do { if (!has(what)) \
+	SKIP(return, "this minibpf is built without %s (make tiny, MB_* options)", what); } while (0)
+#define NEEDS(what) NEEDS_(has_feature, what)
+#define NEEDS_OBJ(what) NEEDS_(has_object, what)
+
 #define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 
 FIXTURE(cli) {
@@ -209,7 +236,9 @@ TEST_F(cli, loadall_optional_maps_only_and_type_names)
 	EXPECT_EQ(-1, access(dir, F_OK));       /* no programs: no program directory */
 	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " map dump pinned %s/maps_onl_data",
 			 maps)) TH_LOG("%s", err);
-	EXPECT_NE(NULL, strstr(out, "\"generation\": 7")) TH_LOG("%s", out);
+	/* typed by its BTF, or hex in a build without BTF dumps */
+	EXPECT_NE(NULL, strstr(out, has_feature("btf_dump") ? "\"generation\": 7" :
+			       "value: 07 00 00 00")) TH_LOG("%s", out);
 	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " map show pinned %s/shared_counts",
 			 maps)) TH_LOG("%s", err);
 	EXPECT_NE(NULL, strstr(out, "max_entries 128")) TH_LOG("%s", out);
@@ -264,6 +293,8 @@ TEST_F(cli, show_matches_bpftool)
 {
 	char a[65536], b[65536];
 
+	NEEDS("json");
+
 	if (!have_bpftool() || !have_jq())
 		SKIP(return, "bpftool or jq not installed");
 	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0,
@@ -292,6 +323,8 @@ TEST_F(cli, dump_xlated_matches_bpftool)
 {
 	char a[65536], b[65536];
 
+	NEEDS("disasm");
+
 	if (!have_bpftool())
 		SKIP(return, "bpftool not installed");
 	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog dump xlated id %u opcodes", self->prog_id));
@@ -306,6 +339,8 @@ TEST_F(cli, dump_xlated_matches_bpftool)
 TEST_F(cli, map_update_agrees_with_bpftool)
 {
 	char a[4096], pin[128];
+
+	NEEDS("json");
 
 	snprintf(pin, sizeof(pin), "%s/m", self->dir);
 	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map create %s type hash key 4 value 8 entries 8 name cli_h",
@@ -366,6 +401,8 @@ TEST_F(cli, link_show_pin_detach)
 	char a[4096], pin[128], *log = NULL;
 	int pfd, lfd;
 	uint32_t lid;
+
+	NEEDS("json");
 
 	pfd = mb_prog_load_log(&pa, &log);
 	free(log);
@@ -434,6 +471,8 @@ TEST_F(cli, loadall_autoattach_and_dump)
 	char a[65536], b[65536], dir[128];
 	unsigned pid_prog = 0, lid = 0;
 
+	NEEDS("json");
+
 	if (access(OBJ, R_OK))
 		SKIP(return, "%s not built", OBJ);
 	snprintf(dir, sizeof(dir), "%s/all", self->dir);
@@ -457,7 +496,7 @@ TEST_F(cli, loadall_autoattach_and_dump)
 	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j map lookup pinned %s/maps/counts key u32 5",
 			 self->dir));
 	ASSERT_NE(NULL, strstr(a, "\"formatted\":{\"key\":5,\"value\":9}"));
-	if (have_bpftool()) {
+	if (have_bpftool() && has_feature("disasm")) {
 		/* subprogram calls, bpf_loop callback, map values, source lines and
 		 * function prototypes from the BTF: same text as bpftool */
 		ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog dump xlated id %u", pid_prog));
@@ -483,6 +522,8 @@ TEST_F(cli, obj_dump)
 {
 	char a[65536];
 
+	NEEDS_OBJ("obj");
+
 	if (access(OBJ, R_OK))
 		SKIP(return, "%s not built", OBJ);
 	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " obj dump " OBJ));
@@ -503,6 +544,8 @@ TEST_F(cli, trace_shows_file_syscalls)
 	static char a[1 << 16];
 	const char *ext = MB_BUILD_DIR "/progs/core_extern.bpf.o";
 	char pin[300];
+
+	NEEDS("trace");
 
 	if (access(ext, R_OK))
 		SKIP(return, "%s not built", ext);
@@ -525,6 +568,8 @@ TEST_F(cli, trace_shows_file_syscalls)
 TEST_F(cli, feature_probe)
 {
 	char a[65536];
+
+	NEEDS_OBJ("feature");
 
 	if (!have_jq())
 		SKIP(return, "jq not installed");
@@ -569,6 +614,9 @@ TEST_F(cli, cgroup_attach_show_detach)
 	int pfd;
 	uint32_t id;
 
+	NEEDS_OBJ("cgroup");
+	NEEDS("json");
+
 	if (cgroup2_root(root, sizeof(root)))
 		SKIP(return, "no cgroup v2 mount");
 	snprintf(cg, sizeof(cg), "%s/mbcli_%d", root, getpid());
@@ -601,6 +649,9 @@ TEST_F(cli, net_xdp_tcx)
 	};
 	char a[4096], *log = NULL;
 	int xfd, tfd;
+
+	NEEDS_OBJ("net");
+	NEEDS("json");
 
 	if (unshare(CLONE_NEWNET))
 		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
@@ -636,6 +687,8 @@ TEST_F(cli, queue_push_pop_peek)
 {
 	char a[4096], b[4096], q[128];
 
+	NEEDS("json");
+
 	snprintf(q, sizeof(q), "%s/q", self->dir);
 	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map create %s type queue key 0 value 4 entries 4 name cli_q", q));
 	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map push pinned %s value u32 7", q));
@@ -659,6 +712,8 @@ TEST_F(cli, json_errors)
 {
 	char a[4096], e[4096];
 
+	NEEDS("json");
+
 	/* with -j the error is JSON on stdout, nothing on stderr */
 	ASSERT_EQ(1, run(a, sizeof(a), e, sizeof(e), MB " -j prog show id 4000000000"));
 	ASSERT_STREQ("", e);
@@ -679,6 +734,8 @@ TEST_F(cli, load_reuses_maps)
 {
 	char a[4096], m[128], s[128];
 	uint32_t mid, sid;
+
+	NEEDS("json");
 
 	snprintf(m, sizeof(m), "%s/m", self->dir);
 	snprintf(s, sizeof(s), "%s/s", self->dir);
@@ -710,6 +767,9 @@ TEST(check_findings_json_and_cfg)
 {
 	char out[16384], err[1024];
 	const char *bad = MB_BUILD_DIR "/progs/check_bad";
+
+	NEEDS_OBJ("check");
+	NEEDS("json");
 
 	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " check %s/progs/hello.bpf.o",
 			 MB_BUILD_DIR)) TH_LOG("%s", err);
@@ -744,6 +804,111 @@ TEST(check_findings_json_and_cfg)
 /* The man page (generated from docs/minibpf.8.md) is current and covers
  * every command `help` lists. */
 
+/* What `make tiny` keeps, in text output (every build runs it): loadall with
+ * autoattach and pinmaps, map show/update/lookup/delete/dump, prog and link
+ * show, and rm detaching. */
+TEST_F(cli, tiny_command_set_in_text)
+{
+	char a[16384], dir[128], maps[128];
+	int btf_dump = has_feature("btf_dump");
+
+	if (access(OBJ, R_OK))
+		SKIP(return, "%s not built", OBJ);
+	snprintf(dir, sizeof(dir), "%s/t", self->dir);
+	snprintf(maps, sizeof(maps), "%s/tm", self->dir);
+	ASSERT_EQ(0, run(NULL, 0, a, sizeof(a), MB " prog loadall " OBJ " %s autoattach pinmaps %s",
+			 dir, maps)) TH_LOG("%s", a);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " link show pinned %s/count_getpid", dir));
+	EXPECT_NE(NULL, strstr(a, "perf_event")) TH_LOG("%s", a);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog show name count_getpid"));
+	EXPECT_NE(NULL, strstr(a, "tracepoint  name count_getpid")) TH_LOG("%s", a);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " map show pinned %s/counts", maps));
+	EXPECT_NE(NULL, strstr(a, "hash  name counts")) TH_LOG("%s", a);
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map update pinned %s/counts key 5 0 0 0 value 9 0 0 0 0 0 0 0",
+			 maps));
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " map lookup pinned %s/counts key 5 0 0 0", maps));
+	/* typed by the map's BTF, as bpftool prints it, or hex without BTF dumps */
+	EXPECT_NE(NULL, strstr(a, btf_dump ? "key: 5  value: 9" : "key: 05 00 00 00  value: 09 00 00 00 00 00 00 00"))
+		TH_LOG("%s", a);
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " map dump pinned %s/counts", maps));
+	EXPECT_NE(NULL, strstr(a, btf_dump ? "key: 5  value: 9" : "key: 05 00 00 00  value: 09 00 00 00 00 00 00 00"))
+		TH_LOG("%s", a);
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map delete pinned %s/counts key 5 0 0 0", maps));
+	ASSERT_EQ(1, run(NULL, 0, a, sizeof(a), MB " map lookup pinned %s/counts key 5 0 0 0", maps));
+	EXPECT_NE(NULL, strstr(a, "Error:")) TH_LOG("%s", a);
+	/* (link detach: link_detach_netns; tracing links have no detach) */
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " link show pinned %s/count_raw", dir));
+	EXPECT_NE(NULL, strstr(a, "raw_tracepoint")) TH_LOG("%s", a);
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, "rm -r %s %s", dir, maps));
+	/* the kernel frees the programs asynchronously: wait for it, up to 5 s */
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, "for i in $(seq 50); do " MB " prog show name count_getpid "
+			 "| grep -q count_getpid || exit 0; sleep 0.1; done; exit 1"));
+}
+
+/* The seed example, as README and the tutorials run it: load with
+ * autoattach, its line in prog tracelog, rm detaches. */
+TEST(seed_example_tracelog)
+{
+	const char *pin = "/sys/fs/bpf/mbcli_seed";
+	char a[16384];
+
+	unlink(pin);
+	ASSERT_EQ(0, run(NULL, 0, a, sizeof(a), MB " prog load " MB_BUILD_DIR "/progs/hello.bpf.o %s autoattach",
+			 pin)) TH_LOG("%s", a);
+	/* execve()s while tracelog reads for 2 s; SIGINT ends it */
+	EXPECT_EQ(0, run(a, sizeof(a), NULL, 0, "( sleep 0.5; for i in 1 2 3; do /bin/true; sleep 0.2; done ) & "
+			 "timeout -s INT 2 " MB " prog tracelog; wait"));
+	EXPECT_NE(NULL, strstr(a, "Hello, World!")) TH_LOG("%.2000s", a);
+	ASSERT_EQ(0, unlink(pin));
+	ASSERT_EQ(0, run(NULL, 0, NULL, 0, "for i in $(seq 50); do " MB " prog show name bpf_prog "
+			 "| grep -q bpf_prog || exit 0; sleep 0.1; done; exit 1"));
+}
+
+/* A build without a feature says so, naming the option, and leaves nothing. */
+TEST(built_without_says_so)
+{
+	const char *pin = "/sys/fs/bpf/mbcli_without";
+	char a[16384], e[16384];
+	int n = 0;
+
+	unlink(pin);
+	if (!has_feature("trace")) {
+		n++;
+		EXPECT_EQ(1, run(NULL, 0, e, sizeof(e), MB " --trace prog show"));
+		EXPECT_NE(NULL, strstr(e, "built without the syscall decoder (MB_TRACE=0)")) TH_LOG("%s", e);
+	}
+	if (!has_feature("json")) {
+		n++;
+		EXPECT_EQ(1, run(a, sizeof(a), e, sizeof(e), MB " -j prog show"));
+		EXPECT_NE(NULL, strstr(e, "built without JSON output (MB_JSON=0)")) TH_LOG("%s", e);
+		EXPECT_STREQ("", a);
+	}
+	if (!has_feature("core")) {
+		n++;
+		EXPECT_EQ(1, run(NULL, 0, e, sizeof(e), MB " prog load " MB_BUILD_DIR "/progs/core_tp.bpf.o %s", pin));
+		EXPECT_NE(NULL, strstr(e, "built without CO-RE (MB_CORE=0)")) TH_LOG("%s", e);
+		EXPECT_EQ(-1, access(pin, F_OK));
+		unlink(pin);
+	}
+	if (!has_feature("disasm")) {
+		n++;
+		ASSERT_EQ(0, run(NULL, 0, e, sizeof(e), MB " prog load " MB_BUILD_DIR "/progs/hello.bpf.o %s", pin))
+			TH_LOG("%s", e);
+		EXPECT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog dump xlated pinned %s", pin));
+		unlink(pin);
+		/* the raw fields: r1 = r10 as "code 0xbf dst r1 src r10 ..." */
+		EXPECT_NE(NULL, strstr(a, "code 0xbf dst r")) TH_LOG("%s", a);
+		EXPECT_NE(NULL, strstr(a, "code 0x95 dst r0 src r0 off 0 imm 0")) TH_LOG("%s", a);
+	}
+	if (!has_object("obj")) {
+		n++;
+		EXPECT_EQ(1, run(NULL, 0, e, sizeof(e), MB " obj dump " MB_BUILD_DIR "/progs/hello.bpf.o"));
+		EXPECT_NE(NULL, strstr(e, "unknown command 'obj'")) TH_LOG("%s", e);
+	}
+	if (!n)
+		SKIP(return, "this build has every feature");
+}
+
 TEST(man_page_covers_help)
 {
 	static const char *const objs[] = { "prog", "map", "link", "struct_ops", "btf", "net",
@@ -760,6 +925,8 @@ TEST(man_page_covers_help)
 	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
 		char *p, *save;
 
+		if (!has_object(objs[i]))
+			continue;      /* make tiny, MB_CMDS */
 		ASSERT_EQ(0, run(NULL, 0, a, sizeof(a), MB " %s help", objs[i]));
 		/* each "minibpf OBJ WORD" or "minibpf OBJ { W1 | W2 }" */
 		for (p = strtok_r(a, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
