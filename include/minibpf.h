@@ -28,7 +28,8 @@ const char *mb_last_error(void);
 
 /* Print every syscall minibpf makes, decoded, to OUT (NULL: off): bpf(2),
  * perf_event_open, netlink, and the files it opens, reads, maps and writes
- * (not close, nor probes such as statfs, access and uname). */
+ * (not close, nor probes such as statfs, access and uname). A library
+ * built with MB_TRACE=0 has no decoder: then this does nothing. */
 void mb_trace(FILE *out);
 
 /* Warnings and notes (an attachment made the old way, BTF the kernel refused
