@@ -807,6 +807,8 @@ TEST(check_findings_json_and_cfg)
 /* What `make tiny` keeps, in text output (every build runs it): loadall with
  * autoattach and pinmaps, map show/update/lookup/delete/dump, prog and link
  * show, and rm detaching. */
+#define XDPFILT "/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_all.o"
+
 TEST_F(cli, tiny_command_set_in_text)
 {
 	char a[16384], dir[128], maps[128];
@@ -839,6 +841,14 @@ TEST_F(cli, tiny_command_set_in_text)
 	/* (link detach: link_detach_netns; tracing links have no detach) */
 	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " link show pinned %s/count_raw", dir));
 	EXPECT_NE(NULL, strstr(a, "raw_tracepoint")) TH_LOG("%s", a);
+	/* an object Debian ships (xdp-tools): its XDP program loads and pins */
+	if (!access(XDPFILT, R_OK)) {
+		ASSERT_EQ(0, run(NULL, 0, a, sizeof(a), MB " prog loadall " XDPFILT " %s/xf", self->dir))
+			TH_LOG("%s", a);
+		ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog show pinned %s/xf/xdpfilt_alw_all", self->dir));
+		EXPECT_NE(NULL, strstr(a, "xdp  name xdpfilt_alw_all")) TH_LOG("%s", a);
+		ASSERT_EQ(0, run(NULL, 0, NULL, 0, "rm -r %s/xf", self->dir));
+	}
 	ASSERT_EQ(0, run(NULL, 0, NULL, 0, "rm -r %s %s", dir, maps));
 	/* the kernel frees the programs asynchronously: wait for it, up to 5 s */
 	ASSERT_EQ(0, run(NULL, 0, NULL, 0, "for i in $(seq 50); do " MB " prog show name count_getpid "
