@@ -3,6 +3,7 @@
 #ifndef MB_LOADER_INTERNAL_H
 #define MB_LOADER_INTERNAL_H
 
+#include "mb_config.h"
 #include "minibpf.h"
 #include "elf/model.h"
 #include "btf/btf.h"
@@ -14,7 +15,18 @@
  * looked up then cannot be trusted); call before loading a program. */
 struct mb_kern;
 struct mb_btf;
+#if MB_CORE
 struct mb_btf *mb_kern_btf(struct mb_object *obj);
+#else
+/* Built without CO-RE and kernel BTF: every caller's use of it is dead code. */
+int mb_kern_btf_none(void);
+static inline struct mb_btf *mb_kern_btf(struct mb_object *obj)
+{
+	(void)obj;
+	mb_kern_btf_none();
+	return NULL;
+}
+#endif
 void mb_kern_free(struct mb_object *obj);
 int mb_kern_check(struct mb_object *obj);
 int mb_kern_kconfig_fd(struct mb_object *obj, int fd);

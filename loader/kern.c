@@ -59,6 +59,7 @@ static struct mb_kern *kern_get(struct mb_object *obj)
  * shadow page tables each first touch costs ~10 us. */
 #define IDX_DIR "/run/minibpf"
 
+#if MB_CORE      /* the kernel BTF reader; without it, internal.h has a stub */
 static char *idx_path(const struct stat *btf_st, const char *path)
 {
 	char boot[64] = "", *out;
@@ -114,6 +115,8 @@ static void idx_load(struct mb_kern *k, const struct stat *btf_st, const char *p
 	k->idx_save = NULL;
 }
 
+#endif
+
 /* After a load that indexed the BTF the long way. Best effort. */
 static void idx_store(struct mb_kern *k)
 {
@@ -144,7 +147,7 @@ void mb_kern_free(struct mb_object *obj)
 	if (!k)
 		return;
 	mb_core_free(k->core);
-	if (k->idx_save && k->btf)
+	if (MB_CORE && k->idx_save && k->btf)
 		idx_store(k);
 	free(k->idx_save);
 	mb_sys_munmap(k->idx, k->idx_len);
@@ -189,6 +192,7 @@ uint64_t **mb_kern_ksym_addrs(struct mb_object *obj)
 	return k ? &k->ksym_addr : NULL;
 }
 
+#if MB_CORE
 /* mb_btf_read_fn */
 static int kern_read(void *ctx, void *buf, size_t len, uint64_t off)
 {
@@ -248,11 +252,6 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 	}
 	if (k->btf)
 		return k->btf;
-	if (!MB_CORE) {     /* the rest is dead code then, and drops out */
-		mb_err(EOPNOTSUPP, "kernel BTF %s: this minibpf is built without CO-RE and kernel BTF (MB_CORE=0)",
-		       path);
-		return NULL;
-	}
 	k->btf_fd = mb_sys_open(path, O_RDONLY, 0);
 	if (k->btf_fd < 0) {
 		r = -k->btf_fd;
@@ -321,6 +320,13 @@ static struct mb_btf *kern_fail(struct mb_kern *k)
 	errno = r;
 	return NULL;
 }
+#else
+int mb_kern_btf_none(void)
+{
+	errno = EOPNOTSUPP;
+	return mb_err(EOPNOTSUPP, "kernel BTF: this minibpf is built without CO-RE and kernel BTF (MB_CORE=0)");
+}
+#endif /* MB_CORE */
 
 /* A lookup that met a failed read saw less than the kernel has: whatever
  * it concluded (a field "missing", a ksym "absent") must not be loaded. */
