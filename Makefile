@@ -292,12 +292,13 @@ $(EX_B)/aarch64/countsys: examples/countsys/countsys.c $(EX_B)/countsys.skel.h $
 
 # ---- guest kernels: make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le
 # A Debian 6.1 kernel of ARCH under qemu-system (TCG), a busybox initramfs with
-# build/static-ARCH/minibpf, the objects of the guest's byte order and
+# build/static-ARCH/minibpf (and make tiny's build/static-ARCH-tiny), the objects of the guest's byte order and
 # scripts/qemu/guest.sh; kernels are cached in build/qemu (scripts/qemu/run.sh).
 .PHONY: test-qemu
 test-qemu: progs $(if $(filter aarch64 x86_64,$(ARCH)),examples)
 	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le" >&2; exit 2; }
 	$(Q)$(MAKE) --no-print-directory static guest-tests ARCH=$(patsubst %-compat,%,$(ARCH))
+	$(Q)$(MAKE) --no-print-directory tiny ARCH=$(patsubst %-compat,%,$(ARCH))
 	@GUEST_TESTS="$(GUEST_TESTS)" scripts/qemu/run.sh $(ARCH) build/static-$(patsubst %-compat,%,$(ARCH))/minibpf $(B)/progs build
 
 # make bench-qemu ARCH=aarch64: the seed example's load time inside the

@@ -60,6 +60,25 @@ if has "event_type 'tracepoint'"; then ok "link show: perf_event link of a trace
 rm /sys/fs/bpf/t/hello
 if settle "$base"; then ok "seed: rm detaches and unloads"; else bad "seed: program left after rm"; fi
 
+# 2b. make tiny's binary of this architecture, when it is there: the seed
+# example the same way, and a refusal of what it lacks.
+if [ -x /bin/minibpf-tiny ]; then
+	MT=/bin/minibpf-tiny
+	clean; echo >$T/trace
+	$MT version >/tmp/out 2>&1
+	if has "objects: prog map link$" && ! has "trace"; then ok "tiny: version lists prog map link, no trace"; else bad "tiny: version"; fi
+	check "tiny: seed prog load hello autoattach" $MT prog load $O/hello.o /sys/fs/bpf/t/hello autoattach
+	run64 true; run64 true
+	if grep -q "Hello, World!" $T/trace; then ok "tiny: 'Hello, World!' in the trace buffer"; else bad "tiny: no line in the trace buffer"; fi
+	$MT link show >/tmp/out 2>&1
+	if has "perf_event"; then ok "tiny: link show"; else bad "tiny: link show"; fi
+	rm /sys/fs/bpf/t/hello
+	if settle "$base"; then ok "tiny: rm detaches and unloads"; else bad "tiny: program left after rm"; fi
+	$MT --trace prog show >/tmp/out 2>&1 && bad "tiny: --trace accepted" || { has "MB_TRACE=0" && ok "tiny: --trace refused, naming MB_TRACE=0" || bad "tiny: --trace refusal"; }
+else
+	skp "tiny" "no make tiny binary for $ARCH"
+fi
+
 # 3. --trace: every syscall decoded, with the names the ELF gave.
 clean
 $M --trace prog load $O/hello.o /sys/fs/bpf/t/hello >/tmp/out 2>&1

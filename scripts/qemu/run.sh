@@ -65,6 +65,8 @@ if [ "$ARCH" = armhf-compat ]; then
 	cp "$BB64/bin/busybox" "$R/bin/busybox64"
 fi
 cp "$BIN" "$R/bin/minibpf"
+# make tiny's binary beside it (build/static-ARCH-tiny), when built
+[ -x "${BIN%/*}-tiny/minibpf" ] && cp "${BIN%/*}-tiny/minibpf" "$R/bin/minibpf-tiny"
 for f in "$PROGS"/*.bpf${EB}.o; do
 	[ "$EB" ] && n=$(basename "$f" .bpfeb.o) || n=$(basename "$f" .bpf.o)
 	cp "$f" "$R/objs/$n.o"
