@@ -43,6 +43,8 @@ typedef long blkcnt_t;
 typedef __kernel_time_t time_t;
 typedef unsigned int socklen_t;
 
+/* No thread pointer is set up (the CLI has one thread): plain statics. */
+#define _Thread_local
 #define ENOTSUP EOPNOTSUPP
 extern int errno;
 #define SET_ERRNO(v) do { errno = (v); } while (0)
@@ -55,13 +57,16 @@ struct sockaddr {
 
 /* The UAPI's sigset_t differs per architecture: keep it out of the way.
  * nolibc's strdup calls a malloc it declares static: it gets ours. */
-#define asm __asm__ __inline__	/* not the function-like __asm__ below */
+#define asm __asm__
 #define sigset_t mb_uapi_sigset_t
 #define malloc mb_nolibc_malloc
-/* Each arch header defines _start in a top-level asm: only compat.c keeps
- * it (LTO would put every file's copy into one assembler input). */
+/* The arch header (structs and macros only) ends with _start in a top-level
+ * asm: only compat.c keeps it (LTO would put every file's copy into one
+ * assembler input). */
 #ifndef MB_NOLIBC_START
 #define __asm__(...)
+#include <nolibc/arch.h>
+#undef __asm__
 #else
 /* compat.c defines the strlen and strcpy that gcc calls for its own
  * folds (snprintf of a constant string): nolibc's are static. */
@@ -69,7 +74,6 @@ struct sockaddr {
 #define strcpy mb_nolibc_strcpy
 #endif
 #include <nolibc/nolibc.h>
-#undef __asm__
 #ifdef MB_NOLIBC_START
 #undef strlen
 #undef strcpy
