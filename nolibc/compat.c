@@ -1051,31 +1051,36 @@ unsigned int if_nametoindex(const char *name)
 	return r ? 0 : (unsigned int)ifr.ifr_ifindex;
 }
 
-/* The devices of /sys/class/net, one array with the names after it. */
+/* The devices of this network namespace (/sys/class/net is the one sysfs
+ * was mounted in), from /proc/net/dev: "  name: counters" after two lines
+ * of headings. One array, the list ended by index 0. */
 struct if_nameindex *if_nameindex(void)
 {
-	DIR *d = opendir("/sys/class/net");
-	struct if_nameindex *ifs = malloc(sizeof(*ifs));
-	struct dirent *e;
+	FILE *f = fopen("/proc/net/dev", "re");
+	struct if_nameindex *ifs = malloc(sizeof(*ifs)), *m;
+	char line[512], *name, *colon;
 	size_t n = 0;
 
-	if (!d || !ifs)
-		return d ? closedir(d), NULL : (free(ifs), NULL);
-	while ((e = readdir(d))) {
-		unsigned int idx = e->d_name[0] == '.' ? 0 : if_nametoindex(e->d_name);
-		struct if_nameindex *m;
-
-		if (!idx)
-			continue;
-		m = realloc(ifs, (n + 2) * sizeof(*ifs));
-		if (!m)
-			break;
-		ifs = m;
-		if (!(ifs[n].if_name = strdup(e->d_name)))
-			break;
-		ifs[n++].if_index = idx;
+	if (!f || !ifs) {
+		free(ifs);
+		return f ? fclose(f), NULL : NULL;
 	}
-	closedir(d);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int idx;
+
+		name = line + strspn(line, " ");
+		colon = strchr(name, ':');
+		if (!colon)
+			continue;
+		*colon = 0;
+		idx = if_nametoindex(name);
+		if (!idx || !(m = realloc(ifs, (n + 2) * sizeof(*ifs))))
+			continue;
+		ifs = m;
+		if ((ifs[n].if_name = strdup(name)))
+			ifs[n++].if_index = idx;
+	}
+	fclose(f);
 	ifs[n] = (struct if_nameindex){ 0, NULL };
 	return ifs;
 }
