@@ -110,7 +110,6 @@ MUSLT_s390x      := s390x-linux-musl
 MUSLT_ppc64le    := powerpc64le-linux-musl
 STATIC_CFLAGS := -Os -fno-pie -fno-stack-protector -fno-jump-tables -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
 STATIC_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none
-ifeq ($(LIBC),nolibc)
 # ---- static nolibc build ---------------------------------------------------
 # make static LIBC=nolibc [ARCH=x86_64|aarch64|riscv64]: the static CLI on the
 # kernel's nolibc (tools/include/nolibc of linux-source-6.1, extracted into
@@ -120,6 +119,7 @@ ifeq ($(LIBC),nolibc)
 # headers the sources include are empty files in its include/ (elf.h is the
 # host's: types only); malloc is cli/bump_alloc.c.
 NOLIBC_ARCHS := x86_64 aarch64 riscv64
+ifeq ($(LIBC),nolibc)
 NL_A     := $(or $(patsubst %-compat,%,$(ARCH)),$(shell uname -m))
 ifeq ($(filter $(NL_A),$(NOLIBC_ARCHS)),)
 $(error make static LIBC=nolibc ARCH=$(NL_A): nolibc 6.1 has no $(NL_A) (it has x86_64 aarch64 arm riscv mips i386; arm lacks the 6-argument syscall mmap needs); one of $(NOLIBC_ARCHS))
@@ -221,6 +221,8 @@ endif
 size: static
 	@for a in $(STATIC_ARCHS); do \
 		$(MAKE) --no-print-directory -s static ARCH=$$a >/dev/null 2>&1 || true; done
+	@for a in $(NOLIBC_ARCHS); do \
+		$(MAKE) --no-print-directory -s static LIBC=nolibc ARCH=$$a >/dev/null 2>&1 || true; done
 	@scripts/size.sh $(MUSL_B) $(STATIC_ARCHS)
 	@echo
 	@scripts/size_modules.sh $(MUSL_B)/obj $(MUSL_B)/obj/minibpf

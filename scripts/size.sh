@@ -16,6 +16,12 @@ for a in "$@"; do
 		printf '%-10s %8s  %s\n' "$a" "-" "not built (no cross compiler: scripts/setup.sh)"
 	fi
 done
+# make static LIBC=nolibc [ARCH=...]: the kernel's nolibc instead (nolibc/)
+for f in build/static-nolibc-*/minibpf; do
+	[ -f "$f" ] || continue
+	a=${f#build/static-nolibc-}
+	printf '%-10s %8s  %s\n' "${a%/minibpf}" "$(stat -c %s "$f")" "nolibc (make static LIBC=nolibc)"
+done
 printf '%-10s %8s  (text+data of the objects, before --gc-sections)\n' "module" "bytes"
 total=0
 for m in syscall elf btf check maps loader attach cli; do
