@@ -111,18 +111,18 @@ MUSLT_ppc64le    := powerpc64le-linux-musl
 STATIC_CFLAGS := -Os -fno-pie -fno-stack-protector -fno-jump-tables -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
 STATIC_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none
 # ---- static nolibc build ---------------------------------------------------
-# make static LIBC=nolibc [ARCH=x86_64|aarch64|riscv64]: the static CLI on the
+# make static LIBC=nolibc [ARCH=x86_64|aarch64|armhf|riscv64]: the static CLI on the
 # kernel's nolibc (tools/include/nolibc of linux-source-6.1, extracted into
 # build/nolibc, never committed), in build/static-nolibc-ARCH: for the
 # architectures Debian has no musl for, and the smallest binary. nolibc/compat.h
 # (force-included) and nolibc/compat.c hold what nolibc lacks; the C library
 # headers the sources include are empty files in its include/ (elf.h is the
 # host's: types only); malloc is cli/bump_alloc.c.
-NOLIBC_ARCHS := x86_64 aarch64 riscv64
+NOLIBC_ARCHS := x86_64 aarch64 armhf riscv64
 ifeq ($(LIBC),nolibc)
 NL_A     := $(or $(patsubst %-compat,%,$(ARCH)),$(shell uname -m))
 ifeq ($(filter $(NL_A),$(NOLIBC_ARCHS)),)
-$(error make static LIBC=nolibc ARCH=$(NL_A): nolibc 6.1 has no $(NL_A) (it has x86_64 aarch64 arm riscv mips i386; arm lacks the 6-argument syscall mmap needs); one of $(NOLIBC_ARCHS))
+$(error make static LIBC=nolibc ARCH=$(NL_A): nolibc 6.1 has no $(NL_A) (it has x86_64 aarch64 arm riscv mips i386); one of $(NOLIBC_ARCHS))
 endif
 NL_TRIPLE := $(TRIPLE_$(NL_A))
 NL_B     := build/static-nolibc-$(NL_A)

@@ -558,6 +558,9 @@ void exit(int code)
 		my_syscall1(__NR_exit_group, code);
 }
 
+/* also for libgcc (linked after LTO has chosen what stays) */
+__attribute__((used, externally_visible)) int raise(int sig) { return (int)sysret(my_syscall2(__NR_kill, my_syscall0(__NR_getpid), sig)); }
+
 void abort(void)
 {
 	fflush(NULL);
@@ -900,12 +903,23 @@ int fcntl(int fd, int cmd, ...)
 	return (int)sysret(my_syscall3(__NR_fcntl, fd, cmd, arg));
 }
 
-ssize_t pread(int fd, void *buf, size_t n, off_t off) { return sysret(my_syscall4(__NR_pread64, fd, buf, n, off)); }
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+#ifdef __ARM_EABI__	/* the 64-bit offset in an even register pair: r4, r5 */
+	return sysret(my_syscall6(__NR_pread64, fd, buf, n, 0, off, off < 0 ? -1 : 0));
+#else
+	return sysret(my_syscall4(__NR_pread64, fd, buf, n, off));
+#endif
+}
 ssize_t readlink(const char *path, char *buf, size_t n) { return sysret(my_syscall4(__NR_readlinkat, AT_FDCWD, path, buf, n)); }
 int rename(const char *from, const char *to) { return (int)sysret(my_syscall5(__NR_renameat2, AT_FDCWD, from, AT_FDCWD, to, 0)); }
 int rmdir(const char *path) { return (int)sysret(my_syscall3(__NR_unlinkat, AT_FDCWD, path, AT_REMOVEDIR)); }
 int statfs(const char *path, struct statfs *st) { return (int)sysret(my_syscall2(__NR_statfs, path, st)); }
+#ifdef __NR_geteuid32
+uid_t geteuid(void) { return (uid_t)my_syscall0(__NR_geteuid32); }
+#else
 uid_t geteuid(void) { return (uid_t)my_syscall0(__NR_geteuid); }
+#endif
 long sysconf(int name) { return name == _SC_PAGESIZE ? page_size : (errno = EINVAL, -1); }
 int uname(struct utsname *u) { return (int)sysret(my_syscall1(__NR_uname, u)); }
 int clock_gettime(clockid_t clk, struct timespec *ts) { return (int)sysret(my_syscall2(__NR_clock_gettime, clk, ts)); }
@@ -959,7 +973,7 @@ struct k_sigaction {		/* what rt_sigaction takes (not mips) */
 	sighandler_t handler;
 	unsigned long flags;
 	void (*restorer)(void);
-	uint64_t mask;
+	unsigned int mask[2];	/* the kernel's: 4-byte aligned */
 };
 
 #ifdef __x86_64__
@@ -974,7 +988,7 @@ __asm__(".text\n.globl mb_sigreturn\n.type mb_sigreturn,@function\nmb_sigreturn:
 
 sighandler_t signal(int sig, sighandler_t handler)
 {
-	struct k_sigaction sa = { handler, SA_RESTART | MB_SA_RESTORER, mb_sigreturn, 0 }, old;
+	struct k_sigaction sa = { handler, SA_RESTART | MB_SA_RESTORER, mb_sigreturn, { 0 } }, old;
 	long r = my_syscall4(__NR_rt_sigaction, sig, &sa, &old, sizeof(sa.mask));
 
 	return sysret(r) ? (sighandler_t)-1 : old.handler;

@@ -68,17 +68,40 @@ struct sockaddr {
 #include <nolibc/arch.h>
 #undef __asm__
 #else
+#include <nolibc/arch.h>
 /* compat.c defines the strlen and strcpy that gcc calls for its own
  * folds (snprintf of a constant string): nolibc's are static. */
 #define strlen mb_nolibc_strlen
 #define strcpy mb_nolibc_strcpy
+#define raise mb_nolibc_raise	/* libgcc's division by zero calls raise on arm */
+#endif
+/* nolibc 6.1 has no 6-argument syscall on arm (its mmap is ENOSYS there):
+ * the same shape as its my_syscall5, with the sixth argument in r5. */
+#if defined(__ARM_EABI__) && !defined(my_syscall6)
+#define my_syscall6(num, arg1, arg2, arg3, arg4, arg5, arg6)                  \
+({                                                                            \
+	register long _num __asm__ ("r7") = (num);                            \
+	register long _arg1 __asm__ ("r0") = (long)(arg1);                    \
+	register long _arg2 __asm__ ("r1") = (long)(arg2);                    \
+	register long _arg3 __asm__ ("r2") = (long)(arg3);                    \
+	register long _arg4 __asm__ ("r3") = (long)(arg4);                    \
+	register long _arg5 __asm__ ("r4") = (long)(arg5);                    \
+	register long _arg6 __asm__ ("r5") = (long)(arg6);                    \
+	__asm__ volatile ("svc #0\n" : "=r" (_arg1)                            \
+		: "r" (_arg1), "r" (_arg2), "r" (_arg3), "r" (_arg4), "r" (_arg5),  \
+		  "r" (_arg6), "r" (_num)                                     \
+		: "memory", "cc", "lr");                                      \
+	_arg1;                                                                \
+})
 #endif
 #include <nolibc/nolibc.h>
 #ifdef MB_NOLIBC_START
 #undef strlen
 #undef strcpy
+#undef raise
 size_t strlen(const char *s);
 char *strcpy(char *d, const char *s);
+int raise(int sig);
 #endif
 #undef sigset_t
 #undef malloc
