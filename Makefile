@@ -152,7 +152,7 @@ $(NL_B)/include/.stamp: build/nolibc/nolibc.h $(LIB_SRCS) $(CLI_SRCS) $(HDRS) Ma
 	@echo nolibc >$(NL_B)/libc
 	@touch $@
 $(NL_B)/minibpf: $(NL_B)/include/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c nolibc/compat.c nolibc/compat.h $(HDRS) Makefile
-	$(Q)$(MAKE) --no-print-directory B=$(NL_B)/obj ARCH= LIBC= HDRS="$(HDRS) nolibc/compat.h" CC="$(NL_CC)" AR=$(NL_TRIPLE)-gcc-ar \
+	$(Q)$(MAKE) --no-print-directory -s B=$(NL_B)/obj ARCH= LIBC= HDRS="$(HDRS) nolibc/compat.h" CC="$(NL_CC)" AR=$(NL_TRIPLE)-gcc-ar \
 		CFLAGS="$(STATIC_CFLAGS)" $(NL_B)/obj/libminibpf.a $(NL_OBJS)
 	$(Q)$(NL_CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) -DMB_NOLIBC_START -c nolibc/compat.c -o $(NL_B)/obj/compat.o
 	$(if $(Q),@echo "  LD      $(NL_B)/obj/minibpf")

@@ -273,8 +273,84 @@ static void pad(struct sink *s, char c, int n)
 		emit(s, &c, 1);
 }
 
-/* %g with prec significant digits, as printf prints a finite double (the
- * last digits can differ from an exact conversion: nolibc/compat.h). */
+/* The exact decimal digits of v > 0, rounded half-even to prec, and its
+ * decimal exponent. A double is m * 2^e2: one big integer, m * 2^e2 or
+ * m * 5^-e2 (then k = -e2 digits are after the point). */
+static int exact_digits(double v, char *dig, int prec)
+{
+	uint32_t w[90];
+	char all[810], *p = all + sizeof(all);
+	uint64_t bits, m;
+	int e2, n = 2, k = 0, nd, up, i;
+
+	memcpy(&bits, &v, sizeof(bits));
+	e2 = (int)(bits >> 52 & 0x7ff);
+	m = bits & ((1ull << 52) - 1);
+	if (e2)
+		m |= 1ull << 52;
+	else
+		e2 = 1;
+	e2 -= 1075;
+	w[0] = (uint32_t)m;
+	w[1] = (uint32_t)(m >> 32);
+	while (e2) {
+		int sh = e2 > 0 ? (e2 > 31 ? 31 : e2) : (-e2 > 13 ? 13 : -e2);
+		uint32_t f = 1;
+		uint64_t c = 0;
+
+		for (i = 0; i < sh; i++)
+			f *= e2 > 0 ? 2 : 5;
+		if (e2 < 0)
+			k += sh;
+		e2 += e2 > 0 ? -sh : sh;
+		for (i = 0; i < n; i++) {
+			c += (uint64_t)w[i] * f;
+			w[i] = (uint32_t)c;
+			c >>= 32;
+		}
+		if (c)
+			w[n++] = (uint32_t)c;
+	}
+	while (n && !w[n - 1])
+		n--;
+	while (n) {		/* nine digits at a time, the lowest first */
+		uint64_t r = 0;
+
+		for (i = n - 1; i >= 0; i--) {
+			r = r << 32 | w[i];
+			w[i] = (uint32_t)(r / 1000000000);
+			r %= 1000000000;
+		}
+		while (n && !w[n - 1])
+			n--;
+		for (i = 0; i < 9; i++, r /= 10)
+			*--p = (char)('0' + r % 10);
+	}
+	while (*p == '0')
+		p++;
+	nd = (int)(all + sizeof(all) - p);
+	if (nd > prec) {
+		up = p[prec] > '5';
+		for (i = prec + 1; !up && p[prec] == '5' && i < nd; i++)
+			up = p[i] != '0';
+		if (!up && p[prec] == '5')
+			up = (p[prec - 1] - '0') & 1;
+		nd = prec;
+		if (up) {
+			for (i = prec - 1; i >= 0 && p[i] == '9'; i--)
+				p[i] = '0';
+			if (i < 0)
+				p[0] = '1', k--;
+			else
+				p[i]++;
+		}
+	}
+	memset(dig, '0', (size_t)prec);
+	memcpy(dig, p, (size_t)nd);
+	return (int)(all + sizeof(all) - p) - 1 - k;
+}
+
+/* %g with prec significant digits, as printf prints a double. */
 static int fmt_g(char *out, double v, int prec)
 {
 	char dig[40], *o = out;
@@ -288,28 +364,12 @@ static int fmt_g(char *out, double v, int prec)
 		return memcpy(o, "inf", 3), (int)(o - out) + 3;
 	if (prec < 1)
 		prec = 1;
-	if (prec > 17)
-		prec = 17;
-	if (v != 0) {
-		while (v >= 10)
-			v /= 10, e++;
-		while (v < 1)
-			v *= 10, e--;
-	}
-	for (i = 0; i < prec; i++) {
-		int d = (int)v;
-
-		dig[i] = (char)('0' + d);
-		v = (v - d) * 10;
-	}
-	if (v >= 5) {
-		for (i = prec - 1; i >= 0 && dig[i] == '9'; i--)
-			dig[i] = '0';
-		if (i < 0)
-			dig[0] = '1', e++;
-		else
-			dig[i]++;
-	}
+	if (prec > (int)sizeof(dig))
+		prec = (int)sizeof(dig);
+	if (v != 0)
+		e = exact_digits(v, dig, prec);
+	else
+		memset(dig, '0', (size_t)prec);
 	for (nd = prec; nd > 1 && dig[nd - 1] == '0'; nd--)
 		;
 	if (e < -4 || e >= prec) {
@@ -426,7 +486,7 @@ static int format(struct sink *s, const char *fmt, va_list ap)
 			prec = -1;
 			zero = 0;
 			goto out;
-		case 'g': case 'G': case 'f': case 'e':
+		case 'g':
 			str = tmp;
 			n = (size_t)fmt_g(tmp, va_arg(ap, double), prec < 0 ? 6 : prec);
 			prec = -1;
@@ -509,8 +569,19 @@ out:
 int vfprintf(FILE *f, const char *fmt, va_list ap)
 {
 	struct sink s = { .f = f };
+	char line[512];
+	int r;
 
-	return format(&s, fmt, ap);
+	if (f->cap || f->mem)
+		return format(&s, fmt, ap);
+	/* unbuffered (stderr): one write per call, as glibc's */
+	f->buf = line;
+	f->cap = sizeof(line);
+	r = format(&s, fmt, ap);
+	flush1(f);
+	f->buf = NULL;
+	f->cap = 0;
+	return r;
 }
 
 int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
