@@ -304,8 +304,10 @@ $(EX_B)/aarch64/countsys: examples/countsys/countsys.c $(EX_B)/countsys.skel.h $
 .PHONY: test-qemu
 test-qemu: progs $(if $(filter aarch64 x86_64,$(ARCH)),examples)
 	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le" >&2; exit 2; }
-	$(Q)$(MAKE) --no-print-directory static guest-tests ARCH=$(patsubst %-compat,%,$(ARCH))
-	@GUEST_TESTS="$(GUEST_TESTS)" scripts/qemu/run.sh $(ARCH) build/static-$(patsubst %-compat,%,$(ARCH))/minibpf $(B)/progs build
+	$(Q)$(MAKE) --no-print-directory static $(if $(QEMU_NL),,guest-tests) ARCH=$(patsubst %-compat,%,$(ARCH))
+	@GUEST_TESTS="$(if $(QEMU_NL),,$(GUEST_TESTS))" scripts/qemu/run.sh $(ARCH) build/static-$(QEMU_NL)$(patsubst %-compat,%,$(ARCH))/minibpf $(B)/progs build
+# LIBC=nolibc: the guest suite with the nolibc CLI (the library's guest tests are the ARCH build's)
+QEMU_NL = $(if $(filter nolibc,$(LIBC)),nolibc-)
 
 # make bench-qemu ARCH=aarch64: the seed example's load time inside the
 # guest, minibpf against the guest's own raw-syscall floor replaying the
