@@ -328,6 +328,7 @@ cross:
 	$(MAKE) CROSS=aarch64-linux-gnu- all
 	$(MAKE) CROSS=arm-linux-gnueabihf- all
 	$(MAKE) CROSS=s390x-linux-gnu- all
+	$(MAKE) static LIBC=nolibc ARCH=riscv64
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
