@@ -55,8 +55,9 @@ struct sockaddr {
 	char sa_data[14];
 };
 
-/* The UAPI's sigset_t differs per architecture: keep it out of the way.
- * nolibc's strdup calls a malloc it declares static: it gets ours. */
+/* nolibc writes asm, a GNU keyword (-std=c11 has __asm__ only). The UAPI's
+ * sigset_t differs per architecture: keep it out of the way. nolibc's
+ * strdup calls a malloc it declares static: it gets ours. */
 #define asm __asm__
 #define sigset_t mb_uapi_sigset_t
 #define malloc mb_nolibc_malloc
