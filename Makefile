@@ -100,7 +100,9 @@ $(B)/minibpf: $(CLI_OBJS) $(B)/libminibpf.a
 MUSL_B   := build/musl$(CONFIG_SUFFIX)
 MUSL_INC := $(MUSL_B)/uapi
 ifeq ($(ARCH)$(CROSS),)
+ifneq ($(LIBC),nolibc)
 static: $(MUSL_B)/minibpf
+endif
 endif
 $(MUSL_INC)/.stamp:
 	@mkdir -p $(MUSL_INC)
@@ -137,7 +139,57 @@ MUSLT_s390x      := s390x-linux-musl
 MUSLT_ppc64le    := powerpc64le-linux-musl
 STATIC_CFLAGS := -Os -fno-pie -fno-stack-protector -fno-jump-tables -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
 STATIC_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none
-ifneq ($(ARCH),)
+# ---- static nolibc build ---------------------------------------------------
+# make static LIBC=nolibc [ARCH=x86_64|aarch64|armhf|riscv64]: the static CLI on the
+# kernel's nolibc (tools/include/nolibc of linux-source-6.1, extracted into
+# build/nolibc, never committed), in build/static-nolibc-ARCH: for the
+# architectures Debian has no musl for, and the smallest binary. nolibc/compat.h
+# (force-included) and nolibc/compat.c hold what nolibc lacks; the C library
+# headers the sources include are empty files in its include/ (elf.h is the
+# host's: types only); malloc is cli/bump_alloc.c.
+NOLIBC_ARCHS := x86_64 aarch64 armhf riscv64
+ifeq ($(LIBC),nolibc)
+NL_A     := $(or $(patsubst %-compat,%,$(ARCH)),$(shell uname -m))
+ifeq ($(filter $(NL_A),$(NOLIBC_ARCHS)),)
+$(error make static LIBC=nolibc ARCH=$(NL_A): nolibc 6.1 has no $(NL_A) (it has x86_64 aarch64 arm riscv mips i386); one of $(NOLIBC_ARCHS))
+endif
+NL_TRIPLE := $(TRIPLE_$(NL_A))
+NL_B     := build/static-nolibc-$(NL_A)$(CONFIG_SUFFIX)
+NL_XINC  := $(wildcard /usr/$(NL_TRIPLE)/include/asm)
+NL_UAPI  := $(if $(NL_XINC),/usr/$(NL_TRIPLE)/include/,/usr/include/)
+NL_ASM   := $(if $(NL_XINC),$(NL_XINC),/usr/include/$(NL_TRIPLE)/asm)
+NL_STUBS  = $(sort $(filter-out linux/% asm/% minibpf.h stddef.h stdarg.h stdbool.h elf.h, \
+	$(shell sed -n 's/^\#include <\([^>]*\)>.*/\1/p' $(LIB_SRCS) $(CLI_SRCS) $(filter-out tests/%,$(HDRS)))))
+NL_CC     = $(NL_TRIPLE)-gcc -nostdinc -isystem $(abspath $(NL_B)/include) \
+	-isystem $(shell $(NL_TRIPLE)-gcc -print-file-name=include) -idirafter $(abspath $(NL_B)/uapi) \
+	-include $(abspath nolibc/compat.h)
+NL_OBJS   = $(CLI_SRCS:%.c=$(NL_B)/obj/%.o) $(NL_B)/obj/cli/bump_alloc.o
+static: $(NL_B)/minibpf
+build/nolibc/nolibc.h:
+	@mkdir -p build/nolibc
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C build/nolibc --strip-components=4 linux-source-6.1/tools/include/nolibc
+	@touch $@
+$(NL_B)/include/.stamp: build/nolibc/nolibc.h $(LIB_SRCS) $(CLI_SRCS) $(HDRS) Makefile
+	@command -v $(NL_TRIPLE)-gcc >/dev/null || { echo "make static LIBC=nolibc ARCH=$(NL_A): no $(NL_TRIPLE)-gcc (scripts/setup.sh installs it)" >&2; exit 1; }
+	@rm -rf $(NL_B)/include && mkdir -p $(NL_B)/include $(NL_B)/uapi
+	@cd $(NL_B)/include && for h in $(NL_STUBS) features.h bits/auxv.h; do mkdir -p $$(dirname $$h) && : >$$h; done
+	@ln -sfn $(abspath build/nolibc) $(NL_B)/include/nolibc
+	@ln -sfn /usr/include/elf.h $(NL_B)/include/elf.h
+	@ln -sfn $(NL_UAPI)linux $(NL_B)/uapi/linux
+	@ln -sfn $(NL_ASM) $(NL_B)/uapi/asm
+	@ln -sfn $(NL_UAPI)asm-generic $(NL_B)/uapi/asm-generic
+	@echo nolibc >$(NL_B)/libc
+	@touch $@
+$(NL_B)/minibpf: $(NL_B)/include/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c nolibc/compat.c nolibc/compat.h $(HDRS) Makefile
+	$(Q)$(MAKE) --no-print-directory -s B=$(NL_B)/obj ARCH= LIBC= HDRS="$(HDRS) nolibc/compat.h" CC="$(NL_CC)" AR=$(NL_TRIPLE)-gcc-ar \
+		CFLAGS="$(STATIC_CFLAGS)" $(NL_B)/obj/libminibpf.a $(NL_OBJS)
+	$(Q)$(NL_CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) -DMB_NOLIBC_START -c nolibc/compat.c -o $(NL_B)/obj/compat.o
+	$(if $(Q),@echo "  LD      $(NL_B)/obj/minibpf")
+	$(Q)$(NL_CC) $(STATIC_CFLAGS) $(STATIC_LDFLAGS) -nostdlib -o $(NL_B)/obj/minibpf \
+		$(NL_OBJS) $(NL_B)/obj/compat.o $(NL_B)/obj/libminibpf.a -lgcc
+	$(Q)$(NL_TRIPLE)-strip -s -R .comment -o $@ $(NL_B)/obj/minibpf
+	@echo "  STATIC  $@ ($(NL_A), nolibc, $$(stat -c %s $@) bytes)"
+else ifneq ($(ARCH),)
 # armhf-compat (test-qemu: 32-bit userspace on the arm64 kernel) is the armhf build.
 A := $(patsubst %-compat,%,$(ARCH))
 ifeq ($(TRIPLE_$(A)),)
@@ -210,6 +262,10 @@ size: static
 		$(MAKE) --no-print-directory -s static ARCH=$$a >/dev/null 2>&1 || true; done
 	@for a in "" aarch64 armhf; do \
 		$(MAKE) --no-print-directory -s tiny $${a:+ARCH=$$a} >/dev/null 2>&1 || true; done
+	@for a in x86_64 aarch64 armhf; do \
+		$(MAKE) --no-print-directory -s tiny LIBC=nolibc ARCH=$$a >/dev/null 2>&1 || true; done
+	@for a in $(NOLIBC_ARCHS); do \
+		$(MAKE) --no-print-directory -s static LIBC=nolibc ARCH=$$a >/dev/null 2>&1 || true; done
 	@scripts/size.sh $(MUSL_B) $(STATIC_ARCHS)
 	@echo
 	@scripts/size_modules.sh $(MUSL_B)/obj $(MUSL_B)/obj/minibpf
@@ -297,9 +353,11 @@ $(EX_B)/aarch64/countsys: examples/countsys/countsys.c $(EX_B)/countsys.skel.h $
 .PHONY: test-qemu
 test-qemu: progs $(if $(filter aarch64 x86_64,$(ARCH)),examples)
 	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le" >&2; exit 2; }
-	$(Q)$(MAKE) --no-print-directory static guest-tests ARCH=$(patsubst %-compat,%,$(ARCH))
-	$(Q)$(MAKE) --no-print-directory tiny ARCH=$(patsubst %-compat,%,$(ARCH))
-	@GUEST_TESTS="$(GUEST_TESTS)" scripts/qemu/run.sh $(ARCH) build/static-$(patsubst %-compat,%,$(ARCH))/minibpf $(B)/progs build
+	$(Q)$(MAKE) --no-print-directory static $(if $(QEMU_NL),,guest-tests) ARCH=$(patsubst %-compat,%,$(ARCH))
+	$(if $(QEMU_NL),,$(Q)$(MAKE) --no-print-directory tiny ARCH=$(patsubst %-compat,%,$(ARCH)))
+	@GUEST_TESTS="$(if $(QEMU_NL),,$(GUEST_TESTS))" scripts/qemu/run.sh $(ARCH) build/static-$(QEMU_NL)$(patsubst %-compat,%,$(ARCH))/minibpf $(B)/progs build
+# LIBC=nolibc: the guest suite with the nolibc CLI (the library's guest tests are the ARCH build's)
+QEMU_NL = $(if $(filter nolibc,$(LIBC)),nolibc-)
 
 # make bench-qemu ARCH=aarch64: the seed example's load time inside the
 # guest, minibpf against the guest's own raw-syscall floor replaying the
@@ -320,6 +378,7 @@ cross: options
 	$(MAKE) CROSS=aarch64-linux-gnu- all
 	$(MAKE) CROSS=arm-linux-gnueabihf- all
 	$(MAKE) CROSS=s390x-linux-gnu- all
+	$(MAKE) static LIBC=nolibc ARCH=riscv64
 
 # make options: the build options compile and link in every shape that
 # matters: each option off alone, each object left out alone, all options

@@ -15,7 +15,7 @@ BUILD=${2:-}
 # the public API may include it (syscall/ does: mb_last_error, mb_set_print).
 allowed() {
 	case $1 in
-	include|uapi) echo "" ;;
+	include|uapi|nolibc) echo "" ;;
 	syscall)      echo "uapi include" ;;
 	btf)          echo "uapi" ;;
 	elf)          echo "btf uapi" ;;
@@ -27,7 +27,7 @@ allowed() {
 	*)            echo "?" ;;
 	esac
 }
-LIB_DIRS="include uapi syscall btf elf check maps loader attach cli"
+LIB_DIRS="include uapi nolibc syscall btf elf check maps loader attach cli"
 
 n=0 failed=0 skipped=0
 report() {      # report OK|FAIL NAME [DETAILS]

@@ -1,0 +1,1178 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The C library functions the CLI uses that nolibc 6.1 does not have (see
+ * compat.h): stdio with the printf conversions the sources use, strto*,
+ * qsort, strerror, directories, signals and the syscalls without a nolibc
+ * wrapper. Small rather than fast: one process, one object, then exit.
+ */
+#undef main
+#include <linux/netlink.h>
+#include <linux/if.h>
+#include <linux/sockios.h>
+
+int errno;
+char **environ;
+static long page_size = 4096;
+
+/* A syscall's return value as the C library reports it. */
+static long sysret(long r)
+{
+	if (r < 0 && r > -MAX_ERRNO) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+/* ---- stdio ------------------------------------------------------------- */
+struct mb_file {
+	int fd, err, eof, rd;
+	char *buf;		/* write: pending bytes; read: buffered input */
+	size_t len, pos, cap;
+	char **mem;		/* open_memstream: where the buffer is published */
+	size_t *memsize;
+	struct mb_file *next;
+};
+
+static char outbuf[BUFSIZ], inbuf[BUFSIZ];
+static struct mb_file f_in = { .fd = 0, .rd = 1, .buf = inbuf, .cap = sizeof(inbuf) };
+static struct mb_file f_out = { .fd = 1, .buf = outbuf, .cap = sizeof(outbuf), .next = &f_in };
+static struct mb_file f_err = { .fd = 2, .next = &f_out };	/* unbuffered */
+FILE *const stdin = &f_in, *const stdout = &f_out, *const stderr = &f_err;
+static struct mb_file *files = &f_err;
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int flush1(FILE *f)
+{
+	if (f->mem || f->rd || !f->len)
+		return 0;
+	if (write_all(f->fd, f->buf, f->len))
+		f->err = 1;
+	f->len = 0;
+	return f->err ? EOF : 0;
+}
+
+int fflush(FILE *f)
+{
+	int r = 0;
+
+	if (f)
+		return flush1(f);
+	for (f = files; f; f = f->next)
+		r |= flush1(f);
+	return r;
+}
+
+size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
+{
+	size_t len = size * n;
+
+	if (!len)
+		return 0;
+	if (f->mem) {
+		/* one byte more for the terminating NUL */
+		if (f->len + len + 1 > f->cap) {
+			size_t cap = (f->len + len + 1) * 2;
+			char *b = realloc(f->buf, cap);
+
+			if (!b)
+				return f->err = 1, 0;
+			f->buf = b;
+			f->cap = cap;
+		}
+		memcpy(f->buf + f->len, p, len);
+		f->len += len;
+		f->buf[f->len] = 0;
+		*f->mem = f->buf;
+		*f->memsize = f->len;
+		return n;
+	}
+	if (f->len + len > f->cap && flush1(f))
+		return 0;
+	if (len >= f->cap) {
+		if (write_all(f->fd, p, len))
+			return f->err = 1, 0;
+		return n;
+	}
+	memcpy(f->buf + f->len, p, len);
+	f->len += len;
+	return n;
+}
+
+int fputc(int c, FILE *f)
+{
+	char ch = (char)c;
+
+	return fwrite(&ch, 1, 1, f) ? (unsigned char)c : EOF;
+}
+
+int putchar(int c) { return fputc(c, stdout); }
+int fputs(const char *s, FILE *f) { return fwrite(s, 1, strlen(s), f) || !*s ? 0 : EOF; }
+int puts(const char *s) { return fputs(s, stdout) || fputc('\n', stdout) == EOF ? EOF : 0; }
+int ferror(FILE *f) { return f->err; }
+int feof(FILE *f) { return f->eof; }
+int fileno(FILE *f) { return f->fd; }
+
+static int refill(FILE *f)
+{
+	ssize_t n;
+
+	if (f->pos < f->len)
+		return 0;
+	do
+		n = read(f->fd, f->buf, f->cap);
+	while (n < 0 && errno == EINTR);
+	f->pos = 0;
+	f->len = n > 0 ? (size_t)n : 0;
+	if (n <= 0) {
+		if (n < 0)
+			f->err = 1;
+		else
+			f->eof = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int fgetc(FILE *f)
+{
+	return refill(f) ? EOF : (unsigned char)f->buf[f->pos++];
+}
+
+size_t fread(void *p, size_t size, size_t n, FILE *f)
+{
+	size_t want = size * n, got = 0;
+
+	while (got < want && !refill(f)) {
+		size_t k = f->len - f->pos;
+
+		if (k > want - got)
+			k = want - got;
+		memcpy((char *)p + got, f->buf + f->pos, k);
+		f->pos += k;
+		got += k;
+	}
+	return size ? got / size : 0;
+}
+
+char *fgets(char *s, int n, FILE *f)
+{
+	int i = 0, c = 0;
+
+	while (i < n - 1 && c != '\n' && (c = fgetc(f)) != EOF)
+		s[i++] = (char)c;
+	if (!i)
+		return NULL;
+	s[i] = 0;
+	return s;
+}
+
+static FILE *new_file(int fd, int rd, size_t cap)
+{
+	FILE *f = calloc(1, sizeof(*f) + cap);
+
+	if (!f)
+		return NULL;
+	f->fd = fd;
+	f->rd = rd;
+	f->buf = (char *)(f + 1);
+	f->cap = cap;
+	f->next = files;
+	files = f;
+	return f;
+}
+
+/* Modes "r", "w", "a", with "b" (ignored), "e" (O_CLOEXEC) and "+". */
+FILE *fopen(const char *path, const char *mode)
+{
+	int fl = *mode == 'r' ? O_RDONLY : O_WRONLY | O_CREAT | (*mode == 'a' ? O_APPEND : O_TRUNC);
+	int fd;
+	FILE *f;
+
+	if (strchr(mode, '+'))
+		fl = (fl & ~O_ACCMODE) | O_RDWR;
+	if (strchr(mode, 'e'))
+		fl |= O_CLOEXEC;
+	fd = open(path, fl, 0666);
+	if (fd < 0)
+		return NULL;
+	f = new_file(fd, *mode == 'r', BUFSIZ);
+	if (!f)
+		close(fd);
+	return f;
+}
+
+FILE *open_memstream(char **buf, size_t *size)
+{
+	FILE *f = new_file(-1, 0, 0);
+
+	if (!f)
+		return NULL;
+	f->buf = NULL;
+	f->mem = buf;
+	f->memsize = size;
+	*buf = NULL;
+	*size = 0;
+	/* an empty stream is an empty string */
+	return fwrite("", 1, 1, f), f->len = 0, f;
+}
+
+int fclose(FILE *f)
+{
+	struct mb_file **p;
+	int r = fflush(f);
+
+	for (p = &files; *p; p = &(*p)->next)
+		if (*p == f) {
+			*p = f->next;
+			break;
+		}
+	if (f->fd > 2 && close(f->fd))
+		r = EOF;
+	if (f != stdin && f != stdout && f != stderr)
+		free(f);
+	return r;
+}
+
+/* ---- printf ------------------------------------------------------------ */
+struct sink {
+	FILE *f;		/* or a buffer: */
+	char *buf;
+	size_t cap, n;
+};
+
+static void emit(struct sink *s, const char *p, size_t n)
+{
+	if (s->f) {
+		fwrite(p, 1, n, s->f);
+	} else if (s->n < s->cap) {
+		size_t k = s->cap - s->n < n ? s->cap - s->n : n;
+
+		memcpy(s->buf + s->n, p, k);
+	}
+	s->n += n;
+}
+
+static void pad(struct sink *s, char c, int n)
+{
+	while (n-- > 0)
+		emit(s, &c, 1);
+}
+
+/* The exact decimal digits of v > 0, rounded half-even to prec, and its
+ * decimal exponent. A double is m * 2^e2: one big integer, m * 2^e2 or
+ * m * 5^-e2 (then k = -e2 digits are after the point). */
+static int exact_digits(double v, char *dig, int prec)
+{
+	uint32_t w[90];
+	char all[810], *p = all + sizeof(all);
+	uint64_t bits, m;
+	int e2, n = 2, k = 0, nd, up, i;
+
+	memcpy(&bits, &v, sizeof(bits));
+	e2 = (int)(bits >> 52 & 0x7ff);
+	m = bits & ((1ull << 52) - 1);
+	if (e2)
+		m |= 1ull << 52;
+	else
+		e2 = 1;
+	e2 -= 1075;
+	w[0] = (uint32_t)m;
+	w[1] = (uint32_t)(m >> 32);
+	while (e2) {
+		int sh = e2 > 0 ? (e2 > 31 ? 31 : e2) : (-e2 > 13 ? 13 : -e2);
+		uint32_t f = 1;
+		uint64_t c = 0;
+
+		for (i = 0; i < sh; i++)
+			f *= e2 > 0 ? 2 : 5;
+		if (e2 < 0)
+			k += sh;
+		e2 += e2 > 0 ? -sh : sh;
+		for (i = 0; i < n; i++) {
+			c += (uint64_t)w[i] * f;
+			w[i] = (uint32_t)c;
+			c >>= 32;
+		}
+		if (c)
+			w[n++] = (uint32_t)c;
+	}
+	while (n && !w[n - 1])
+		n--;
+	while (n) {		/* nine digits at a time, the lowest first */
+		uint64_t r = 0;
+
+		for (i = n - 1; i >= 0; i--) {
+			r = r << 32 | w[i];
+			w[i] = (uint32_t)(r / 1000000000);
+			r %= 1000000000;
+		}
+		while (n && !w[n - 1])
+			n--;
+		for (i = 0; i < 9; i++, r /= 10)
+			*--p = (char)('0' + r % 10);
+	}
+	while (*p == '0')
+		p++;
+	nd = (int)(all + sizeof(all) - p);
+	if (nd > prec) {
+		up = p[prec] > '5';
+		for (i = prec + 1; !up && p[prec] == '5' && i < nd; i++)
+			up = p[i] != '0';
+		if (!up && p[prec] == '5')
+			up = (p[prec - 1] - '0') & 1;
+		nd = prec;
+		if (up) {
+			for (i = prec - 1; i >= 0 && p[i] == '9'; i--)
+				p[i] = '0';
+			if (i < 0)
+				p[0] = '1', k--;
+			else
+				p[i]++;
+		}
+	}
+	memset(dig, '0', (size_t)prec);
+	memcpy(dig, p, (size_t)nd);
+	return (int)(all + sizeof(all) - p) - 1 - k;
+}
+
+/* %g with prec significant digits, as printf prints a double. */
+static int fmt_g(char *out, double v, int prec)
+{
+	char dig[40], *o = out;
+	int e = 0, nd, i, point;
+
+	if (v != v)
+		return memcpy(out, "nan", 3), 3;
+	if (v < 0 || (v == 0 && 1 / v < 0))
+		*o++ = '-', v = -v;
+	if (v > 1.7976931348623157e308)
+		return memcpy(o, "inf", 3), (int)(o - out) + 3;
+	if (prec < 1)
+		prec = 1;
+	if (prec > (int)sizeof(dig))
+		prec = (int)sizeof(dig);
+	if (v != 0)
+		e = exact_digits(v, dig, prec);
+	else
+		memset(dig, '0', (size_t)prec);
+	for (nd = prec; nd > 1 && dig[nd - 1] == '0'; nd--)
+		;
+	if (e < -4 || e >= prec) {
+		*o++ = dig[0];
+		if (nd > 1) {
+			*o++ = '.';
+			memcpy(o, dig + 1, (size_t)nd - 1);
+			o += nd - 1;
+		}
+		*o++ = 'e';
+		*o++ = e < 0 ? '-' : '+';
+		if (e < 0)
+			e = -e;
+		if (e >= 100)
+			*o++ = (char)('0' + e / 100);
+		*o++ = (char)('0' + e / 10 % 10);
+		*o++ = (char)('0' + e % 10);
+		return (int)(o - out);
+	}
+	point = e + 1;
+	if (point <= 0) {
+		*o++ = '0';
+		*o++ = '.';
+		for (i = point; i < 0; i++)
+			*o++ = '0';
+		point = 0;
+	}
+	for (i = 0; i < nd || i < point; i++) {
+		if (i == point && i)
+			*o++ = '.';
+		*o++ = i < nd ? dig[i] : '0';
+	}
+	return (int)(o - out);
+}
+
+static int format(struct sink *s, const char *fmt, va_list ap)
+{
+	for (; *fmt; fmt++) {
+		char tmp[72], *p = tmp + sizeof(tmp), *str = NULL;
+		int left = 0, zero = 0, plus = 0, space = 0, alt = 0, width = 0, prec = -1;
+		int lng = 0, base = 10, neg = 0, upper = 0;
+		unsigned long long u = 0;
+		size_t n;
+		const char *pre = "";
+
+		if (*fmt != '%') {
+			const char *q = strchr(fmt, '%');
+
+			n = q ? (size_t)(q - fmt) : strlen(fmt);
+			emit(s, fmt, n);
+			fmt += n - 1;
+			continue;
+		}
+		for (;; fmt++) {
+			char c = fmt[1];
+
+			if (c == '-')
+				left = 1;
+			else if (c == '0')
+				zero = 1;
+			else if (c == '+')
+				plus = 1;
+			else if (c == ' ')
+				space = 1;
+			else if (c == '#')
+				alt = 1;
+			else
+				break;
+		}
+		fmt++;
+		if (*fmt == '*') {
+			width = va_arg(ap, int);
+			if (width < 0)
+				left = 1, width = -width;
+			fmt++;
+		}
+		while (*fmt >= '0' && *fmt <= '9')
+			width = width * 10 + *fmt++ - '0';
+		if (*fmt == '.') {
+			prec = 0;
+			if (*++fmt == '*') {
+				prec = va_arg(ap, int);
+				fmt++;
+			}
+			while (*fmt >= '0' && *fmt <= '9')
+				prec = prec * 10 + *fmt++ - '0';
+		}
+		for (;; fmt++) {
+			if (*fmt == 'l')
+				lng++;
+			else if (*fmt == 'z' || *fmt == 't' || *fmt == 'j')
+				lng = *fmt == 'j' ? 2 : sizeof(size_t) == sizeof(long);
+			else if (*fmt != 'h')
+				break;
+		}
+		switch (*fmt) {
+		case 0:
+			return (int)s->n;
+		case '%':
+			emit(s, "%", 1);
+			continue;
+		case 'c':
+			*--p = (char)va_arg(ap, int);
+			prec = -1;
+			str = p;
+			n = 1;
+			zero = 0;
+			goto out;
+		case 's':
+			str = va_arg(ap, char *);
+			if (!str)
+				str = "(null)";
+			n = prec < 0 ? strlen(str) : strnlen(str, (size_t)prec);
+			prec = -1;
+			zero = 0;
+			goto out;
+		case 'g':
+			str = tmp;
+			n = (size_t)fmt_g(tmp, va_arg(ap, double), prec < 0 ? 6 : prec);
+			prec = -1;
+			goto out;
+		case 'p':
+			u = (uintptr_t)va_arg(ap, void *);
+			if (!u) {
+				str = "(nil)";
+				n = 5;
+				goto out;
+			}
+			base = 16;
+			pre = "0x";
+			goto digits;
+		case 'd': case 'i': {
+			long long v = lng >= 2 ? va_arg(ap, long long) :
+				      lng ? va_arg(ap, long) : va_arg(ap, int);
+
+			if (v < 0)
+				neg = 1, u = 0 - (unsigned long long)v;
+			else
+				u = (unsigned long long)v;
+			pre = neg ? "-" : plus ? "+" : space ? " " : "";
+			goto digits;
+		}
+		case 'X':
+			upper = 1;
+			/* fall through */
+		case 'x':
+			base = 16;
+			goto unsig;
+		case 'o':
+			base = 8;
+			/* fall through */
+		case 'u':
+unsig:
+			u = lng >= 2 ? va_arg(ap, unsigned long long) :
+			    lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
+			if (alt && u && base == 16)
+				pre = upper ? "0X" : "0x";
+			if (alt && base == 8)
+				pre = "0";
+digits:
+			do {
+				unsigned d = (unsigned)(u % (unsigned)base);
+
+				*--p = (char)(d < 10 ? '0' + d : (upper ? 'A' : 'a') + d - 10);
+				u /= (unsigned)base;
+			} while (u);
+			str = p;
+			n = (size_t)(tmp + sizeof(tmp) - p);
+			break;
+		default:
+			emit(s, "%", 1);
+			emit(s, fmt, 1);
+			continue;
+		}
+out:
+		{
+			size_t lp = strlen(pre);
+			int zeros = prec > (int)n ? prec - (int)n : 0;
+			int fill = width - (int)(lp + n) - zeros;
+
+			if (prec >= 0)
+				zero = 0;
+			if (!left && !zero)
+				pad(s, ' ', fill);
+			emit(s, pre, lp);
+			if (!left && zero)
+				pad(s, '0', fill);
+			pad(s, '0', zeros);
+			emit(s, str, n);
+			if (left)
+				pad(s, ' ', fill);
+		}
+	}
+	return (int)s->n;
+}
+
+int vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	struct sink s = { .f = f };
+	char line[512];
+	int r;
+
+	if (f->cap || f->mem)
+		return format(&s, fmt, ap);
+	/* unbuffered (stderr): one write per call, as glibc's */
+	f->buf = line;
+	f->cap = sizeof(line);
+	r = format(&s, fmt, ap);
+	flush1(f);
+	f->buf = NULL;
+	f->cap = 0;
+	return r;
+}
+
+int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
+{
+	struct sink s = { .buf = buf, .cap = n ? n - 1 : 0 };
+	int r = format(&s, fmt, ap);
+
+	if (n)
+		buf[s.n < n ? s.n : n - 1] = 0;
+	return r;
+}
+
+int vprintf(const char *fmt, va_list ap) { return vfprintf(stdout, fmt, ap); }
+
+#define VA(call) { va_list ap; int r; va_start(ap, fmt); r = call; va_end(ap); return r; }
+int printf(const char *fmt, ...) VA(vfprintf(stdout, fmt, ap))
+int fprintf(FILE *f, const char *fmt, ...) VA(vfprintf(f, fmt, ap))
+int snprintf(char *buf, size_t n, const char *fmt, ...) VA(vsnprintf(buf, n, fmt, ap))
+
+void perror(const char *s)
+{
+	fprintf(stderr, "%s%s%s\n", s && *s ? s : "", s && *s ? ": " : "", strerror(errno));
+}
+
+/* ---- stdlib ------------------------------------------------------------ */
+/* called from nolibc's _start, which LTO does not see */
+__attribute__((used, externally_visible)) int main(int argc, char **argv, char **envp)
+{
+	char **p = envp;
+	unsigned long *aux;
+
+	environ = envp;
+	while (*p)
+		p++;
+	for (aux = (unsigned long *)(p + 1); aux[0]; aux += 2)
+		if (aux[0] == 6)	/* AT_PAGESZ */
+			page_size = (long)aux[1];
+	exit(mb_main(argc, argv));
+}
+
+void exit(int code)
+{
+	fflush(NULL);
+	for (;;)
+		my_syscall1(__NR_exit_group, code);
+}
+
+/* also for libgcc (linked after LTO has chosen what stays) */
+__attribute__((used, externally_visible)) int raise(int sig) { return (int)sysret(my_syscall2(__NR_kill, my_syscall0(__NR_getpid), sig)); }
+
+void abort(void)
+{
+	fflush(NULL);
+	raise(SIGABRT);
+	exit(127);
+}
+
+char *getenv(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (char **e = environ; e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+unsigned long long strtoull(const char *s, char **end, int base)
+{
+	const char *p = s;
+	unsigned long long v = 0;
+	int neg = 0, any = 0, over = 0;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	if ((base == 0 || base == 16) && p[0] == '0' && (p[1] | 32) == 'x' && isxdigit((unsigned char)p[2]))
+		p += 2, base = 16;
+	else if (base == 0)
+		base = *p == '0' ? 8 : 10;
+	for (;; p++, any = 1) {
+		int c = (unsigned char)*p, d = isdigit(c) ? c - '0' : isalpha(c) ? (c | 32) - 'a' + 10 : 99;
+
+		if (d >= base)
+			break;
+		if (v > (ULLONG_MAX - (unsigned)d) / (unsigned)base)
+			over = 1;
+		v = v * (unsigned)base + (unsigned)d;
+	}
+	if (end)
+		*end = (char *)(any ? p : s);
+	if (over)
+		return errno = ERANGE, ULLONG_MAX;
+	return neg ? 0 - v : v;
+}
+
+/* The signed and narrower ones: strtoull's digits, clamped to the type. */
+static long long strto_signed(const char *s, char **end, int base, long long min, long long max)
+{
+	const char *p = s;
+	int e = errno;
+	unsigned long long u;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	errno = 0;
+	u = strtoull(p, end, base);
+	if (end && *end == p)
+		*end = (char *)s;
+	if (*p == '-') {
+		u = 0 - u;
+		if (errno || u > (unsigned long long)max + 1)
+			return errno = ERANGE, min;
+		errno = e;
+		return (long long)(0 - u);
+	}
+	if (errno || u > (unsigned long long)max)
+		return errno = ERANGE, max;
+	errno = e;
+	return (long long)u;
+}
+
+long long strtoll(const char *s, char **end, int base) { return strto_signed(s, end, base, LLONG_MIN, LLONG_MAX); }
+long strtol(const char *s, char **end, int base) { return (long)strto_signed(s, end, base, LONG_MIN, LONG_MAX); }
+int atoi(const char *s) { return (int)strtol(s, NULL, 10); }
+
+unsigned long strtoul(const char *s, char **end, int base)
+{
+	unsigned long long v = strtoull(s, end, base);
+
+	if (v > ULONG_MAX && ~v > ULONG_MAX)
+		return errno = ERANGE, ULONG_MAX;
+	return (unsigned long)v;
+}
+
+/* Stable, as glibc's qsort is when it can allocate: a merge sort. */
+void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	char *a = base, *t;
+	size_t h = n / 2;
+
+	if (n < 2)
+		return;
+	qsort(a, h, size, cmp);
+	qsort(a + h * size, n - h, size, cmp);
+	t = malloc(h * size);
+	if (t) {
+		size_t i = 0, j = h, k = 0;
+
+		memcpy(t, a, h * size);
+		while (i < h && j < n) {
+			if (cmp(a + j * size, t + i * size) < 0)
+				memcpy(a + k++ * size, a + j++ * size, size);
+			else
+				memcpy(a + k++ * size, t + i++ * size, size);
+		}
+		memcpy(a + k * size, t + i * size, (h - i) * size);
+		free(t);
+		return;
+	}
+	/* no memory: insertion sort, in place */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j && cmp(a + (j - 1) * size, a + j * size) > 0; j--)
+			for (size_t b = 0; b < size; b++) {
+				char c = a[(j - 1) * size + b];
+
+				a[(j - 1) * size + b] = a[j * size + b];
+				a[j * size + b] = c;
+			}
+}
+
+void *bsearch(const void *key, const void *base, size_t n, size_t size,
+	      int (*cmp)(const void *, const void *))
+{
+	while (n) {
+		const char *m = (const char *)base + n / 2 * size;
+		int c = cmp(key, m);
+
+		if (!c)
+			return (void *)m;
+		if (c > 0)
+			base = m + size, n -= n / 2 + 1;
+		else
+			n /= 2;
+	}
+	return NULL;
+}
+
+/* ---- string ------------------------------------------------------------ */
+size_t strlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p++)
+		__asm__("");	/* not a loop gcc turns into a call to strlen */
+	return (size_t)(p - s - 1);
+}
+
+char *strcpy(char *d, const char *s)
+{
+	return memcpy(d, s, strlen(s) + 1);
+}
+
+char *strcat(char *d, const char *s) { return strcpy(d + strlen(d), s), d; }
+int tolower(int c) { return isupper(c) ? c | 32 : c; }
+int toupper(int c) { return islower(c) ? c & ~32 : c; }
+
+int strncasecmp(const char *a, const char *b, size_t n)
+{
+	for (; n; a++, b++, n--) {
+		int d = tolower((unsigned char)*a) - tolower((unsigned char)*b);
+
+		if (d || !*a)
+			return d;
+	}
+	return 0;
+}
+
+int strcasecmp(const char *a, const char *b) { return strncasecmp(a, b, (size_t)-1); }
+
+size_t strspn(const char *s, const char *accept)
+{
+	size_t n = 0;
+
+	while (s[n] && strchr(accept, s[n]))
+		n++;
+	return n;
+}
+
+size_t strcspn(const char *s, const char *reject)
+{
+	size_t n = 0;
+
+	while (s[n] && !strchr(reject, s[n]))
+		n++;
+	return n;
+}
+
+char *strpbrk(const char *s, const char *accept)
+{
+	s += strcspn(s, accept);
+	return *s ? (char *)s : NULL;
+}
+
+char *strstr(const char *h, const char *n)
+{
+	size_t len = strlen(n);
+
+	for (; *h; h++)
+		if (!strncmp(h, n, len))
+			return (char *)h;
+	return *n ? NULL : (char *)h;
+}
+
+char *strtok_r(char *s, const char *delim, char **save)
+{
+	if (!s)
+		s = *save;
+	s += strspn(s, delim);
+	if (!*s)
+		return *save = s, NULL;
+	*save = s + strcspn(s, delim);
+	if (**save)
+		*(*save)++ = 0;
+	return s;
+}
+
+void *memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (; n; p++, n--)
+		if (*p == (unsigned char)c)
+			return (void *)p;
+	return NULL;
+}
+
+/* glibc's texts of the errors the kernel gives a loader; others by number. */
+static const struct { unsigned char err; const char *msg; } errmsg[] = {
+	{ EPERM, "Operation not permitted" }, { ENOENT, "No such file or directory" },
+	{ ESRCH, "No such process" }, { EINTR, "Interrupted system call" },
+	{ EIO, "Input/output error" }, { ENXIO, "No such device or address" },
+	{ E2BIG, "Argument list too long" }, { ENOEXEC, "Exec format error" },
+	{ EBADF, "Bad file descriptor" }, { EAGAIN, "Resource temporarily unavailable" },
+	{ ENOMEM, "Cannot allocate memory" }, { EACCES, "Permission denied" },
+	{ EFAULT, "Bad address" }, { EBUSY, "Device or resource busy" },
+	{ EEXIST, "File exists" }, { EXDEV, "Invalid cross-device link" },
+	{ ENODEV, "No such device" }, { ENOTDIR, "Not a directory" },
+	{ EISDIR, "Is a directory" }, { EINVAL, "Invalid argument" },
+	{ ENFILE, "Too many open files in system" }, { EMFILE, "Too many open files" },
+	{ ENOTTY, "Inappropriate ioctl for device" }, { EFBIG, "File too large" },
+	{ ENOSPC, "No space left on device" }, { ESPIPE, "Illegal seek" },
+	{ EROFS, "Read-only file system" }, { EPIPE, "Broken pipe" },
+	{ ERANGE, "Numerical result out of range" }, { ENAMETOOLONG, "File name too long" },
+	{ ENOSYS, "Function not implemented" }, { ENOTEMPTY, "Directory not empty" },
+	{ ELOOP, "Too many levels of symbolic links" }, { ENODATA, "No data available" },
+	{ EOVERFLOW, "Value too large for defined data type" }, { EBADMSG, "Bad message" },
+	{ EPROTO, "Protocol error" }, { EOPNOTSUPP, "Operation not supported" },
+	{ EAFNOSUPPORT, "Address family not supported by protocol" },
+	{ EADDRINUSE, "Address already in use" }, { ENOBUFS, "No buffer space available" },
+	{ ETIMEDOUT, "Connection timed out" }, { EALREADY, "Operation already in progress" },
+	{ ENOTSUP, "Operation not supported" }, { E2BIG, "Argument list too long" },
+	{ ENOTCONN, "Transport endpoint is not connected" }, { ENOLINK, "Link has been severed" },
+	{ ETXTBSY, "Text file busy" }, { EMLINK, "Too many links" }, { EDOM, "Numerical argument out of domain" },
+	{ EDEADLK, "Resource deadlock avoided" }, { ENOMSG, "No message of desired type" },
+	{ ETIME, "Timer expired" }, { ECANCELED, "Operation canceled" }, { ESTALE, "Stale file handle" },
+};
+
+char *strerror(int err)
+{
+	static char unknown[32];
+
+	for (size_t i = 0; i < sizeof(errmsg) / sizeof(errmsg[0]); i++)
+		if (errmsg[i].err == err)
+			return (char *)errmsg[i].msg;
+	snprintf(unknown, sizeof(unknown), "Unknown error %d", err);
+	return unknown;
+}
+
+/* ---- syscalls ---------------------------------------------------------- */
+long syscall(long nr, ...)
+{
+	va_list ap;
+	long a[6];
+
+	va_start(ap, nr);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	return sysret(my_syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
+}
+
+int mb_stat_at(int dirfd, const char *path, struct stat *st, int flags)
+{
+	struct statx x;
+	long r = my_syscall5(__NR_statx, dirfd, path, flags, STATX_BASIC_STATS, &x);
+
+	if (r < 0)
+		return (int)sysret(r);
+	memset(st, 0, sizeof(*st));
+	st->st_dev = (dev_t)(x.stx_dev_major << 8 | x.stx_dev_minor);
+	st->st_ino = (ino_t)x.stx_ino;
+	st->st_mode = x.stx_mode;
+	st->st_nlink = x.stx_nlink;
+	st->st_uid = x.stx_uid;
+	st->st_gid = x.stx_gid;
+	st->st_rdev = (dev_t)(x.stx_rdev_major << 8 | x.stx_rdev_minor);
+	st->st_size = (off_t)x.stx_size;
+	st->st_blksize = x.stx_blksize;
+	st->st_blocks = (blkcnt_t)x.stx_blocks;
+	st->st_atime = x.stx_atime.tv_sec;
+	st->st_mtime = x.stx_mtime.tv_sec;
+	st->st_ctime = x.stx_ctime.tv_sec;
+	return 0;
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return (int)sysret(my_syscall3(__NR_ioctl, fd, req, arg));
+}
+
+int access(const char *path, int mode) { return (int)sysret(my_syscall3(__NR_faccessat, AT_FDCWD, path, mode)); }
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	int mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, int);
+	va_end(ap);
+	return (int)sysret(my_syscall4(__NR_openat, dirfd, path, flags, mode));
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return (int)sysret(my_syscall3(__NR_fcntl, fd, cmd, arg));
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+#ifdef __ARM_EABI__	/* the 64-bit offset in an even register pair: r4, r5 */
+	return sysret(my_syscall6(__NR_pread64, fd, buf, n, 0, off, off < 0 ? -1 : 0));
+#else
+	return sysret(my_syscall4(__NR_pread64, fd, buf, n, off));
+#endif
+}
+ssize_t readlink(const char *path, char *buf, size_t n) { return sysret(my_syscall4(__NR_readlinkat, AT_FDCWD, path, buf, n)); }
+int rename(const char *from, const char *to) { return (int)sysret(my_syscall5(__NR_renameat2, AT_FDCWD, from, AT_FDCWD, to, 0)); }
+int rmdir(const char *path) { return (int)sysret(my_syscall3(__NR_unlinkat, AT_FDCWD, path, AT_REMOVEDIR)); }
+int statfs(const char *path, struct statfs *st) { return (int)sysret(my_syscall2(__NR_statfs, path, st)); }
+#ifdef __NR_geteuid32
+uid_t geteuid(void) { return (uid_t)my_syscall0(__NR_geteuid32); }
+#else
+uid_t geteuid(void) { return (uid_t)my_syscall0(__NR_geteuid); }
+#endif
+long sysconf(int name) { return name == _SC_PAGESIZE ? page_size : (errno = EINVAL, -1); }
+int uname(struct utsname *u) { return (int)sysret(my_syscall1(__NR_uname, u)); }
+int clock_gettime(clockid_t clk, struct timespec *ts) { return (int)sysret(my_syscall2(__NR_clock_gettime, clk, ts)); }
+
+void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
+{
+	long r = my_syscall5(__NR_mremap, old, old_size, new_size, flags, 0);
+
+	return sysret(r) == -1 ? MAP_FAILED : (void *)r;
+}
+
+int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set)
+{
+	long r = my_syscall3(__NR_sched_getaffinity, pid, size, set);
+
+	if (r < 0)
+		return (int)sysret(r);
+	memset((char *)set + r, 0, size - (size_t)r);
+	return 0;
+}
+
+int mb_cpu_count(const cpu_set_t *set)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(set->bits) / sizeof(set->bits[0]); i++)
+		n += __builtin_popcountl(set->bits[i]);
+	return n;
+}
+
+int epoll_create1(int flags) { return (int)sysret(my_syscall1(__NR_epoll_create1, flags)); }
+int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev) { return (int)sysret(my_syscall4(__NR_epoll_ctl, epfd, op, fd, ev)); }
+int epoll_wait(int epfd, struct epoll_event *ev, int max, int timeout)
+{
+	return (int)sysret(my_syscall6(__NR_epoll_pwait, epfd, ev, max, timeout, 0, 8));
+}
+
+int socket(int domain, int type, int proto) { return (int)sysret(my_syscall3(__NR_socket, domain, type, proto)); }
+int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	return (int)sysret(my_syscall5(__NR_setsockopt, fd, level, name, val, len));
+}
+ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t tolen)
+{
+	return sysret(my_syscall6(__NR_sendto, fd, buf, n, flags, to, tolen));
+}
+ssize_t recv(int fd, void *buf, size_t n, int flags) { return sysret(my_syscall6(__NR_recvfrom, fd, buf, n, flags, 0, 0)); }
+
+/* ---- signals ----------------------------------------------------------- */
+struct k_sigaction {		/* what rt_sigaction takes (not mips) */
+	sighandler_t handler;
+	unsigned long flags;
+	void (*restorer)(void);
+	unsigned int mask[2];	/* the kernel's: 4-byte aligned */
+};
+
+#ifdef __x86_64__
+/* x86-64 has no default return path from a handler: SA_RESTORER's. */
+void mb_sigreturn(void);
+__asm__(".text\n.globl mb_sigreturn\n.type mb_sigreturn,@function\nmb_sigreturn:\n\tmov $15, %eax\n\tsyscall\n");
+#define MB_SA_RESTORER 0x04000000
+#else
+#define mb_sigreturn NULL
+#define MB_SA_RESTORER 0
+#endif
+
+sighandler_t signal(int sig, sighandler_t handler)
+{
+	struct k_sigaction sa = { handler, SA_RESTART | MB_SA_RESTORER, mb_sigreturn, { 0 } }, old;
+	long r = my_syscall4(__NR_rt_sigaction, sig, &sa, &old, sizeof(sa.mask));
+
+	return sysret(r) ? (sighandler_t)-1 : old.handler;
+}
+
+int sigemptyset(sigset_t *s) { return *s = 0, 0; }
+int sigaddset(sigset_t *s, int sig) { return *s |= 1ull << (sig - 1), 0; }
+int sigismember(const sigset_t *s, int sig) { return (int)(*s >> (sig - 1) & 1); }
+int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return (int)sysret(my_syscall4(__NR_rt_sigprocmask, how, set, old, sizeof(*set)));
+}
+int sigpending(sigset_t *s) { return (int)sysret(my_syscall2(__NR_rt_sigpending, s, sizeof(*s))); }
+
+/* ---- directories and devices ------------------------------------------- */
+struct mb_dir {
+	int fd;
+	size_t pos, len;
+	char buf[2048];
+};
+
+DIR *opendir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = malloc(sizeof(*d));
+	if (!d) {
+		close(fd);
+		return NULL;
+	}
+	d->fd = fd;
+	d->pos = d->len = 0;
+	return d;
+}
+
+struct dirent *readdir(DIR *d)
+{
+	struct dirent *e;
+
+	if (d->pos >= d->len) {
+		long n = my_syscall3(__NR_getdents64, d->fd, d->buf, sizeof(d->buf));
+
+		if (n <= 0)
+			return n < 0 ? (void)sysret(n), NULL : NULL;
+		d->len = (size_t)n;
+		d->pos = 0;
+	}
+	e = (struct dirent *)(void *)(d->buf + d->pos);
+	d->pos += e->d_reclen;
+	return e;
+}
+
+int closedir(DIR *d)
+{
+	int r = close(d->fd);
+
+	free(d);
+	return r;
+}
+
+unsigned int if_nametoindex(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), r;
+
+	if (fd < 0 || strlen(name) >= IFNAMSIZ)
+		return fd >= 0 ? close(fd), 0 : 0;
+	strcpy(ifr.ifr_name, name);
+	r = ioctl(fd, SIOCGIFINDEX, &ifr);
+	close(fd);
+	return r ? 0 : (unsigned int)ifr.ifr_ifindex;
+}
+
+/* The devices of this network namespace (/sys/class/net is the one sysfs
+ * was mounted in), from /proc/net/dev: "  name: counters" after two lines
+ * of headings. One array, the list ended by index 0. */
+struct if_nameindex *if_nameindex(void)
+{
+	FILE *f = fopen("/proc/net/dev", "re");
+	struct if_nameindex *ifs = malloc(sizeof(*ifs)), *m;
+	char line[512], *name, *colon;
+	size_t n = 0;
+
+	if (!f || !ifs) {
+		free(ifs);
+		return f ? fclose(f), NULL : NULL;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int idx;
+
+		name = line + strspn(line, " ");
+		colon = strchr(name, ':');
+		if (!colon)
+			continue;
+		*colon = 0;
+		idx = if_nametoindex(name);
+		if (!idx || !(m = realloc(ifs, (n + 2) * sizeof(*ifs))))
+			continue;
+		ifs = m;
+		if ((ifs[n].if_name = strdup(name)))
+			ifs[n++].if_index = idx;
+	}
+	fclose(f);
+	ifs[n] = (struct if_nameindex){ 0, NULL };
+	return ifs;
+}
+
+void if_freenameindex(struct if_nameindex *ifs)
+{
+	for (struct if_nameindex *p = ifs; p && p->if_index; p++)
+		free(p->if_name);
+	free(ifs);
+}
