@@ -299,10 +299,14 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kse
 # too, and run-tests.sh runs the CLI tests against it as well.
 STATIC_CLI := $(if $(shell command -v musl-gcc),$(MUSL_B)/minibpf)
 # And a third time against make tiny's binary (what it lacks is a SKIP).
-ifeq ($(FEATURE_DEFS)$(ARCH),)
+ifeq ($(FEATURE_DEFS)$(ARCH)$(LIBC),)
 TINY_CLI   := $(if $(STATIC_CLI),build/musl-tiny/minibpf)
 build/musl-tiny/minibpf: $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $(HDRS) Makefile
 	$(Q)$(MAKE) --no-print-directory static $(TINY_OPTS)
+# And a fourth against the nolibc build (x86-64 hosts: nolibc/).
+NOLIBC_CLI := $(if $(filter x86_64,$(shell uname -m)),build/static-nolibc-x86_64/minibpf)
+build/static-nolibc-x86_64/minibpf: $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c nolibc/compat.c nolibc/compat.h $(HDRS) Makefile
+	$(Q)$(MAKE) --no-print-directory static LIBC=nolibc ARCH=x86_64
 endif
 $(B)/tests/test_bump_alloc: cli/bump_alloc.c
 # The layering rule (README "Layout"), run by make test as one more test program.
@@ -312,9 +316,9 @@ $(B)/tests/test_layers: scripts/check-layers.sh $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@printf '#!/bin/sh\nexec sh %s %s %s\n' "$(abspath scripts/check-layers.sh)" "$(abspath .)" "$(abspath $(B))" >$@
 	@chmod +x $@
-tests: $(TEST_BINS) $(B)/tests/test_layers $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf $(STATIC_CLI) $(TINY_CLI) examples
+tests: $(TEST_BINS) $(B)/tests/test_layers $(PROG_OBJS) $(PROG_EB_OBJS) $(B)/minibpf $(STATIC_CLI) $(TINY_CLI) $(NOLIBC_CLI) examples
 test: tests
-	@STATIC=$(STATIC_CLI) TINY=$(TINY_CLI) scripts/run-tests.sh $(B)
+	@STATIC=$(STATIC_CLI) TINY=$(TINY_CLI) NOLIBC=$(NOLIBC_CLI) scripts/run-tests.sh $(B)
 
 # ---- examples: applications with their BPF object embedded (a skeleton) --
 # Static for this host (musl when musl-gcc is there) and for aarch64 (static

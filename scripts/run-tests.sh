@@ -14,11 +14,15 @@ runs=$(for t in "$BUILD"/tests/test_*; do echo "$t"; done)
 static:$BUILD/tests/test_cli"
 [ -n "$TINY" ] && [ -x "$TINY" ] && [ -x "$BUILD/tests/test_cli" ] && runs="$runs
 tiny:$BUILD/tests/test_cli"
+# NOLIBC=PATH: and against the CLI built on the kernel's nolibc (nolibc/).
+[ -n "${NOLIBC:-}" ] && [ -x "$NOLIBC" ] && [ -x "$BUILD/tests/test_cli" ] && runs="$runs
+nolibc:$BUILD/tests/test_cli"
 for t in $runs; do
 	env= how=
 	case $t in
 	static:*) t=${t#static:} env="MINIBPF=$(realpath "$STATIC")" how=" (static)" ;;
 	tiny:*) t=${t#tiny:} env="MINIBPF=$(realpath "$TINY")" how=" (tiny)" ;;
+	nolibc:*) t=${t#nolibc:} env="MINIBPF=$(realpath "$NOLIBC")" how=" (nolibc)" ;;
 	esac
 	[ -x "$t" ] || continue
 	name=$(basename "$t")$how

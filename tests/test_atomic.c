@@ -259,14 +259,15 @@ FIXTURE_TEARDOWN(atomic)
 
 /* How long one whole load takes, for the kill moments: the longest of 3
  * (it varies with the machine's load, 2-100 ms seen, and the moments must
- * reach past its end). */
-static void measure(struct __test_metadata *_metadata, FIXTURE_DATA(atomic) *self)
+ * reach past its end), made the way the runs make it (TRACE: with --trace
+ * into a file, which the SIGINT runs read: it is slower). */
+static void measure(struct __test_metadata *_metadata, FIXTURE_DATA(atomic) *self, int trace)
 {
 	long long t[3];
 
 	for (int i = 0; i < 3; i++) {
 		long long t0 = now_ns();
-		pid_t c = spawn(self, NULL, -1, NULL);
+		pid_t c = spawn_t(self, NULL, -1, NULL, trace);
 		int st;
 
 		ASSERT_LT(0, c);
@@ -295,7 +296,7 @@ static void kill_runs(struct __test_metadata *_metadata, FIXTURE_DATA(atomic) *s
 	static const int soft[] = { SIGINT, SIGTERM, SIGHUP };
 
 	memset(t, 0, sizeof(*t));
-	measure(_metadata, self);
+	measure(_metadata, self, !sig);
 	for (int i = 0; i < n; i++) {
 		int s = sig ? sig : soft[i % 3], st, progs, links, state, want, c;
 		char log[128], buf[65536];
