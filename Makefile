@@ -117,7 +117,10 @@ STATIC_ARCHFLAGS   := $(STATIC_$(patsubst %-compat,%,$(or $(ARCH),$(firstword $(
 # -fno-thread-jumps -fno-ipa-sra -fno-tree-switch-conversion -fno-move-loop-invariants:
 # -O2-style duplication -Os still does (x86-64 -2.1 KB, aarch64 -2.5, armhf -1.8)
 STATIC_CFLAGS := -Os -fno-pie -fno-stack-protector -fno-jump-tables -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-thread-jumps -fno-ipa-sra -fno-tree-switch-conversion -fno-move-loop-invariants $(STATIC_ARCHFLAGS)
-STATIC_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none
+# -z common-page-size=64: ld starts the data segment on a fresh page when that
+# spans fewer pages, padding the file with up to a page of zeros (4 KB on
+# x86-64, 64 KB on aarch64) that come and go with the size of .text
+STATIC_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none -Wl,-z,common-page-size=64
 ifneq ($(ARCH),)
 # armhf-compat (test-qemu: 32-bit userspace on the arm64 kernel) is the armhf build.
 A := $(patsubst %-compat,%,$(ARCH))
