@@ -1134,6 +1134,7 @@ static int resolve(struct mb_core *c, const struct mb_btf_core_relo *rel, struct
 	int e;
 
 	memset(res, 0, sizeof(*res));
+	memset(rp, 0, sizeof(*rp));	/* set on every path (gcc -fno-thread-jumps cannot tell) */
 	first->root_id = 0;
 	first->raw_len = 0;
 	if (rel->kind > MB_CORE_TYPE_MATCHES) {

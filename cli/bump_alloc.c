@@ -17,6 +17,13 @@
  *     realloc() moves them with mremap(), so a big buffer never piles up.
  * The library itself never depends on this: libminibpf.a, the glibc CLI and
  * the tests (valgrind, sanitizers) use the C library's malloc.
+ *
+ * Two more of musl's functions are replaced here for the same reason, both
+ * sized for what the CLI asks of them: qsort (smoothsort, ~2 KB of code) as
+ * a heapsort, still O(n log n) with no recursion and no allocation, for the
+ * loader's short arrays (relocations, functions, kconfig names, btfgen's
+ * members); strstr (two-way, ~1.3 KB) as a plain scan, for the CLI's few
+ * searches in short strings (an error message, one disassembled insn).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -159,4 +166,55 @@ void *realloc(void *p, size_t n)
 	memcpy(q, p, old);
 	free(p);
 	return q;
+}
+
+static void swap_el(char *a, char *b, size_t w)
+{
+	while (w--) {
+		char t = *a;
+
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+/* Move element i down the max-heap of the first n until no child is larger. */
+static void sift(char *b, size_t i, size_t n, size_t w, int (*cmp)(const void *, const void *))
+{
+	size_t c;
+
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && cmp(b + c * w, b + (c + 1) * w) < 0)
+			c++;
+		if (cmp(b + i * w, b + c * w) >= 0)
+			return;
+		swap_el(b + i * w, b + c * w, w);
+		i = c;
+	}
+}
+
+void qsort(void *base, size_t n, size_t w, int (*cmp)(const void *, const void *))
+{
+	char *b = base;
+	size_t i;
+
+	for (i = n / 2; i-- > 0;)
+		sift(b, i, n, w, cmp);
+	while (n > 1) {
+		n--;
+		swap_el(b, b + n * w, w);
+		sift(b, 0, n, w, cmp);
+	}
+}
+
+char *strstr(const char *h, const char *s)
+{
+	size_t n = strlen(s);
+
+	for (;; h++) {
+		if (!strncmp(h, s, n))
+			return (char *)h;
+		if (!*h)
+			return NULL;
+	}
 }

@@ -357,7 +357,7 @@ void *mb_map_initial_value(struct mb_map *m, size_t *size)
 void *mb_map_mmap(struct mb_map *m, size_t *size)
 {
 	const struct mb_elf_map *d = m->def;
-	long page = sysconf(_SC_PAGESIZE);
+	long page = getpagesize();
 	uint64_t len = ((uint64_t)d->value_size + 7) / 8 * 8 * d->max_entries;
 	int r;
 

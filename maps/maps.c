@@ -73,7 +73,7 @@ static int mmapable = 1;
  * A size too large to round is passed on for the kernel to refuse. */
 static uint32_t kernel_max_entries(const struct mb_elf_map *d)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), sz = d->max_entries, m;
+	uint64_t page = (uint64_t)getpagesize(), sz = d->max_entries, m;
 
 	if ((d->type != BPF_MAP_TYPE_RINGBUF && d->type != BPF_MAP_TYPE_USER_RINGBUF) || !sz ||
 	    !page)

@@ -245,7 +245,7 @@ static struct mb_perfbuf *pb_new(int map_fd, size_t page_cnt, int cpu, uint32_t 
 		return NULL;
 	}
 	pb->map_fd = map_fd;
-	pb->page = (size_t)sysconf(_SC_PAGESIZE);
+	pb->page = (size_t)getpagesize();
 	pb->data_size = page_cnt * pb->page;
 	pb->sample = sample;
 	pb->lost = lost;

@@ -212,7 +212,7 @@ static struct mb_ringbuf *rb_alloc(void)
 	}
 	rb->epfd = -1;
 	rb->word = kernel_word();
-	rb->page = (size_t)sysconf(_SC_PAGESIZE);
+	rb->page = (size_t)getpagesize();
 	return rb;
 }
 

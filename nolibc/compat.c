@@ -718,41 +718,7 @@ unsigned long strtoul(const char *s, char **end, int base)
 	return (unsigned long)v;
 }
 
-/* Stable, as glibc's qsort is when it can allocate: a merge sort. */
-void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
-{
-	char *a = base, *t;
-	size_t h = n / 2;
-
-	if (n < 2)
-		return;
-	qsort(a, h, size, cmp);
-	qsort(a + h * size, n - h, size, cmp);
-	t = malloc(h * size);
-	if (t) {
-		size_t i = 0, j = h, k = 0;
-
-		memcpy(t, a, h * size);
-		while (i < h && j < n) {
-			if (cmp(a + j * size, t + i * size) < 0)
-				memcpy(a + k++ * size, a + j++ * size, size);
-			else
-				memcpy(a + k++ * size, t + i++ * size, size);
-		}
-		memcpy(a + k * size, t + i * size, (h - i) * size);
-		free(t);
-		return;
-	}
-	/* no memory: insertion sort, in place */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j && cmp(a + (j - 1) * size, a + j * size) > 0; j--)
-			for (size_t b = 0; b < size; b++) {
-				char c = a[(j - 1) * size + b];
-
-				a[(j - 1) * size + b] = a[j * size + b];
-				a[j * size + b] = c;
-			}
-}
+/* qsort and strstr: cli/bump_alloc.c, as in the musl build. */
 
 void *bsearch(const void *key, const void *base, size_t n, size_t size,
 	      int (*cmp)(const void *, const void *))
@@ -825,16 +791,6 @@ char *strpbrk(const char *s, const char *accept)
 {
 	s += strcspn(s, accept);
 	return *s ? (char *)s : NULL;
-}
-
-char *strstr(const char *h, const char *n)
-{
-	size_t len = strlen(n);
-
-	for (; *h; h++)
-		if (!strncmp(h, n, len))
-			return (char *)h;
-	return *n ? NULL : (char *)h;
 }
 
 char *strtok_r(char *s, const char *delim, char **save)
@@ -991,7 +947,7 @@ uid_t geteuid(void) { return (uid_t)my_syscall0(__NR_geteuid32); }
 #else
 uid_t geteuid(void) { return (uid_t)my_syscall0(__NR_geteuid); }
 #endif
-long sysconf(int name) { return name == _SC_PAGESIZE ? page_size : (errno = EINVAL, -1); }
+int getpagesize(void) { return (int)page_size; }
 int uname(struct utsname *u) { return (int)sysret(my_syscall1(__NR_uname, u)); }
 int clock_gettime(clockid_t clk, struct timespec *ts) { return (int)sysret(my_syscall2(__NR_clock_gettime, clk, ts)); }
 

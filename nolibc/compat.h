@@ -220,8 +220,6 @@ void perror(const char *s);
 #define X_OK 1
 #define W_OK 2
 #define R_OK 4
-#define _SC_PAGESIZE 30
-#define _SC_PAGE_SIZE _SC_PAGESIZE
 #define stat(p, b) mb_stat_at(AT_FDCWD, p, b, 0)
 #define lstat(p, b) mb_stat_at(AT_FDCWD, p, b, AT_SYMLINK_NOFOLLOW)
 #define fstat(fd, b) mb_stat_at(fd, "", b, AT_EMPTY_PATH)
@@ -238,7 +236,7 @@ int rename(const char *from, const char *to);
 int rmdir(const char *path);
 int statfs(const char *path, struct statfs *st);
 uid_t geteuid(void);
-long sysconf(int name);
+int getpagesize(void);
 long syscall(long nr, ...);
 void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...);
 

@@ -1,8 +1,10 @@
 // The static CLI's allocator (cli/bump_alloc.c), compiled here under other
 // names so the test harness keeps the C library's malloc: reuse after
 // last-in-first-out frees, realloc in place, big blocks in their own
-// mappings, calloc zeroing reused memory, the step into a second chunk.
+// mappings, calloc zeroing reused memory, the step into a second chunk;
+// its qsort and strstr against the C library's.
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
@@ -11,11 +13,15 @@
 #define free bump_free
 #define calloc bump_calloc
 #define realloc bump_realloc
+#define qsort bump_qsort
+#define strstr bump_strstr
 #include "../cli/bump_alloc.c"
 #undef malloc
 #undef free
 #undef calloc
 #undef realloc
+#undef qsort
+#undef strstr
 
 static int in_arena(const void *p)
 {
@@ -135,6 +141,79 @@ TEST(past_the_arena_into_mapped_chunks)
 		bump_free(p[i]);
 	/* the current (mapped) chunk is empty again */
 	EXPECT_EQ(NULL, last);
+}
+
+/* 3-byte elements: the key in the first byte, the position after it, so an
+ * element that moved without its key shows */
+static int cmp_key(const void *a, const void *b)
+{
+	return *(const unsigned char *)a - *(const unsigned char *)b;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+TEST(qsort_sorts_as_the_c_library_does)
+{
+	static const size_t ns[] = { 0, 1, 2, 3, 7, 64, 1000, 4097 };
+	unsigned char a[4097 * 3], r[4097 * 3];
+	uint64_t u[1000], v[1000];
+	unsigned seed = 1;
+
+	for (size_t k = 0; k < sizeof(ns) / sizeof(ns[0]); k++) {
+		size_t n = ns[k];
+
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245 + 12345;
+			/* few distinct keys: many equal ones */
+			a[i * 3] = (unsigned char)(k & 1 ? seed >> 16 : (seed >> 16) % 5);
+			a[i * 3 + 1] = (unsigned char)i;
+			a[i * 3 + 2] = (unsigned char)(i >> 8);
+		}
+		memcpy(r, a, n * 3);
+		bump_qsort(a, n, 3, cmp_key);
+		qsort(r, n, 3, cmp_key);
+		for (size_t i = 0; i < n; i++) {
+			ASSERT_EQ(r[i * 3], a[i * 3]) TH_LOG("n %zu at %zu", n, i);
+		}
+		/* a permutation: every position still there once */
+		for (size_t i = 0; i < n; i++) {
+			size_t pos = a[i * 3 + 1] | (size_t)a[i * 3 + 2] << 8, seen = 0;
+
+			for (size_t j = 0; j < n; j++)
+				seen += (r[j * 3 + 1] | (size_t)r[j * 3 + 2] << 8) == pos;
+			ASSERT_EQ(1, seen);
+		}
+	}
+	/* already sorted, reversed, 8-byte keys */
+	for (size_t i = 0; i < 1000; i++)
+		u[i] = i & 1 ? 1000 - i : (uint64_t)i << 40;
+	memcpy(v, u, sizeof(u));
+	bump_qsort(u, 1000, sizeof(u[0]), cmp_u64);
+	qsort(v, 1000, sizeof(v[0]), cmp_u64);
+	EXPECT_EQ(0, memcmp(u, v, sizeof(u)));
+	bump_qsort(u, 1000, sizeof(u[0]), cmp_u64);
+	EXPECT_EQ(0, memcmp(u, v, sizeof(u)));
+}
+
+TEST(strstr_finds_as_the_c_library_does)
+{
+	static const char *const hs[] = { "", "a", "aaab", "if r1 > 0x3 goto pc+5",
+					  "name offset 7 is past the strings", "abcabd" };
+	static const char *const ns[] = { "", "a", "b", "aab", "aaaab", "if ", " goto",
+					  "name offset", "abd", "abc", "x", "5" };
+
+	for (size_t i = 0; i < sizeof(hs) / sizeof(hs[0]); i++) {
+		for (size_t j = 0; j < sizeof(ns) / sizeof(ns[0]); j++) {
+			EXPECT_EQ(strstr(hs[i], ns[j]), bump_strstr(hs[i], ns[j])) {
+				TH_LOG("'%s' in '%s'", ns[j], hs[i]);
+			}
+		}
+	}
 }
 
 TEST_HARNESS_MAIN

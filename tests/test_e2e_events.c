@@ -360,26 +360,30 @@ static void json_pipe(struct __test_metadata *_metadata, FIXTURE_DATA(ev) *self,
 
 TEST_F(ev, cli_execsnoop_ringbuf)
 {
-	static char out[1 << 22], err[512];
+	/* on the heap: a 4 MB .bss is out of reach of aarch64's tiny code model
+	 * (make static ARCH=aarch64 builds the library the guest tests link so) */
+	size_t outsz = 1 << 22;
+	char *out = malloc(outsz), err[512];
 	char map[200];
 	pid_t p, kids[3];
 
+	ASSERT_NE(NULL, out);
 	cli_setup(_metadata, self, "load", "execsnoop");
 	snprintf(map, sizeof(map), "%s/maps/events", self->dir);
 	/* -j --type: one object per line, fields by name (BTF from the kernel) */
-	json_pipe(_metadata, self, map, out, sizeof(out), err, sizeof(err));
+	json_pipe(_metadata, self, map, out, outsz, err, sizeof(err));
 	EXPECT_NE(NULL, strstr(out, "\"filename\":\"/bin/true\"}}\n"));
 	EXPECT_NE(NULL, strstr(err, " records, 0 lost")) TH_LOG("%s", err);
 	/* text, typed through the object file's BTF */
 	p = pipe_start(self, "", map, "--type event --obj " MB_BUILD_DIR "/progs/execsnoop.bpf.o");
 	ASSERT_EQ(0, pipe_stop(p, kids));
-	slurp(self->out, ".out", out, sizeof(out));
+	slurp(self->out, ".out", out, outsz);
 	EXPECT_NE(NULL, strstr(out, fmt_pid("\"pid\": %d,", kids[2]))) TH_LOG("%.400s", out);
 	EXPECT_NE(NULL, strstr(out, "\"filename\": \"/bin/true\""));
 	/* untyped: hex, the pid little- or big-endian in the first 4 bytes */
 	p = pipe_start(self, "", map, "");
 	ASSERT_EQ(0, pipe_stop(p, kids));
-	slurp(self->out, ".out", out, sizeof(out));
+	slurp(self->out, ".out", out, outsz);
 	{
 		uint32_t pid = (uint32_t)kids[0];
 		unsigned char *b = (unsigned char *)&pid;
@@ -390,26 +394,32 @@ TEST_F(ev, cli_execsnoop_ringbuf)
 	}
 	/* "/bin/true" in hex */
 	EXPECT_NE(NULL, strstr(out, "2f 62 69 6e 2f 74 72 75 65 00"));
+	free(out);
 }
 
 TEST_F(ev, cli_perf_event_array)
 {
-	static char out[1 << 22], err[512];
+	/* on the heap: a 4 MB .bss is out of reach of aarch64's tiny code model
+	 * (make static ARCH=aarch64 builds the library the guest tests link so) */
+	size_t outsz = 1 << 22;
+	char *out = malloc(outsz), err[512];
 	char map[200];
 	pid_t p, kids[3];
 
+	ASSERT_NE(NULL, out);
 	cli_setup(_metadata, self, "loadall", "e2e_perfbuf");
 	snprintf(map, sizeof(map), "%s/maps/events", self->dir);
-	json_pipe(_metadata, self, map, out, sizeof(out), err, sizeof(err));
+	json_pipe(_metadata, self, map, out, outsz, err, sizeof(err));
 	EXPECT_NE(NULL, strstr(out, "{\"type\":9,\"cpu\":"));
 	EXPECT_NE(NULL, strstr(err, " records, 0 lost")) TH_LOG("%s", err);
 	p = pipe_start(self, "", map, "");
 	ASSERT_EQ(0, pipe_stop(p, kids));
-	slurp(self->out, ".out", out, sizeof(out));
+	slurp(self->out, ".out", out, outsz);
 	EXPECT_NE(NULL, strstr(out, "== CPU: ")) TH_LOG("%.300s", out);
 	EXPECT_NE(NULL, strstr(out, "2f 62 69 6e 2f 74 72 75 65 00"));
 	/* a ring buffer has no CPUs; a hash is neither */
 	EXPECT_NE(0, test_sh("%s map event_pipe pinned %s cpu 0 >/dev/null 2>&1", MB, map));
+	free(out);
 }
 
 /* Every syscall of _new failing in turn: NULL, and nothing left behind
