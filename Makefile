@@ -62,8 +62,10 @@ ALL_CFLAGS = $(WFLAGS) $(INCLUDES) $(CFLAGS) $(FEATURE_DEFS) -DMB_VERSION='"$(VE
 MODULES   := syscall elf btf check maps loader attach
 LIB_SRCS  := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
-# cli/bump_alloc.c replaces malloc in the static binary only (make static).
-CLI_SRCS  := $(filter-out cli/bump_alloc.c,$(wildcard cli/*.c))
+# cli/bump_alloc.c (malloc, qsort, strstr) and cli/small_printf.c (the printf
+# family) replace the C library's in the static binaries only (make static).
+STATIC_LIBC_SRCS := cli/bump_alloc.c cli/small_printf.c
+CLI_SRCS  := $(filter-out $(STATIC_LIBC_SRCS),$(wildcard cli/*.c))
 CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o) $(CLI_EXTRA)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
@@ -110,9 +112,9 @@ $(MUSL_INC)/.stamp:
 	ln -sfn /usr/include/$(MULTIARCH)/asm $(MUSL_INC)/asm
 	ln -sfn /usr/include/asm-generic $(MUSL_INC)/asm-generic
 	@touch $@
-$(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $(HDRS)
+$(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) $(HDRS)
 	$(Q)$(MAKE) --no-print-directory B=$(MUSL_B)/obj CC=musl-gcc AR=gcc-ar \
-		CLI_EXTRA=$(MUSL_B)/obj/cli/bump_alloc.o \
+		CLI_EXTRA="$(STATIC_LIBC_SRCS:%.c=$(MUSL_B)/obj/%.o)" \
 		CFLAGS="$(STATIC_CFLAGS) -idirafter $(abspath $(MUSL_INC))" \
 		LDFLAGS="$(STATIC_LDFLAGS)" $(MUSL_B)/obj/minibpf
 	$(Q)$(STRIP) -s -R .comment -o $@ $(MUSL_B)/obj/minibpf
@@ -176,7 +178,7 @@ NL_STUBS  = $(sort $(filter-out linux/% asm/% minibpf.h stddef.h stdarg.h stdboo
 NL_CC     = $(NL_TRIPLE)-gcc -nostdinc -isystem $(abspath $(NL_B)/include) \
 	-isystem $(shell $(NL_TRIPLE)-gcc -print-file-name=include) -idirafter $(abspath $(NL_B)/uapi) \
 	-include $(abspath nolibc/compat.h)
-NL_OBJS   = $(CLI_SRCS:%.c=$(NL_B)/obj/%.o) $(NL_B)/obj/cli/bump_alloc.o
+NL_OBJS   = $(CLI_SRCS:%.c=$(NL_B)/obj/%.o) $(STATIC_LIBC_SRCS:%.c=$(NL_B)/obj/%.o)
 static: $(NL_B)/minibpf
 build/nolibc/nolibc.h:
 	@mkdir -p build/nolibc
@@ -193,7 +195,7 @@ $(NL_B)/include/.stamp: build/nolibc/nolibc.h $(LIB_SRCS) $(CLI_SRCS) $(HDRS) Ma
 	@ln -sfn $(NL_UAPI)asm-generic $(NL_B)/uapi/asm-generic
 	@echo nolibc >$(NL_B)/libc
 	@touch $@
-$(NL_B)/minibpf: $(NL_B)/include/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c nolibc/compat.c nolibc/compat.h $(HDRS) Makefile
+$(NL_B)/minibpf: $(NL_B)/include/.stamp $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) nolibc/compat.c nolibc/compat.h $(HDRS) Makefile
 	$(Q)$(MAKE) --no-print-directory -s B=$(NL_B)/obj ARCH= LIBC= HDRS="$(HDRS) nolibc/compat.h" CC="$(NL_CC)" AR=$(NL_TRIPLE)-gcc-ar \
 		CFLAGS="$(STATIC_CFLAGS)" $(NL_B)/obj/libminibpf.a $(NL_OBJS)
 	$(Q)$(NL_CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) -DMB_NOLIBC_START -c nolibc/compat.c -o $(NL_B)/obj/compat.o
@@ -226,10 +228,10 @@ $(A_B)/uapi/.stamp:
 	ln -sfn $(A_UAPI)asm-generic $(A_B)/uapi/asm-generic
 	@echo $(A_LIBC) >$(A_B)/libc
 	@touch $@
-$(A_B)/minibpf: $(A_B)/uapi/.stamp $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $(HDRS) Makefile
+$(A_B)/minibpf: $(A_B)/uapi/.stamp $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) $(HDRS) Makefile
 	$(Q)$(MAKE) --no-print-directory B=$(A_B)/obj ARCH= \
 		CC="$(A_TRIPLE)-gcc$(if $(A_SPECS), -specs $(A_SPECS))" AR=$(A_TRIPLE)-gcc-ar \
-		$(if $(A_SPECS),CLI_EXTRA=$(A_B)/obj/cli/bump_alloc.o) \
+		$(if $(A_SPECS),CLI_EXTRA="$(STATIC_LIBC_SRCS:%.c=$(A_B)/obj/%.o)") \
 		CFLAGS="$(STATIC_CFLAGS)$(if $(A_SPECS), -idirafter $(abspath $(A_B)/uapi))" \
 		LDFLAGS="$(STATIC_LDFLAGS)" $(A_B)/obj/minibpf
 	$(Q)$(A_TRIPLE)-strip -s -R .comment -o $@ $(A_B)/obj/minibpf
@@ -314,14 +316,15 @@ STATIC_CLI := $(if $(shell command -v musl-gcc),$(MUSL_B)/minibpf)
 # And a third time against make tiny's binary (what it lacks is a SKIP).
 ifeq ($(FEATURE_DEFS)$(ARCH)$(LIBC),)
 TINY_CLI   := $(if $(STATIC_CLI),build/musl-tiny/minibpf)
-build/musl-tiny/minibpf: $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c $(HDRS) Makefile
+build/musl-tiny/minibpf: $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) $(HDRS) Makefile
 	$(Q)$(MAKE) --no-print-directory static $(TINY_OPTS)
 # And a fourth against the nolibc build (x86-64 hosts: nolibc/).
 NOLIBC_CLI := $(if $(filter x86_64,$(shell uname -m)),build/static-nolibc-x86_64/minibpf)
-build/static-nolibc-x86_64/minibpf: $(LIB_SRCS) $(CLI_SRCS) cli/bump_alloc.c nolibc/compat.c nolibc/compat.h $(HDRS) Makefile
+build/static-nolibc-x86_64/minibpf: $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) nolibc/compat.c nolibc/compat.h $(HDRS) Makefile
 	$(Q)$(MAKE) --no-print-directory static LIBC=nolibc ARCH=x86_64
 endif
 $(B)/tests/test_bump_alloc: cli/bump_alloc.c
+$(B)/tests/test_small_printf: cli/small_printf.c
 # The layering rule (README "Layout"), run by make test as one more test program.
 check-layers: $(LIB_OBJS)
 	@scripts/check-layers.sh . $(B)
