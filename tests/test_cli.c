@@ -102,7 +102,26 @@ FIXTURE(cli) {
 	int map_fd, prog_fd;
 	uint32_t map_id, prog_id;
 	char dir[64];
+	int by_name;            /* bit i: by_name_pins[i] was made by the test */
 };
+
+/* The maps of xdp-tools' xdpfilt_alw_all, which it pins by name in the
+ * bpffs root (LIBBPF_PIN_BY_NAME): what a test that loads it made is
+ * removed in the teardown, what was there before stays. */
+static const char *const by_name_pins[] = { "filter_ethernet", "filter_ipv4", "filter_ipv6",
+					    "filter_ports", "xdp_stats_map" };
+
+static int by_name_absent(void)
+{
+	char p[128];
+	int bits = 0;
+
+	for (int i = 0; i < (int)(sizeof(by_name_pins) / sizeof(by_name_pins[0])); i++) {
+		snprintf(p, sizeof(p), "/sys/fs/bpf/%s", by_name_pins[i]);
+		bits |= access(p, F_OK) ? 1 << i : 0;
+	}
+	return bits;
+}
 
 static uint32_t fd_id(int fd)
 {
@@ -120,6 +139,7 @@ FIXTURE_SETUP(cli)
 	char *log = NULL;
 
 	self->prog_fd = -1;
+	self->by_name = 0;
 	snprintf(self->dir, sizeof(self->dir), "/sys/fs/bpf/mbcli_%d", getpid());
 	ASSERT_EQ(0, mkdir(self->dir, 0700));
 	self->map_fd = mb_sys_map_create(&ma);
@@ -163,6 +183,11 @@ FIXTURE_TEARDOWN(cli)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
 	if (self->dir[0])
 		system(cmd);
+	for (int i = 0; i < (int)(sizeof(by_name_pins) / sizeof(by_name_pins[0])); i++)
+		if (self->by_name & (1 << i)) {
+			snprintf(cmd, sizeof(cmd), "/sys/fs/bpf/%s", by_name_pins[i]);
+			unlink(cmd);
+		}
 	mb_close(self->prog_fd);
 	mb_close(self->map_fd);
 }
@@ -843,6 +868,7 @@ TEST_F(cli, tiny_command_set_in_text)
 	EXPECT_NE(NULL, strstr(a, "raw_tracepoint")) TH_LOG("%s", a);
 	/* an object Debian ships (xdp-tools): its XDP program loads and pins */
 	if (!access(XDPFILT, R_OK)) {
+		self->by_name = by_name_absent();
 		ASSERT_EQ(0, run(NULL, 0, a, sizeof(a), MB " prog loadall " XDPFILT " %s/xf", self->dir))
 			TH_LOG("%s", a);
 		ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog show pinned %s/xf/xdpfilt_alw_all", self->dir));
