@@ -76,9 +76,11 @@ HDRS      := $(wildcard include/*.h $(addsuffix /*.h,$(MODULES) cli tests))
 .PHONY: all lib cli static progs test tests size install clean bench fuzz cross check-layers examples help
 all: $(B)/libminibpf.a $(B)/minibpf
 
-# The options a directory was built with: a change rebuilds its objects.
+# The compiler, flags and options a directory was built with: a change
+# rebuilds its objects (also make static's after a change of its flags).
+BUILT_WITH = $(CC) $(CFLAGS) $(FEATURE_DEFS)
 $(B)/.options: FORCE
-	@mkdir -p $(B); echo '$(FEATURE_DEFS)' | cmp -s - $@ || echo '$(FEATURE_DEFS)' >$@
+	@mkdir -p $(B); echo '$(BUILT_WITH)' | cmp -s - $@ || echo '$(BUILT_WITH)' >$@
 .PHONY: FORCE
 
 $(B)/%.o: %.c $(HDRS) $(B)/.options
@@ -115,7 +117,7 @@ $(MUSL_INC)/.stamp:
 $(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) $(HDRS)
 	$(Q)$(MAKE) --no-print-directory B=$(MUSL_B)/obj CC=musl-gcc AR=gcc-ar \
 		CLI_EXTRA="$(STATIC_LIBC_SRCS:%.c=$(MUSL_B)/obj/%.o)" \
-		CFLAGS="$(STATIC_CFLAGS) -idirafter $(abspath $(MUSL_INC))" \
+		CFLAGS="$(call static_cflags,$(HOST_ARCH)) -idirafter $(abspath $(MUSL_INC))" \
 		LDFLAGS="$(STATIC_LDFLAGS)" $(MUSL_B)/obj/minibpf
 	$(Q)$(STRIP) -s -R .comment -o $@ $(MUSL_B)/obj/minibpf
 	@echo "  STATIC  $@ ($$(stat -c %s $@) bytes)"
@@ -146,10 +148,14 @@ MUSLT_ppc64le    := powerpc64le-linux-musl
 # it ever is not).
 STATIC_x86_64  := -malign-data=abi
 STATIC_aarch64 := -mcmodel=tiny
-STATIC_ARCHFLAGS   := $(STATIC_$(patsubst %-compat,%,$(or $(ARCH),$(firstword $(subst -, ,$(MULTIARCH))))))
+# $(call static_cflags,A): the flags of a static build for architecture A
+# (the build's, not the make command's ARCH: make test-qemu ARCH=aarch64
+# builds the host's static binary too).
+HOST_ARCH := $(firstword $(subst -, ,$(MULTIARCH)))
+static_cflags = $(STATIC_CFLAGS) $(STATIC_$(1))
 # -fno-thread-jumps -fno-ipa-sra -fno-tree-switch-conversion -fno-move-loop-invariants:
 # -O2-style duplication -Os still does (x86-64 -2.1 KB, aarch64 -2.5, armhf -1.8)
-STATIC_CFLAGS := -Os -fno-pie -fno-stack-protector -fno-jump-tables -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-thread-jumps -fno-ipa-sra -fno-tree-switch-conversion -fno-move-loop-invariants $(STATIC_ARCHFLAGS)
+STATIC_CFLAGS := -Os -fno-pie -fno-stack-protector -fno-jump-tables -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-thread-jumps -fno-ipa-sra -fno-tree-switch-conversion -fno-move-loop-invariants
 # -z common-page-size=64: ld starts the data segment on a fresh page when that
 # spans fewer pages, padding the file with up to a page of zeros (4 KB on
 # x86-64, 64 KB on aarch64) that come and go with the size of .text
@@ -197,10 +203,10 @@ $(NL_B)/include/.stamp: build/nolibc/nolibc.h $(LIB_SRCS) $(CLI_SRCS) $(HDRS) Ma
 	@touch $@
 $(NL_B)/minibpf: $(NL_B)/include/.stamp $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) nolibc/compat.c nolibc/compat.h $(HDRS) Makefile
 	$(Q)$(MAKE) --no-print-directory -s B=$(NL_B)/obj ARCH= LIBC= HDRS="$(HDRS) nolibc/compat.h" CC="$(NL_CC)" AR=$(NL_TRIPLE)-gcc-ar \
-		CFLAGS="$(STATIC_CFLAGS)" $(NL_B)/obj/libminibpf.a $(NL_OBJS)
-	$(Q)$(NL_CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) -DMB_NOLIBC_START -c nolibc/compat.c -o $(NL_B)/obj/compat.o
+		CFLAGS="$(call static_cflags,$(NL_A))" $(NL_B)/obj/libminibpf.a $(NL_OBJS)
+	$(Q)$(NL_CC) $(ALL_CFLAGS) $(call static_cflags,$(NL_A)) -DMB_NOLIBC_START -c nolibc/compat.c -o $(NL_B)/obj/compat.o
 	$(if $(Q),@echo "  LD      $(NL_B)/obj/minibpf")
-	$(Q)$(NL_CC) $(STATIC_CFLAGS) $(STATIC_LDFLAGS) -nostdlib -o $(NL_B)/obj/minibpf \
+	$(Q)$(NL_CC) $(call static_cflags,$(NL_A)) $(STATIC_LDFLAGS) -nostdlib -o $(NL_B)/obj/minibpf \
 		$(NL_OBJS) $(NL_B)/obj/compat.o $(NL_B)/obj/libminibpf.a -lgcc
 	$(Q)$(NL_TRIPLE)-strip -s -R .comment -o $@ $(NL_B)/obj/minibpf
 	@echo "  STATIC  $@ ($(NL_A), nolibc, $$(stat -c %s $@) bytes)"
@@ -232,7 +238,7 @@ $(A_B)/minibpf: $(A_B)/uapi/.stamp $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) $
 	$(Q)$(MAKE) --no-print-directory B=$(A_B)/obj ARCH= \
 		CC="$(A_TRIPLE)-gcc$(if $(A_SPECS), -specs $(A_SPECS))" AR=$(A_TRIPLE)-gcc-ar \
 		$(if $(A_SPECS),CLI_EXTRA="$(STATIC_LIBC_SRCS:%.c=$(A_B)/obj/%.o)") \
-		CFLAGS="$(STATIC_CFLAGS)$(if $(A_SPECS), -idirafter $(abspath $(A_B)/uapi))" \
+		CFLAGS="$(call static_cflags,$(A))$(if $(A_SPECS), -idirafter $(abspath $(A_B)/uapi))" \
 		LDFLAGS="$(STATIC_LDFLAGS)" $(A_B)/obj/minibpf
 	$(Q)$(A_TRIPLE)-strip -s -R .comment -o $@ $(A_B)/obj/minibpf
 	@echo "  STATIC  $@ ($(A), $(A_LIBC), $$(stat -c %s $@) bytes)"
