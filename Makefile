@@ -141,7 +141,7 @@ MUSLT_aarch64    := aarch64-linux-musl
 MUSLT_armhf      := arm-linux-musleabihf
 MUSLT_s390x      := s390x-linux-musl
 MUSLT_ppc64le    := powerpc64le-linux-musl
-# Per architecture (ARCH=, else the host's): x86-64 gcc puts arrays of 32
+# Per architecture: x86-64 gcc puts arrays of 32
 # bytes or more at 32 for vector loads, the ABI's 16 does here (-1 KB of
 # padding); aarch64's tiny code model reaches an address with one adr instead
 # of adrp+add (-8 KB; it needs the whole image within 1 MB, the link fails if
@@ -167,7 +167,8 @@ STATIC_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,nosepa
 # architectures Debian has no musl for, and the smallest binary. nolibc/compat.h
 # (force-included) and nolibc/compat.c hold what nolibc lacks; the C library
 # headers the sources include are empty files in its include/ (elf.h is the
-# host's: types only); malloc is cli/bump_alloc.c.
+# host's: types only); malloc, qsort, strstr and printf are the musl build's
+# (cli/bump_alloc.c, cli/small_printf.c).
 NOLIBC_ARCHS := x86_64 aarch64 armhf riscv64
 ifeq ($(LIBC),nolibc)
 NL_A     := $(or $(patsubst %-compat,%,$(ARCH)),$(shell uname -m))
@@ -323,7 +324,7 @@ STATIC_CLI := $(if $(shell command -v musl-gcc),$(MUSL_B)/minibpf)
 ifeq ($(FEATURE_DEFS)$(ARCH)$(LIBC),)
 TINY_CLI   := $(if $(STATIC_CLI),build/musl-tiny/minibpf)
 build/musl-tiny/minibpf: $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) $(HDRS) Makefile
-	$(Q)$(MAKE) --no-print-directory static $(TINY_OPTS)
+	$(Q)$(MAKE) --no-print-directory tiny
 # And a fourth against the nolibc build (x86-64 hosts: nolibc/).
 NOLIBC_CLI := $(if $(filter x86_64,$(shell uname -m)),build/static-nolibc-x86_64/minibpf)
 build/static-nolibc-x86_64/minibpf: $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) nolibc/compat.c nolibc/compat.h $(HDRS) Makefile

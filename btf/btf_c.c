@@ -815,7 +815,6 @@ out:
 	return r;
 }
 
-/* ---- raw: bpftool's `format raw` ------------------------------------------------ */
 #else /* MB_BTF_DUMP */
 int mb_btf_dump_c(const struct mb_btf *btf, FILE *out, char *err, size_t errlen)
 {
@@ -824,6 +823,8 @@ int mb_btf_dump_c(const struct mb_btf *btf, FILE *out, char *err, size_t errlen)
 	return -EOPNOTSUPP;
 }
 #endif /* MB_BTF_DUMP */
+
+/* ---- raw: bpftool's `format raw` ------------------------------------------------ */
 
 static const char *linkage(uint32_t l)
 {

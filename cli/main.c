@@ -556,7 +556,6 @@ static int do_version(int argc, char **argv)
 	return 0;
 }
 
-
 /* The library's warnings go where the tool's own messages go. */
 static int print_stderr(enum mb_print_level level, const char *fmt, va_list ap)
 {

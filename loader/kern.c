@@ -323,7 +323,6 @@ static struct mb_btf *kern_fail(struct mb_kern *k)
 #else
 int mb_kern_btf_none(void)
 {
-	errno = EOPNOTSUPP;
 	return mb_err(EOPNOTSUPP, "kernel BTF: this minibpf is built without CO-RE and kernel BTF (MB_CORE=0)");
 }
 #endif /* MB_CORE */

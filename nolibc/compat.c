@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The C library functions the CLI uses that nolibc 6.1 does not have (see
- * compat.h): stdio with the printf conversions the sources use, strto*,
- * qsort, strerror, directories, signals and the syscalls without a nolibc
- * wrapper. Small rather than fast: one process, one object, then exit.
+ * compat.h): buffered stdio, strto*, strerror, directories, signals and the
+ * syscalls without a nolibc wrapper. printf, malloc, qsort and strstr are
+ * the musl build's too: cli/small_printf.c and cli/bump_alloc.c. Small
+ * rather than fast: one process, one object, then exit.
  */
 #undef main
 #include <linux/netlink.h>

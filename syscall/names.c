@@ -60,8 +60,6 @@ static const char link_type_names[] =
 	"UNSPEC\0RAW_TRACEPOINT\0TRACING\0CGROUP\0ITER\0NETNS\0XDP\0PERF_EVENT\0"
 	"KPROBE_MULTI\0STRUCT_OPS\0NETFILTER\0TCX\0UPROBE_MULTI\0NETKIT\0SOCKMAP\0";
 
-/* Flag bits, one name per bit from bit 0; "" for a bit without a name. */
-
 static const char *tables[] = {
 	[MB_ENUM_CMD] = cmd_names,
 	[MB_ENUM_MAP_TYPE] = map_type_names,

@@ -42,7 +42,7 @@ int mb_trace_enabled(void)
 }
 
 /* ---- flag names (the enums' names are in names.c) ------------------------ */
-
+/* One name per bit from bit 0; "" for a bit without a name. */
 static const char map_flag_names[] =
 	"NO_PREALLOC\0NO_COMMON_LRU\0NUMA_NODE\0RDONLY\0WRONLY\0STACK_BUILD_ID\0"
 	"ZERO_SEED\0RDONLY_PROG\0WRONLY_PROG\0CLONE\0MMAPABLE\0PRESERVE_ELEMS\0"

@@ -945,6 +945,45 @@ TEST(built_without_says_so)
 		SKIP(return, "this build has every feature");
 }
 
+/* `version` names what the build holds, and the tests trust it for their
+ * SKIPs: each object it lists answers `help`, each it leaves out is an
+ * unknown command, and the default build (no MINIBPF=) lists everything, so
+ * a broken version line cannot turn tests into skips unnoticed. */
+TEST(version_lists_features_and_objects)
+{
+	static const char *const objs[] = { "prog", "map", "link", "struct_ops", "btf", "net",
+					    "cgroup", "feature", "obj", "check", "gen" };
+	static const char *const feats[] = { "trace", "disasm", "json", "btf_dump", "core",
+					     "feature", "config_gz", "net", "events" };
+	const char *other = getenv("MINIBPF");
+	char a[4096], e[4096];
+
+	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " version"));
+	ASSERT_EQ(0, strncmp(a, "minibpf v", 9)) TH_LOG("%s", a);
+	ASSERT_NE(NULL, strstr(a, "\nfeatures:")) TH_LOG("%s", a);
+	ASSERT_NE(NULL, strstr(a, "\nobjects: prog")) TH_LOG("%s", a);
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		int st = run(NULL, 0, e, sizeof(e), MB " %s help", objs[i]);
+
+		if (has_object(objs[i])) {
+			EXPECT_EQ(0, st) TH_LOG("%s help: %s", objs[i], e);
+		} else {
+			EXPECT_EQ(1, st) TH_LOG("%s", objs[i]);
+			EXPECT_NE(NULL, strstr(e, "unknown command")) TH_LOG("%s: %s", objs[i], e);
+		}
+		if (!other || !*other)
+			EXPECT_TRUE(has_object(objs[i])) TH_LOG("the default build lacks %s", objs[i]);
+	}
+	for (size_t i = 0; !(other && *other) && i < sizeof(feats) / sizeof(feats[0]); i++) {
+		EXPECT_TRUE(has_feature(feats[i])) TH_LOG("the default build lacks %s", feats[i]);
+	}
+	if (has_feature("json")) {
+		ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j version"));
+		EXPECT_NE(NULL, strstr(a, "\"features\":{\"trace\":")) TH_LOG("%s", a);
+		EXPECT_NE(NULL, strstr(a, "\"objects\":[\"prog\"")) TH_LOG("%s", a);
+	}
+}
+
 TEST(man_page_covers_help)
 {
 	static const char *const objs[] = { "prog", "map", "link", "struct_ops", "btf", "net",
