@@ -71,8 +71,8 @@ int mb_perf_ring_read(void *mmap_page, uint64_t data_off, uint64_t data_size, vo
 {
 	struct perf_event_mmap_page *m = mmap_page;
 	const unsigned char *data = (const unsigned char *)mmap_page + data_off;
-	uint64_t head = __atomic_load_n(&m->data_head, __ATOMIC_ACQUIRE);
-	uint64_t tail = __atomic_load_n(&m->data_tail, __ATOMIC_RELAXED);
+	uint64_t head = mb_pos64_load(&m->data_head, __ATOMIC_ACQUIRE);
+	uint64_t tail = mb_pos64_load(&m->data_tail, __ATOMIC_RELAXED);
 	int ret = 0;
 
 	/* the kernel never writes more than the ring ahead of data_tail, and
@@ -114,7 +114,7 @@ int mb_perf_ring_read(void *mmap_page, uint64_t data_off, uint64_t data_size, vo
 		}
 		tail += h.size;
 	}
-	__atomic_store_n(&m->data_tail, tail, __ATOMIC_RELEASE);
+	mb_pos64_store(&m->data_tail, tail);
 	return ret;
 }
 

@@ -71,14 +71,14 @@ static int kernel_word(void)
 static uint64_t pos_load(const void *p, int word)
 {
 	if (word == 8)
-		return __atomic_load_n((const uint64_t *)p, __ATOMIC_ACQUIRE);
+		return mb_pos64_load(p, __ATOMIC_ACQUIRE);
 	return __atomic_load_n((const uint32_t *)p, __ATOMIC_ACQUIRE);
 }
 
 static void pos_store(void *p, uint64_t v, int word)
 {
 	if (word == 8)
-		__atomic_store_n((uint64_t *)p, v, __ATOMIC_RELEASE);
+		mb_pos64_store(p, v);
 	else
 		__atomic_store_n((uint32_t *)p, (uint32_t)v, __ATOMIC_RELEASE);
 }

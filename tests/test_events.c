@@ -110,6 +110,27 @@ TEST_F(rb, callback_return_stops_after_its_record)
 	mb_ringbuf_free(rb);
 }
 
+/* A 64-bit kernel's positions past 4 GB: the high word carries (the reader
+ * built with MB_POS64_ATOMIC=0 too, as for mips32: test_events_pos32). */
+TEST_F(rb, positions_past_4gb)
+{
+	unsigned char *d = (unsigned char *)self->data;
+	uint64_t p = 0xfffffff0u;
+	struct mb_ringbuf *rb;
+
+	self->cons = p;
+	p = put_rec(d, 4095, p, 0, "over");
+	p = put_rec(d, 4095, p, 0, "flow");
+	self->prod = p;
+	ASSERT_EQ(1, p >> 32);
+	rb = mb_ringbuf_from_mem(&self->cons, &self->prod, d, 4096, 8, on_rec, &self->s);
+	ASSERT_NE(NULL, rb);
+	EXPECT_EQ(2, mb_ringbuf_consume(rb));
+	EXPECT_EQ(p, self->cons);
+	EXPECT_EQ(0, memcmp(self->s.got[1], "flow", 4));
+	mb_ringbuf_free(rb);
+}
+
 /* A 32-bit kernel: positions are 32-bit words and wrap at 2^32. */
 TEST_F(rb, kernel_word_of_four_bytes_wraps)
 {
@@ -254,6 +275,31 @@ TEST(perf_wrapped_sample_and_lost)
 	EXPECT_EQ(0, memcmp(s.buf, rec + 12, 20));
 	EXPECT_EQ(7, s.lost);
 	EXPECT_EQ(m->data_head, m->data_tail);
+}
+
+/* data_tail and data_head across 4 GB, the record wrapping the ring too. */
+TEST(perf_positions_past_4gb)
+{
+	static uint64_t mem[(4096 + 4096) / 8];
+	struct perf_event_mmap_page *m = (void *)mem;
+	unsigned char *data = (unsigned char *)mem + 4096, rec[32], scratch[4096];
+	struct perf_event_header h = { .type = PERF_RECORD_SAMPLE, .size = 32 };
+	uint32_t raw = 20;
+	uint64_t tail = 0x100000000ull - 16;
+	struct pseen s = { 0 };
+	int64_t cnt = 0;
+
+	memset(rec, 0x5a, sizeof(rec));
+	memcpy(rec, &h, 8);
+	memcpy(rec + 8, &raw, 4);
+	memcpy(data + 4080, rec, 16);
+	memcpy(data, rec + 16, 16);
+	m->data_tail = tail;
+	m->data_head = tail + 32;
+	EXPECT_EQ(0, mb_perf_ring_read(m, 4096, 4096, scratch, 0, on_sample, on_lost, &s, &cnt));
+	EXPECT_EQ(1, s.samples);
+	EXPECT_EQ(20, s.len);
+	EXPECT_EQ(0x100000010ull, m->data_tail);
 }
 
 TEST(perf_short_record_is_an_error)
