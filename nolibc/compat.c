@@ -646,12 +646,24 @@ ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockad
 ssize_t recv(int fd, void *buf, size_t n, int flags) { return sysret(my_syscall6(__NR_recvfrom, fd, buf, n, flags, 0, 0)); }
 
 /* ---- signals ----------------------------------------------------------- */
-struct k_sigaction {		/* what rt_sigaction takes (not mips) */
+/* The kernel's sigset: 64 signals, 128 on mips (16 bytes, and the size the
+ * rt_sig* calls insist on). Ours is a uint64_t: signals 65-128 stay 0. */
+#ifdef __mips__
+#define MB_KSIGSET 16
+struct k_sigaction {		/* what mips's rt_sigaction takes */
+	unsigned int flags;
+	sighandler_t handler;
+	unsigned long mask[MB_KSIGSET / sizeof(long)];
+};
+#else
+#define MB_KSIGSET 8
+struct k_sigaction {		/* what rt_sigaction takes elsewhere */
 	sighandler_t handler;
 	unsigned long flags;
 	void (*restorer)(void);
 	unsigned int mask[2];	/* the kernel's: 4-byte aligned */
 };
+#endif
 
 #ifdef __x86_64__
 /* x86-64 has no default return path from a handler: SA_RESTORER's. */
@@ -665,20 +677,59 @@ __asm__(".text\n.globl mb_sigreturn\n.type mb_sigreturn,@function\nmb_sigreturn:
 
 sighandler_t signal(int sig, sighandler_t handler)
 {
-	struct k_sigaction sa = { handler, SA_RESTART | MB_SA_RESTORER, mb_sigreturn, { 0 } }, old;
-	long r = my_syscall4(__NR_rt_sigaction, sig, &sa, &old, sizeof(sa.mask));
+	struct k_sigaction sa = { 0 }, old;
+	long r;
 
+	sa.handler = handler;
+	sa.flags = SA_RESTART | MB_SA_RESTORER;
+#if MB_SA_RESTORER
+	sa.restorer = mb_sigreturn;
+#endif
+	r = my_syscall4(__NR_rt_sigaction, sig, &sa, &old, MB_KSIGSET);
 	return sysret(r) ? (sighandler_t)-1 : old.handler;
 }
 
 int sigemptyset(sigset_t *s) { return *s = 0, 0; }
 int sigaddset(sigset_t *s, int sig) { return *s |= 1ull << (sig - 1), 0; }
 int sigismember(const sigset_t *s, int sig) { return (int)(*s >> (sig - 1) & 1); }
+
+/* sigset_t <-> the kernel's words (unsigned longs, signal 1 in bit 0 of
+ * the first: on a 32-bit big-endian CPU not the uint64_t's memory order) */
+#define KSIG_WORDS (MB_KSIGSET / sizeof(unsigned long))
+static void ksig_from(unsigned long *k, uint64_t s)
+{
+	for (size_t i = 0; i < KSIG_WORDS; i++)
+		k[i] = i * 8 * sizeof(long) < 64 ? (unsigned long)(s >> (i * 8 * sizeof(long))) : 0;
+}
+static uint64_t ksig_to(const unsigned long *k)
+{
+	uint64_t s = 0;
+
+	for (size_t i = 0; i < KSIG_WORDS && i * 8 * sizeof(long) < 64; i++)
+		s |= (uint64_t)k[i] << (i * 8 * sizeof(long));
+	return s;
+}
 int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
-	return (int)sysret(my_syscall4(__NR_rt_sigprocmask, how, set, old, sizeof(*set)));
+	unsigned long kset[KSIG_WORDS], kold[KSIG_WORDS];
+	long r;
+
+	if (set)
+		ksig_from(kset, *set);
+	r = my_syscall4(__NR_rt_sigprocmask, how, set ? kset : NULL, old ? kold : NULL, MB_KSIGSET);
+	if (r >= 0 && old)
+		*old = ksig_to(kold);
+	return (int)sysret(r);
 }
-int sigpending(sigset_t *s) { return (int)sysret(my_syscall2(__NR_rt_sigpending, s, sizeof(*s))); }
+int sigpending(sigset_t *s)
+{
+	unsigned long k[KSIG_WORDS];
+	long r = my_syscall2(__NR_rt_sigpending, k, MB_KSIGSET);
+
+	if (r >= 0)
+		*s = ksig_to(k);
+	return (int)sysret(r);
+}
 
 /* ---- directories and devices ------------------------------------------- */
 struct mb_dir {

@@ -95,6 +95,32 @@ struct sockaddr {
 	_arg1;                                                                \
 })
 #endif
+/* nor on mips (o32): the fifth and sixth arguments go in the caller's
+ * stack frame at 16 and 20($sp), after the four a0-a3 slots; a3 comes back
+ * non-zero for an error, v0 then holding the positive errno. */
+#if defined(__mips__) && _MIPS_SIM == _MIPS_SIM_ABI32 && !defined(my_syscall6)
+#define my_syscall6(num, arg1, arg2, arg3, arg4, arg5, arg6)                  \
+({                                                                            \
+	register long _num __asm__ ("v0") = (num);                            \
+	register long _arg1 __asm__ ("a0") = (long)(arg1);                    \
+	register long _arg2 __asm__ ("a1") = (long)(arg2);                    \
+	register long _arg3 __asm__ ("a2") = (long)(arg3);                    \
+	register long _arg4 __asm__ ("a3") = (long)(arg4);                    \
+	register long _arg5 = (long)(arg5);                                   \
+	register long _arg6 = (long)(arg6);                                   \
+	__asm__ volatile ("addiu $sp, $sp, -32\n"                             \
+			  "sw %7, 16($sp)\n"                                   \
+			  "sw %8, 20($sp)\n"                                   \
+			  "syscall\n"                                          \
+			  "addiu $sp, $sp, 32\n"                               \
+		: "=r" (_num), "=r" (_arg4)                                   \
+		: "0" (_num), "r" (_arg1), "r" (_arg2), "r" (_arg3), "r" (_arg4), \
+		  "r" (_arg5), "r" (_arg6)                                    \
+		: "memory", "cc", "at", "v1", "hi", "lo", "t0", "t1", "t2", "t3", \
+		  "t4", "t5", "t6", "t7", "t8", "t9");                        \
+	_arg4 ? -_num : _num;                                                 \
+})
+#endif
 #include <nolibc/nolibc.h>
 #ifdef MB_NOLIBC_START
 #undef strlen
