@@ -129,13 +129,14 @@ $(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS
 # cross linux-libc-dev), otherwise glibc -static from libc6-dev-ARCH-cross
 # (riscv64: bookworm has no musl-dev:riscv64), with glibc's malloc (replacing
 # it in a static glibc is not supported).
-STATIC_ARCHS     := x86_64 aarch64 armhf s390x riscv64 ppc64le
+STATIC_ARCHS     := x86_64 aarch64 armhf s390x riscv64 ppc64le mipsel
 TRIPLE_x86_64    := x86_64-linux-gnu
 TRIPLE_aarch64   := aarch64-linux-gnu
 TRIPLE_armhf     := arm-linux-gnueabihf
 TRIPLE_s390x     := s390x-linux-gnu
 TRIPLE_riscv64   := riscv64-linux-gnu
 TRIPLE_ppc64le   := powerpc64le-linux-gnu
+TRIPLE_mipsel    := mipsel-linux-gnu
 MUSLT_x86_64     := x86_64-linux-musl
 MUSLT_aarch64    := aarch64-linux-musl
 MUSLT_armhf      := arm-linux-musleabihf
@@ -169,7 +170,7 @@ STATIC_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,nosepa
 # headers the sources include are empty files in its include/ (elf.h is the
 # host's: types only); malloc, qsort, strstr and printf are the musl build's
 # (cli/bump_alloc.c, cli/small_printf.c).
-NOLIBC_ARCHS := x86_64 aarch64 armhf riscv64
+NOLIBC_ARCHS := x86_64 aarch64 armhf riscv64 mipsel
 ifeq ($(LIBC),nolibc)
 NL_A     := $(or $(patsubst %-compat,%,$(ARCH)),$(shell uname -m))
 ifeq ($(filter $(NL_A),$(NOLIBC_ARCHS)),)
@@ -316,6 +317,12 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kse
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  TEST    $<")
 	$(Q)$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libminibpf.a -lelf -lz
+# test_events again with the readers' 64-bit positions as two 32-bit
+# accesses (maps/events.h), as built where the CPU has no 8-byte atomics.
+TEST_BINS += $(B)/tests/test_events_pos32
+$(B)/tests/test_events_pos32: tests/test_events.c maps/ringbuf.c maps/perfbuf.c $(wildcard tests/*.h) $(B)/libminibpf.a $(KSELFTEST)/kselftest_harness.h
+	$(if $(Q),@echo "  TEST    $< (MB_POS64_ATOMIC=0)")
+	$(Q)$(CC) $(TEST_CFLAGS) -DMB_POS64_ATOMIC=0 $(LDFLAGS) -o $@ $< maps/ringbuf.c maps/perfbuf.c $(B)/libminibpf.a -lelf -lz
 
 # With musl-gcc (scripts/setup.sh installs it) the static binary is built
 # too, and run-tests.sh runs the CLI tests against it as well.
@@ -373,13 +380,13 @@ $(EX_B)/aarch64/countsys: examples/countsys/countsys.c $(EX_B)/countsys.skel.h $
 	$(if $(Q),@echo "  STATIC  $@ (aarch64)")
 	$(Q)aarch64-linux-gnu-gcc -static $(EX_CFLAGS) -o $@ $< build/aarch64-linux-gnu/libminibpf.a
 
-# ---- guest kernels: make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le
+# ---- guest kernels: make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le|mipsel
 # A Debian 6.1 kernel of ARCH under qemu-system (TCG), a busybox initramfs with
 # build/static-ARCH/minibpf (and make tiny's build/static-ARCH-tiny), the objects of the guest's byte order and
 # scripts/qemu/guest.sh; kernels are cached in build/qemu (scripts/qemu/run.sh).
 .PHONY: test-qemu
 test-qemu: progs $(if $(filter aarch64 x86_64,$(ARCH)),examples)
-	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le" >&2; exit 2; }
+	@[ -n "$(ARCH)" ] || { echo "make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le|mipsel" >&2; exit 2; }
 	$(Q)$(MAKE) --no-print-directory static $(if $(QEMU_NL),,guest-tests) ARCH=$(patsubst %-compat,%,$(ARCH))
 	$(if $(QEMU_NL),,$(Q)$(MAKE) --no-print-directory tiny ARCH=$(patsubst %-compat,%,$(ARCH)))
 	@GUEST_TESTS="$(if $(QEMU_NL),,$(GUEST_TESTS))" scripts/qemu/run.sh $(ARCH) build/static-$(QEMU_NL)$(patsubst %-compat,%,$(ARCH))/minibpf $(B)/progs build
@@ -406,6 +413,7 @@ cross: options
 	$(MAKE) CROSS=arm-linux-gnueabihf- all
 	$(MAKE) CROSS=s390x-linux-gnu- all
 	$(MAKE) static LIBC=nolibc ARCH=riscv64
+	$(MAKE) static LIBC=nolibc ARCH=mipsel
 
 # make options: the build options compile and link in every shape that
 # matters: each option off alone, each object left out alone, all options

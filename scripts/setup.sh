@@ -12,12 +12,14 @@ libclang-rt-14-dev iproute2 python3 jq valgrind strace binutils
 xdp-tools libxdp1 gnuplot-nox ir-keytable zlib1g-dev pkgconf gzip
 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
 gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
-qemu-system-arm qemu-system-misc qemu-system-x86 qemu-system-ppc busybox-static cpio
+gcc-mipsel-linux-gnu libc6-dev-mipsel-cross
+qemu-system-arm qemu-system-misc qemu-system-x86 qemu-system-ppc qemu-system-mips busybox-static cpio
 musl-dev:arm64 musl-dev:armhf musl-dev:s390x musl-dev:ppc64el"
 # make static ARCH=... links musl of these architectures (riscv64: glibc,
-# bookworm has no musl-dev:riscv64); make test-qemu downloads their kernels
-# (ppc64el: the one Debian kernel with 64 KB pages).
-FOREIGN_ARCHS="arm64 armhf s390x ppc64el"
+# bookworm has no musl-dev:riscv64 nor mipsel); make test-qemu downloads their
+# kernels (ppc64el: the one Debian kernel with 64 KB pages; mipsel: 32-bit
+# MIPS on qemu's Malta board).
+FOREIGN_ARCHS="arm64 armhf s390x ppc64el mipsel"
 
 missing=""
 for p in $PKGS; do

@@ -228,9 +228,6 @@ for t in /guest/tests/test_*; do
 		why="its producers are syscall tracepoints, which compat (32-bit) tasks do not reach" ;;
 	test_loader:*:0)
 		why="its fixtures use bpf_loop callbacks and tail calls from subprograms, which the interpreter (no JIT) refuses" ;;
-	test_maps_sys:armhf:*)
-		# see README, Other architectures: a 6.1 32-bit kernel's fd arrays
-		why="this 32-bit kernel reads prog_array/array_of_maps slots back at an 8-byte stride from user space (key 2 reads back at key 1)" ;;
 	esac
 	if [ -n "$why" ]; then skp "$n" "$why"; continue; fi
 	(cd /guest && "$t") >/tmp/kt 2>&1

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le: boot a Debian 6.1 kernel of
+# make test-qemu ARCH=aarch64|armhf|s390x|x86_64|ppc64le|mipsel: boot a Debian 6.1 kernel of
 # that architecture under qemu-system (TCG) with a busybox initramfs holding
 # the static minibpf, the BPF objects of the guest's byte order and
 # scripts/qemu/guest.sh; print the guest's console and exit with its result.
@@ -25,7 +25,10 @@ x86_64) DARCH=amd64 QEMU="qemu-system-x86_64 -cpu max" CON=ttyS0 ;;
 # 64 KB pages: Debian's ppc64el kernel (CONFIG_PPC_64K_PAGES), the one 64 KB-page
 # kernel bookworm ships; little-endian, POWER9 under pseries.
 ppc64le) DARCH=ppc64el KFLAV=powerpc64le QEMU="qemu-system-ppc64 -M pseries -cpu POWER9" CON=hvc0 ;;
-*) echo "test-qemu: ARCH=$ARCH: one of aarch64 armhf armhf-compat s390x x86_64 ppc64le" >&2; exit 2 ;;
+# 32-bit MIPS (o32, little-endian) on the Malta board: one CPU (its 24Kf
+# core has no SMP), no 8-byte atomics (maps/events.h).
+mipsel) DARCH=mipsel KFLAV=4kc-malta QEMU="qemu-system-mipsel -M malta -cpu 24Kf" CON=ttyS0 SMP=1 MEM=256M ;;
+*) echo "test-qemu: ARCH=$ARCH: one of aarch64 armhf armhf-compat s390x x86_64 ppc64le mipsel" >&2; exit 2 ;;
 esac
 UARCH=$DARCH; [ "$ARCH" = armhf-compat ] && UARCH=armhf
 KFLAV=${KFLAV:-$DARCH}
@@ -107,7 +110,7 @@ log="$Q/console-$ARCH.log"
 echo "test-qemu: $ARCH guest: $kpkg, $(basename "$BIN") $(stat -c %s "$BIN") B, objects ${EB:-el}"
 start=$(date +%s)
 # shellcheck disable=SC2086
-timeout "$TIMEOUT" $QEMU -m 512M -smp 2 -nographic -no-reboot -net none \
+timeout "$TIMEOUT" $QEMU -m "${MEM:-512M}" -smp "${SMP:-2}" -nographic -no-reboot -net none \
 	-kernel "$vmlinuz" -initrd "$Q/initrd-$ARCH.gz" \
 	-append "console=$CON panic=-1 quiet loglevel=3 rdinit=/init ${QEMU_APPEND:-}" </dev/null >"$log" 2>&1 || true
 end=$(date +%s)
