@@ -48,7 +48,7 @@ int mb_link_info_detach(struct mb_link_info *l)
 	memset(l, 0, sizeof(*l));
 	l->fd = -1;
 	if (err)
-		return mb_err(-err, "detach: %s", strerror(-err));
+		return mb_err(-err, "detach: %s", mb_strerror(-err));
 	return 0;
 }
 

@@ -53,7 +53,7 @@ int mb_xdp_set(int ifindex, int prog_fd, uint32_t flags)
 	int err = mb_nl_xdp_set(ifindex, prog_fd, flags);
 
 	if (err)
-		return mb_err(-err, "xdp on ifindex %d: %s%s%s", ifindex, strerror(-err),
+		return mb_err(-err, "xdp on ifindex %d: %s%s%s", ifindex, mb_strerror(-err),
 			      nl_msg()[0] ? ": " : "", nl_msg());
 	return 0;
 }
@@ -63,7 +63,7 @@ int mb_xdp_query(int ifindex, uint32_t *prog_id, uint8_t *mode)
 	int err = mb_nl_xdp_query(ifindex, prog_id, mode);
 
 	if (err)
-		return mb_err(-err, "xdp query on ifindex %d: %s%s%s", ifindex, strerror(-err),
+		return mb_err(-err, "xdp query on ifindex %d: %s%s%s", ifindex, mb_strerror(-err),
 			      nl_msg()[0] ? ": " : "", nl_msg());
 	return 0;
 }
@@ -79,7 +79,7 @@ int mb_attach_xdp(int prog_fd, int ifindex, uint32_t flags, struct mb_link_info 
 	if (!err)
 		return 0;
 	if (!no_link(err))
-		return mb_err(-err, "xdp on ifindex %d: %s%s", ifindex, strerror(-err),
+		return mb_err(-err, "xdp on ifindex %d: %s%s", ifindex, mb_strerror(-err),
 			      err == -EBUSY ? " (another XDP program is attached; detach it "
 			      "first)" : "");
 	/* XDP links are 5.9+; netlink attachments outlive the process. */
@@ -105,12 +105,12 @@ int mb_attach_tc_netlink(int prog_fd, int ifindex, int egress, struct mb_link_in
 	err = mb_nl_clsact(ifindex, 1);
 	if (err)
 		return mb_err(-err, "tc: clsact qdisc on ifindex %d: %s%s%s", ifindex,
-			      strerror(-err), nl_msg()[0] ? ": " : "", nl_msg());
+			      mb_strerror(-err), nl_msg()[0] ? ": " : "", nl_msg());
 	err = mb_nl_tc_filter_add(ifindex, egress, prog_fd, "minibpf", out->priority,
 				  out->handle);
 	if (err)
 		return mb_err(-err, "tc: bpf filter on ifindex %d %s: %s%s%s", ifindex,
-			      egress ? "egress" : "ingress", strerror(-err),
+			      egress ? "egress" : "ingress", mb_strerror(-err),
 			      nl_msg()[0] ? ": " : "", nl_msg());
 	out->method = MB_LINK_TC_NETLINK;
 	return 0;
@@ -127,7 +127,7 @@ int mb_attach_tc(int prog_fd, int ifindex, int egress, struct mb_link_info *out)
 	if (!err)
 		return 0;
 	if (!no_link(err))
-		return mb_err(-err, "tcx on ifindex %d: %s", ifindex, strerror(-err));
+		return mb_err(-err, "tcx on ifindex %d: %s", ifindex, mb_strerror(-err));
 	/* before 6.6 */
 	err = mb_attach_tc_netlink(prog_fd, ifindex, egress, out);
 	if (!err)
@@ -150,12 +150,12 @@ int mb_attach_cgroup(int prog_fd, int cgroup_fd, uint32_t attach_type, uint32_t 
 			return 0;
 		if (!no_link(err))
 			return mb_err(-err, "cgroup attach (type %u): %s", attach_type,
-				      strerror(-err));
+				      mb_strerror(-err));
 	}
 	/* Flags (BPF_F_ALLOW_MULTI/OVERRIDE) or no cgroup links (before 5.7). */
 	err = mb_sys_prog_attach(prog_fd, cgroup_fd, attach_type, flags);
 	if (err)
-		return mb_err(-err, "cgroup attach (type %u): %s", attach_type, strerror(-err));
+		return mb_err(-err, "cgroup attach (type %u): %s", attach_type, mb_strerror(-err));
 	out->method = MB_LINK_PROG_ATTACH;
 	return 0;
 }
@@ -172,7 +172,7 @@ int mb_attach_sockmap(int prog_fd, int map_fd, uint32_t attach_type, struct mb_l
 	err = mb_sys_prog_attach(prog_fd, map_fd, attach_type, 0);
 	if (err)
 		return mb_err(-err, "attach to sockmap fd %d (type %u): %s", map_fd, attach_type,
-			      strerror(-err));
+			      mb_strerror(-err));
 	out->method = MB_LINK_PROG_ATTACH;
 	return 0;
 }
@@ -185,7 +185,7 @@ int mb_attach_netns(int prog_fd, int netns_fd, uint32_t attach_type, struct mb_l
 	if (netns_fd < 0) {
 		own = mb_sys_open("/proc/self/ns/net", O_RDONLY, 0);
 		if (own < 0)
-			return mb_err(-own, "open /proc/self/ns/net: %s", strerror(-own));
+			return mb_err(-own, "open /proc/self/ns/net: %s", mb_strerror(-own));
 		netns_fd = own;
 	}
 	err = link_to(prog_fd, netns_fd, 0, attach_type, 0, out);   /* 5.8+ */
@@ -199,7 +199,7 @@ int mb_attach_netns(int prog_fd, int netns_fd, uint32_t attach_type, struct mb_l
 	}
 	mb_close(own);
 	if (err)
-		return mb_err(-err, "netns attach (type %u): %s%s", attach_type, strerror(-err),
+		return mb_err(-err, "netns attach (type %u): %s%s", attach_type, mb_strerror(-err),
 			      err == -EEXIST ? " (a program is attached already)" : "");
 	return 0;
 }
@@ -213,7 +213,7 @@ static int sock_attach(int prog_fd, int sock_fd, int opt, int detach_opt, const 
 	out->target_fd = sock_fd;
 	err = mb_sys_sock_prog(sock_fd, opt, prog_fd);
 	if (err)
-		return mb_err(-err, "%s on socket %d: %s", what, sock_fd, strerror(-err));
+		return mb_err(-err, "%s on socket %d: %s", what, sock_fd, mb_strerror(-err));
 	out->method = MB_LINK_SOCKOPT;
 	return 0;
 }

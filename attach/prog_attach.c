@@ -55,7 +55,7 @@ struct mb_link *mb_prog_attach_opts(struct mb_prog *p, const struct mb_attach_op
 			char m[512];
 
 			snprintf(m, sizeof(m), "%s", mb_last_error());
-			mb_err(EPERM, "%s (%s)", m, MB_CAP_HINT);
+			mb_err(EPERM, "%s (%s)", m, mb_eperm_hint());
 		}
 		errno = -n;
 		return NULL;

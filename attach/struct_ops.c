@@ -38,7 +38,7 @@ struct mb_link *mb_map_attach_struct_ops(struct mb_map *m)
 	if (err) {
 		/* EEXIST: the subsystem has one of that name (tcp: the CA name) */
 		mb_err(-err, "struct_ops map '%s': BPF_MAP_UPDATE_ELEM failed: %s%s", d->name,
-		       strerror(-err), err == -EEXIST ? " (one of that name is registered already)" :
+		       mb_strerror(-err), err == -EEXIST ? " (one of that name is registered already)" :
 		       err == -EBUSY ? " (this map is registered already)" :
 		       err == -EINVAL ? " (refused by the subsystem: the kernel log says why)" : "");
 		goto fail;
@@ -50,7 +50,7 @@ struct mb_link *mb_map_attach_struct_ops(struct mb_map *m)
 		fd = mb_sys_link_create(&a);
 		if (fd < 0) {
 			mb_err(-fd, "struct_ops map '%s': BPF_LINK_CREATE failed: %s", d->name,
-			       strerror(-fd));
+			       mb_strerror(-fd));
 			goto fail;
 		}
 		mb_trace_name_fd(fd, "link", d->name);
@@ -62,7 +62,7 @@ struct mb_link *mb_map_attach_struct_ops(struct mb_map *m)
 		fd = mb_sys_dup(m->fd);
 		if (fd < 0) {
 			mb_sys_map_delete(m->fd, &zero);
-			mb_err(-fd, "struct_ops map '%s': dup: %s", d->name, strerror(-fd));
+			mb_err(-fd, "struct_ops map '%s': dup: %s", d->name, mb_strerror(-fd));
 			goto fail;
 		}
 		li->target_fd = fd;

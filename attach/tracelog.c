@@ -19,12 +19,12 @@ int mb_tracelog_stream(FILE *out, volatile int *stop)
 
 	if (!tfs)
 		return mb_err(errno, "tracefs is not mounted and could not be mounted: %s",
-			      strerror(errno));
+			      mb_strerror(errno));
 	snprintf(path, sizeof(path), "%s/trace_pipe", tfs);
 	/* Non-blocking, so *stop is seen even when nothing is printed. */
 	fd = mb_sys_open(path, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0)
-		return mb_err(-fd, "open %s: %s", path, strerror(-fd));
+		return mb_err(-fd, "open %s: %s", path, mb_strerror(-fd));
 	while (!(stop && *stop)) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		long n;
@@ -32,18 +32,18 @@ int mb_tracelog_stream(FILE *out, volatile int *stop)
 		if (poll(&p, 1, 200) < 0) {
 			if (errno == EINTR)
 				continue;
-			ret = mb_err(errno, "poll %s: %s", path, strerror(errno));
+			ret = mb_err(errno, "poll %s: %s", path, mb_strerror(errno));
 			break;
 		}
 		n = mb_sys_read(fd, buf, sizeof(buf));
 		if (n < 0) {
 			if (n == -EAGAIN)
 				continue;
-			ret = mb_err((int)-n, "read %s: %s", path, strerror((int)-n));
+			ret = mb_err((int)-n, "read %s: %s", path, mb_strerror((int)-n));
 			break;
 		}
 		if (n > 0 && (fwrite(buf, 1, (size_t)n, out) != (size_t)n || fflush(out))) {
-			ret = mb_err(EIO, "writing the trace log: %s", strerror(errno));
+			ret = mb_err(EIO, "writing the trace log: %s", mb_strerror(errno));
 			break;
 		}
 	}

@@ -38,7 +38,7 @@ static int perf_attach(int prog_fd, int pfd, const char *what, struct mb_link_in
 	}
 	if (fd != -EINVAL && fd != -EOPNOTSUPP) {
 		close(pfd);
-		return mb_err(-fd, "%s: attach: %s", what, strerror(-fd));
+		return mb_err(-fd, "%s: attach: %s", what, mb_strerror(-fd));
 	}
 	/* Before 5.15 there is no perf link: the perf event fd is the attachment. */
 	err = mb_sys_perf_event_set_bpf(pfd, prog_fd);
@@ -46,7 +46,7 @@ static int perf_attach(int prog_fd, int pfd, const char *what, struct mb_link_in
 		err = mb_sys_perf_event_enable(pfd);
 	if (err) {
 		close(pfd);
-		return mb_err(-err, "%s: PERF_EVENT_IOC_SET_BPF: %s", what, strerror(-err));
+		return mb_err(-err, "%s: PERF_EVENT_IOC_SET_BPF: %s", what, mb_strerror(-err));
 	}
 	mb_pr(MB_WARN, "minibpf: warning: %s: kernel has no perf bpf_link, attached through "
 		"the perf event; it cannot be pinned\n", what);
@@ -70,7 +70,7 @@ int mb_attach_tracepoint(int prog_fd, const char *category, const char *name,
 		return mb_err(ENOENT, "%s: no such tracepoint (see %s/events/%s/)", what,
 			      mb_tracefs_path() ? mb_tracefs_path() : "tracefs", category ? category : "");
 	if (id < 0)
-		return mb_err(-id, "%s: reading its id from tracefs: %s", what, strerror(-id));
+		return mb_err(-id, "%s: reading its id from tracefs: %s", what, mb_strerror(-id));
 	memset(&attr, 0, sizeof(attr));
 	attr.size = sizeof(attr);
 	attr.type = PERF_TYPE_TRACEPOINT;
@@ -79,7 +79,7 @@ int mb_attach_tracepoint(int prog_fd, const char *category, const char *name,
 	attr.wakeup_events = 1;
 	pfd = mb_sys_perf_event_open(&attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
 	if (pfd < 0)
-		return mb_err(-pfd, "%s: perf_event_open: %s", what, strerror(-pfd));
+		return mb_err(-pfd, "%s: perf_event_open: %s", what, mb_strerror(-pfd));
 	return perf_attach(prog_fd, pfd, what, out);
 }
 
@@ -90,7 +90,7 @@ int mb_attach_raw_tracepoint(int prog_fd, const char *name, struct mb_link_info 
 	info_init(out, prog_fd);
 	fd = mb_sys_raw_tracepoint_open(name, prog_fd);
 	if (fd < 0)
-		return mb_err(-fd, "raw_tracepoint %s: %s%s", name, strerror(-fd),
+		return mb_err(-fd, "raw_tracepoint %s: %s%s", name, mb_strerror(-fd),
 			      fd == -ENOENT ? " (no such tracepoint)" : "");
 	out->fd = fd;
 	out->method = MB_LINK_FD;
@@ -107,8 +107,9 @@ int mb_attach_tracing(int prog_fd, uint32_t attach_type, struct mb_link_info *ou
 	fd = mb_sys_raw_tracepoint_open(NULL, prog_fd);
 	if (fd < 0)
 		return mb_err(-fd, "attach %s program: %s%s",
-			      attach_type == BPF_LSM_MAC ? "lsm" : "tracing", strerror(-fd),
-			      fd == -EPERM ? " (refused by this kernel)" : "");
+			      attach_type == BPF_LSM_MAC ? "lsm" : "tracing", mb_strerror(-fd),
+			      fd == -EPERM ? " (refused by this kernel)" :
+			      fd == -524 ? " (no BPF trampoline into kernel functions here: arm64 has one from 6.4)" : "");
 	out->fd = fd;
 	out->method = MB_LINK_FD;
 	out->attach_type = attach_type;
@@ -124,7 +125,7 @@ int mb_attach_iter(int prog_fd, int map_fd, struct mb_link_info *out)
 	info_init(out, prog_fd);
 	fd = mb_sys_link_create(&la);
 	if (fd < 0)
-		return mb_err(-fd, "attach iterator: %s", strerror(-fd));
+		return mb_err(-fd, "attach iterator: %s", mb_strerror(-fd));
 	out->fd = fd;
 	out->method = MB_LINK_FD;
 	out->attach_type = BPF_TRACE_ITER;
@@ -161,11 +162,11 @@ static int probe_tracefs(int uprobe, int retprobe, const char *target, uint64_t 
 			      what);
 	if (err)
 		return mb_err(-err, "%s: adding the probe to tracefs %s: %s", what, file,
-			      strerror(-err));
+			      mb_strerror(-err));
 	out->probe_kind = uprobe ? 2 : 1;
 	id = mb_tracepoint_id("minibpf", out->probe);
 	if (id < 0) {
-		pfd = mb_err(-id, "%s: id of the tracefs probe: %s", what, strerror(-id));
+		pfd = mb_err(-id, "%s: id of the tracefs probe: %s", what, mb_strerror(-id));
 		goto remove;
 	}
 	memset(&attr, 0, sizeof(attr));
@@ -178,7 +179,7 @@ static int probe_tracefs(int uprobe, int retprobe, const char *target, uint64_t 
 				     PERF_FLAG_FD_CLOEXEC);
 	if (pfd >= 0)
 		return pfd;
-	pfd = mb_err(-pfd, "%s: perf_event_open: %s", what, strerror(-pfd));
+	pfd = mb_err(-pfd, "%s: perf_event_open: %s", what, mb_strerror(-pfd));
 remove:
 	snprintf(line, sizeof(line), "-:minibpf/%s", out->probe);
 	mb_tracefs_write(file, line);
@@ -233,7 +234,7 @@ static int probe_open(const char *pmu, int retprobe, const char *name, uint64_t 
 	pfd = mb_sys_perf_event_open(&attr, pid < 0 ? -1 : pid, pid < 0 ? 0 : -1, -1,
 				     PERF_FLAG_FD_CLOEXEC);
 	if (pfd < 0)
-		return mb_err(-pfd, "%s: perf_event_open: %s%s", what, strerror(-pfd),
+		return mb_err(-pfd, "%s: perf_event_open: %s%s", what, mb_strerror(-pfd),
 			      pfd == -ENOENT ? " (no such function or file)" : "");
 	return pfd;
 }
@@ -387,7 +388,7 @@ int mb_attach_perf_event(int prog_fd, uint64_t sample_period, struct mb_link_inf
 		attr.sample_period = sample_period ? sample_period : 1000000;  /* 1 ms */
 		pfd = mb_sys_perf_event_open(&attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 		if (pfd < 0) {
-			err = mb_err(-pfd, "%s: perf_event_open: %s", what, strerror(-pfd));
+			err = mb_err(-pfd, "%s: perf_event_open: %s", what, mb_strerror(-pfd));
 			goto fail;
 		}
 		info_init(&out[n], prog_fd);

@@ -145,7 +145,7 @@ int64_t mb_uprobe_sym_offset(const char *path, const char *symbol)
 
 	f.fd = mb_sys_open(path, O_RDONLY, 0);
 	if (f.fd < 0)
-		return mb_err(-f.fd, "uprobe: open %s: %s", path, strerror(-f.fd));
+		return mb_err(-f.fd, "uprobe: open %s: %s", path, mb_strerror(-f.fd));
 	ret = mb_sys_fstat(f.fd, &st);
 	if (ret || st.st_size < 0) {
 		ret = mb_err(ret ? (int)-ret : EINVAL, "uprobe: stat %s", path);

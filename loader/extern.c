@@ -120,12 +120,12 @@ static int read_config(char **cfg)
 	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
 	r = mb_read_file(path, CONFIG_MAX, cfg, &len);
 	if (r != -ENOENT && r != -EACCES)
-		return r ? mb_err(-r, "kernel config %s: %s", path, strerror(-r)) : 0;
+		return r ? mb_err(-r, "kernel config %s: %s", path, mb_strerror(-r)) : 0;
 	r = mb_read_file("/proc/config.gz", CONFIG_MAX, &gz, &len);
 	if (r == -ENOENT)
 		return 0;
 	if (r)
-		return mb_err(-r, "kernel config /proc/config.gz: %s", strerror(-r));
+		return mb_err(-r, "kernel config /proc/config.gz: %s", mb_strerror(-r));
 	r = mb_gunzip(gz, len, CONFIG_MAX, &txt, &len, err, sizeof(err));
 	free(gz);
 	if (r)
@@ -379,7 +379,7 @@ static int kconfig_map(struct mb_object *obj)
 			fd = mb_sys_map_create(&a);
 		}
 		if (fd < 0) {
-			r = mb_err(-fd, "creating the .kconfig map: %s", strerror(-fd));
+			r = mb_err(-fd, "creating the .kconfig map: %s", mb_strerror(-fd));
 			goto out;
 		}
 		mb_trace_name_fd(fd, "map", kname);
@@ -389,7 +389,7 @@ static int kconfig_map(struct mb_object *obj)
 		if (r) {
 			mb_trace_forget(fd);
 			close(fd);
-			r = mb_err(-r, "filling the .kconfig map: %s", strerror(-r));
+			r = mb_err(-r, "filling the .kconfig map: %s", mb_strerror(-r));
 			goto out;
 		}
 		mb_kern_kconfig_fd(obj, fd);
@@ -633,7 +633,7 @@ static int ksym_addrs(struct mb_object *obj, const uint64_t **out)
 	free(s.w);
 	if (r && r != -ENOENT) {   /* no kallsyms (CONFIG_KALLSYMS=n): nothing found */
 		free(s.addr);
-		return mb_err(-r, "/proc/kallsyms: %s", strerror(-r));
+		return mb_err(-r, "/proc/kallsyms: %s", mb_strerror(-r));
 	}
 	*slot = s.addr;
 	*out = s.addr;

@@ -223,7 +223,7 @@ static int gz_btf(struct mb_kern *k, const char *path, size_t size)
 	if (!r)
 		r = mb_gunzip(z, size, KBTF_MAX, &raw, &len, err, sizeof(err));
 	else
-		snprintf(err, sizeof(err), "%s", strerror(-r));
+		snprintf(err, sizeof(err), "%s", mb_strerror(-r));
 	free(z);
 	if (!r) {
 		k->btf = mb_btf_open_kernel(raw, len, err, sizeof(err));
@@ -256,14 +256,14 @@ struct mb_btf *mb_kern_btf(struct mb_object *obj)
 	if (k->btf_fd < 0) {
 		r = -k->btf_fd;
 		k->btf_fd = -1;
-		mb_err(r, "kernel BTF %s: %s%s", path, strerror(r),
+		mb_err(r, "kernel BTF %s: %s%s", path, mb_strerror(r),
 		       obj->btf_path || r != ENOENT ? "" :
 		       " (a kernel without CONFIG_DEBUG_INFO_BTF: give one with --btf PATH)");
 		return NULL;
 	}
 	r = mb_sys_fstat(k->btf_fd, &st);
 	if (r) {
-		mb_err(-r, "kernel BTF %s: fstat: %s", path, strerror(-r));
+		mb_err(-r, "kernel BTF %s: fstat: %s", path, mb_strerror(-r));
 		goto fail;
 	}
 	if (st.st_size <= 0 || (uint64_t)st.st_size > KBTF_MAX) {
@@ -333,7 +333,7 @@ int mb_kern_check(struct mb_object *obj)
 {
 	int e = obj->kern && obj->kern->btf ? mb_btf_read_error(obj->kern->btf) : 0;
 
-	return e ? mb_err(e, "kernel BTF: read failed: %s", strerror(e)) : 0;
+	return e ? mb_err(e, "kernel BTF: read failed: %s", mb_strerror(e)) : 0;
 }
 
 /* The source line of byte offset insn_off in section sec, from line_info. */

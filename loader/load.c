@@ -46,7 +46,7 @@ int mb_load_btf(struct mb_object *obj)
 		/* As libbpf does: without BTF the programs still load, only
 		 * without source lines in verifier logs and typed map dumps. */
 		mb_pr(MB_WARN, "minibpf: warning: %s: the kernel rejected the object's BTF (%s), loading without it%s%s\n",
-			obj->name, strerror(-fd), log && *log ? "; its log ends:\n" : "", log_tail(log));
+			obj->name, mb_strerror(-fd), log && *log ? "; its log ends:\n" : "", log_tail(log));
 		free(log);
 		return 0;
 	}
@@ -217,7 +217,7 @@ static int bind_rodata(const struct mb_object *obj, const struct mb_prog *p)
 		/* Kernels before 5.10 lack the command: nothing is lost but metadata. */
 		if (err && err != -EINVAL && err != -ENOSYS)
 			return mb_err(-err, "prog '%s': binding map '%s': %s", p->def->name,
-				      m->def->name, strerror(-err));
+				      m->def->name, mb_strerror(-err));
 		if (err)
 			return 0;
 	}
@@ -282,9 +282,10 @@ int mb_load_prog(struct mb_object *obj, struct mb_prog *p)
 	if (fd < 0) {
 		const char *why = mb_core_explain(obj, p->log, err, sizeof(err));
 
-		r = mb_err(-fd, "prog '%s' (section '%s'): BPF_PROG_LOAD failed: %s%s%s%s%s%s",
-			   p->def->name, p->def->sec_name, strerror(-fd),
-			   fd == -EPERM ? " (" MB_CAP_HINT ")" : "", why ? "\n" : "", why ? why : "",
+		r = mb_err(-fd, "prog '%s' (section '%s'): BPF_PROG_LOAD failed: %s%s%s%s%s%s%s%s",
+			   p->def->name, p->def->sec_name, mb_strerror(-fd),
+			   fd == -EPERM ? " (" : "", fd == -EPERM ? mb_eperm_hint() : "",
+			   fd == -EPERM ? ")" : "", why ? "\n" : "", why ? why : "",
 			   p->log && *p->log ? "\nverifier log (end):\n" : "", log_tail(p->log));
 		goto out;
 	}

@@ -115,7 +115,7 @@ struct mb_object *mb_object_open(const char *path, const struct mb_open_opts *o)
 		return NULL;
 	fd = mb_sys_open(path, O_RDONLY, 0);
 	if (fd < 0) {
-		mb_err(-fd, "cannot open %s: %s", path, strerror(-fd));
+		mb_err(-fd, "cannot open %s: %s", path, mb_strerror(-fd));
 		return NULL;
 	}
 	if (mb_sys_fstat(fd, &st) || !S_ISREG(st.st_mode)) {
@@ -286,7 +286,7 @@ static int pin_maps_in(struct mb_object *obj, const char *dir)
 	err = mb_sys_mkdir(dir, 0700);
 	made = !err;
 	if (err && err != -EEXIST)
-		return mb_err(-err, "mkdir '%s': %s", dir, strerror(-err));
+		return mb_err(-err, "mkdir '%s': %s", dir, mb_strerror(-err));
 	err = 0;
 	for (i = 0; i < obj->nmaps && !err; i++) {
 		err = map_pin_path(&obj->maps[i], dir, path, sizeof(path));
@@ -327,7 +327,7 @@ int mb_object_pin_maps(struct mb_object *obj, const char *dir)
 		mb_pin_tree_remove(stage);
 		return mb_err(-err, "publishing the maps at '%s': %s", dir,
 			      err == -EEXIST ? "it exists and is not empty (never replaced)" :
-			      strerror(-err));
+			      mb_strerror(-err));
 	}
 	return 0;
 }
@@ -372,7 +372,7 @@ void *mb_map_mmap(struct mb_map *m, size_t *size)
 				&m->mmaped);
 		if (r) {
 			m->mmaped = NULL;
-			mb_err(-r, "map '%s': mmap: %s%s", d->name, strerror(-r),
+			mb_err(-r, "map '%s': mmap: %s%s", d->name, mb_strerror(-r),
 			       r == -EINVAL ? " (not created BPF_F_MMAPABLE)" : "");
 			return NULL;
 		}

@@ -147,14 +147,14 @@ static int create_map(const struct mb_object *obj, const struct mb_elf_map *d)
 		inner_fd = create_one(obj, d->inner, 0, 1);
 		if (inner_fd < 0)
 			return mb_err(-inner_fd, "map '%s': creating its inner map template: %s",
-				      d->name, strerror(-inner_fd));
+				      d->name, mb_strerror(-inner_fd));
 	}
 	fd = create_one(obj, d, inner_fd, 1);
 	err = fd < 0 ? -fd : 0;   /* mb_sys_* return -errno; errno may be stale */
 	if (inner_fd > 0)
 		close(inner_fd);    /* the kernel keeps what it needs of the template */
 	if (fd < 0)
-		return mb_err(err, "map '%s': BPF_MAP_CREATE failed: %s", d->name, strerror(-fd));
+		return mb_err(err, "map '%s': BPF_MAP_CREATE failed: %s", d->name, mb_strerror(-fd));
 	mb_trace_name_fd(fd, "map", d->name);
 	return fd;
 }
@@ -170,7 +170,7 @@ static int check_compatible(const struct mb_elf_map *d, int fd, const char *path
 	err = mb_sys_obj_get_info_by_fd(fd, &info, &len);
 	if (err)
 		return mb_err(-err, "map '%s': cannot inspect the map pinned at %s: %s", d->name,
-			      path, strerror(-err));
+			      path, mb_strerror(-err));
 	if (info.type != d->type || info.key_size != d->key_size ||
 	    info.value_size != d->value_size || info.max_entries != kernel_max_entries(d) ||
 	    info.map_flags != d->map_flags)
@@ -191,12 +191,12 @@ static int fill_data(const struct mb_elf_map *d, int fd)
 		return 0;   /* struct_ops: the value is written to register it */
 	err = mb_sys_map_update(fd, &zero, d->init_data, BPF_ANY);
 	if (err)
-		return mb_err(-err, "map '%s': writing its initial data: %s", d->name, strerror(-err));
+		return mb_err(-err, "map '%s': writing its initial data: %s", d->name, mb_strerror(-err));
 	if (d->freeze) {
 		err = mb_sys_map_freeze(fd);
 		if (err)
 			return mb_err(-err, "map '%s': BPF_MAP_FREEZE failed: %s", d->name,
-				      strerror(-err));
+				      mb_strerror(-err));
 	}
 	return 0;
 }
@@ -226,7 +226,7 @@ static int setup_map(struct mb_object *obj, struct mb_map *m)
 		}
 		if (fd != -ENOENT)
 			return mb_err(-fd, "map '%s': opening the pin %s: %s", d->name, path,
-				      strerror(-fd));
+				      mb_strerror(-fd));
 	} else if (d->pinning) {
 		return mb_err(EINVAL, "map '%s': unsupported pinning type %u", d->name, d->pinning);
 	}
@@ -272,7 +272,7 @@ int mb_map_reuse_fd(struct mb_map *m, int fd)
 	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (nfd < 0)
 		return mb_err(errno, "map '%s': cannot duplicate fd %d: %s", m->def->name, fd,
-			      strerror(errno));
+			      mb_strerror(errno));
 	snprintf(what, sizeof(what), "fd %d", fd);
 	err = check_compatible(m->def, nfd, what);
 	if (err) {
@@ -323,7 +323,7 @@ int mb_maps_init_slots(struct mb_object *obj)
 		err = mb_sys_map_update(outer->fd, &in->slot, &fd, BPF_ANY);
 		if (err)
 			return mb_err(-err, "map '%s': setting slot %u: %s", outer->def->name,
-				      in->slot, strerror(-err));
+				      in->slot, mb_strerror(-err));
 	}
 	return 0;
 }
@@ -388,7 +388,7 @@ static int check_op(const struct mb_map *m, size_t key_sz, const size_t *value_s
 /* The kernel's error, with a message naming the map. */
 static int op_err(const struct mb_map *m, int err, const char *what)
 {
-	return err ? mb_err(-err, "map '%s': %s: %s", m->def->name, what, strerror(-err)) : 0;
+	return err ? mb_err(-err, "map '%s': %s: %s", m->def->name, what, mb_strerror(-err)) : 0;
 }
 
 int mb_map_lookup_elem(const struct mb_map *m, const void *key, size_t key_sz, void *value,

@@ -155,28 +155,28 @@ static int pcpu_open(struct mb_perfbuf *pb, int cpu, uint32_t index)
 		err = c->fd;
 		free(c->scratch);
 		return mb_err(-err, "perf buffer: perf_event_open on cpu %d: %s", cpu,
-			      strerror(-err));
+			      mb_strerror(-err));
 	}
 	err = mb_sys_mmap(c->fd, pb->page + pb->data_size, PROT_READ | PROT_WRITE, 0, &c->base);
 	if (err) {
 		mb_err(-err, "perf buffer: mmap of %zu bytes on cpu %d: %s",
-		       pb->page + pb->data_size, cpu, strerror(-err));
+		       pb->page + pb->data_size, cpu, mb_strerror(-err));
 		goto fail;
 	}
 	err = mb_sys_perf_event_enable(c->fd);
 	if (err) {
-		mb_err(-err, "perf buffer: enable on cpu %d: %s", cpu, strerror(-err));
+		mb_err(-err, "perf buffer: enable on cpu %d: %s", cpu, mb_strerror(-err));
 		goto fail;
 	}
 	err = mb_sys_map_update(pb->map_fd, &index, &c->fd, BPF_ANY);
 	if (err) {
 		mb_err(-err, "perf buffer: store cpu %d's event in slot %u: %s", cpu, index,
-		       strerror(-err));
+		       mb_strerror(-err));
 		goto fail;
 	}
 	err = mb_sys_epoll_add(pb->epfd, c->fd, (uint64_t)pb->n);
 	if (err) {
-		mb_err(-err, "perf buffer: epoll: %s", strerror(-err));
+		mb_err(-err, "perf buffer: epoll: %s", mb_strerror(-err));
 		mb_sys_map_delete(pb->map_fd, &index);
 		goto fail;
 	}
@@ -208,7 +208,7 @@ static int each_online_cpu(struct mb_perfbuf *pb, uint32_t max_entries)
 
 	if (err < 0)
 		return mb_err(-err, "perf buffer: /sys/devices/system/cpu/online: %s",
-			      strerror(-err));
+			      mb_strerror(-err));
 	err = mb_cpu_list_each(buf, open_online, &o);
 	if (err == -EINVAL)
 		return mb_err(EINVAL, "perf buffer: can't parse online CPUs '%s'", buf);
@@ -234,7 +234,7 @@ static struct mb_perfbuf *pb_new(int map_fd, size_t page_cnt, int cpu, uint32_t 
 	memset(&info, 0, sizeof(info));
 	err = mb_sys_obj_get_info_by_fd(map_fd, &info, &len);
 	if (err || info.type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
-		errno = -(err ? mb_err(-err, "perf buffer: map fd %d: %s", map_fd, strerror(-err))
+		errno = -(err ? mb_err(-err, "perf buffer: map fd %d: %s", map_fd, mb_strerror(-err))
 			  : mb_err(EINVAL, "map '%s' is not a perf event array (type %u)",
 				   info.name, info.type));
 		return NULL;
@@ -258,7 +258,7 @@ static struct mb_perfbuf *pb_new(int map_fd, size_t page_cnt, int cpu, uint32_t 
 			     info.max_entries) :
 		      pcpu_open(pb, cpu, index);
 	else
-		mb_err(-err, "perf buffer: epoll_create: %s", strerror(-err));
+		mb_err(-err, "perf buffer: epoll_create: %s", mb_strerror(-err));
 	if (!err && !pb->n)
 		err = mb_err(ENODEV, "perf buffer: map '%s' has no slot for any online CPU",
 			     info.name);

@@ -164,7 +164,7 @@ int mb_ringbuf_add(struct mb_ringbuf *rb, int map_fd, mb_ringbuf_fn fn, void *ct
 	memset(&info, 0, sizeof(info));
 	err = mb_sys_obj_get_info_by_fd(map_fd, &info, &len);
 	if (err)
-		return mb_err(-err, "ring buffer: map fd %d: %s", map_fd, strerror(-err));
+		return mb_err(-err, "ring buffer: map fd %d: %s", map_fd, mb_strerror(-err));
 	if (info.type != BPF_MAP_TYPE_RINGBUF)
 		return mb_err(EINVAL, "map '%s' is not a ring buffer (type %u)", info.name,
 			      info.type);
@@ -180,13 +180,13 @@ int mb_ringbuf_add(struct mb_ringbuf *rb, int map_fd, mb_ringbuf_fn fn, void *ct
 	err = mb_sys_mmap(map_fd, rb->page, PROT_READ | PROT_WRITE, 0, &r->cons);
 	if (err)
 		return mb_err(-err, "ring buffer '%s': mmap of the consumer page: %s",
-			      info.name, strerror(-err));
+			      info.name, mb_strerror(-err));
 	r->prod_len = rb->page + 2 * (size_t)info.max_entries;
 	err = mb_sys_mmap(map_fd, r->prod_len, PROT_READ, rb->page, &p);
 	if (err) {
 		mb_sys_munmap(r->cons, rb->page);
 		return mb_err(-err, "ring buffer '%s': mmap of the data pages: %s", info.name,
-			      strerror(-err));
+			      mb_strerror(-err));
 	}
 	r->prod = p;
 	r->data = (const unsigned char *)p + rb->page;
@@ -196,7 +196,7 @@ int mb_ringbuf_add(struct mb_ringbuf *rb, int map_fd, mb_ringbuf_fn fn, void *ct
 	err = mb_sys_epoll_add(rb->epfd, map_fd, (uint64_t)rb->n);
 	if (err) {
 		ring_unmap(rb, r);
-		return mb_err(-err, "ring buffer '%s': epoll: %s", info.name, strerror(-err));
+		return mb_err(-err, "ring buffer '%s': epoll: %s", info.name, mb_strerror(-err));
 	}
 	rb->n++;
 	return 0;
@@ -227,7 +227,7 @@ struct mb_ringbuf *mb_ringbuf_new(int map_fd, mb_ringbuf_fn fn, void *ctx)
 	rb->epfd = mb_sys_epoll_create();
 	if (rb->epfd < 0) {
 		err = rb->epfd;
-		mb_err(-err, "ring buffer: epoll_create: %s", strerror(-err));
+		mb_err(-err, "ring buffer: epoll_create: %s", mb_strerror(-err));
 		free(rb);
 		errno = -err;
 		return NULL;

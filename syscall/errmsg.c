@@ -2,7 +2,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 
 #include "syscall/errmsg.h"
 
@@ -119,4 +123,30 @@ int mb_opts_copy(void *dst, size_t dst_sz, const void *src, const char *what)
 const char *mb_last_error(void)
 {
 	return msg ? msg : (errno == ENOMEM ? "out of memory" : "");
+}
+
+const char *mb_strerror(int err)
+{
+	if (err == 524)
+		return "Operation not supported by this kernel (ENOTSUPP, 524)";
+	if (err >= 512 && err <= 530)
+		return "kernel-internal error (include/linux/errno.h)";
+	return strerror(err);
+}
+
+/* Privileged: CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON (5.8+), in the
+ * effective set (root with capabilities dropped is not). */
+const char *mb_eperm_hint(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+	uint64_t eff;
+
+	if (syscall(__NR_capget, &h, d))
+		return MB_CAP_HINT;
+	eff = (uint64_t)d[1].effective << 32 | d[0].effective;
+	if (eff >> CAP_SYS_ADMIN & 1 || ((eff >> 39 & 1) && (eff >> 38 & 1))) /* CAP_BPF, CAP_PERFMON */
+		return "refused although privileged: a kernel lockdown or security module, or a "
+		       "kernel without what this program type needs";
+	return MB_CAP_HINT;
 }

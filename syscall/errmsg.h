@@ -25,9 +25,17 @@ void mb_pr(enum mb_print_level level, const char *fmt, ...) __attribute__((forma
  * this version does not know), as libbpf's OPTS_VALID. */
 int mb_opts_copy(void *dst, size_t dst_sz, const void *src, const char *what);
 
+/* strerror(err), and a name for the kernel-internal errnos bpf(2) and
+ * perf_event_open leak (include/linux/errno.h, 512-530), which no C library
+ * knows: above all ENOTSUPP (524), the kernel's "not here" for a JIT or
+ * architecture feature it lacks. */
+const char *mb_strerror(int err);
+
 /* Appended to EPERM messages: what an unprivileged user lacks (5.8+ split
  * CAP_SYS_ADMIN into these). */
 #define MB_CAP_HINT "needs root, or CAP_BPF plus CAP_PERFMON for tracing or CAP_NET_ADMIN " \
 	"for networking programs"
+/* MB_CAP_HINT, or when already root what else refuses it */
+const char *mb_eperm_hint(void);
 
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "syscall/bpf_sys.h"
+#include "syscall/errmsg.h"
 #include "syscall/internal.h"
 
 /* ---- the wrappers ------------------------------------------------------- */
@@ -484,7 +485,7 @@ const char *mb_pin_why(int err, const char *path)
 {
 	if (err != -EEXIST && err != -ENOENT && mb_is_bpffs(path) == 0)
 		return "not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)";
-	return strerror(-err);
+	return mb_strerror(-err);
 }
 
 static struct {

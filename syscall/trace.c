@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 
 #include "syscall/bpf_sys.h"
+#include "syscall/errmsg.h"
 #include "syscall/internal.h"
 
 #if MB_TRACE     /* the whole file: without it, bpf_sys.h has no-op hooks */
@@ -706,7 +707,7 @@ void mb_trace_bpf(int cmd, const union bpf_attr *attr, unsigned int size,
 	add(&l, ") = ");
 	if (ret < 0) {
 		add(&l, "-1 %s (%s)", mb_errno_name((int)-ret),
-		    injected ? "injected" : strerror((int)-ret));
+		    injected ? "injected" : mb_strerror((int)-ret));
 	} else if (cmd == BPF_MAP_CREATE || cmd == BPF_PROG_LOAD || cmd == BPF_OBJ_GET ||
 		   cmd == BPF_BTF_LOAD || cmd == BPF_LINK_CREATE || cmd == BPF_ITER_CREATE ||
 		   cmd == BPF_RAW_TRACEPOINT_OPEN || cmd == BPF_PROG_GET_FD_BY_ID ||
