@@ -215,6 +215,42 @@ else
 fi
 rm -rf /sys/fs/bpf/t /sys/fs/bpf/tm
 
+# 10b. fentry/fexit and BPF LSM: BPF trampolines (the development kernel
+# refuses them with EPERM). They need the kernel's BTF (the target's id) and a JIT, which
+# of Debian's 6.1 kernels x86_64 and arm64 have; arm64 6.1's trampolines
+# serve BPF targets only (kernel functions need ftrace direct calls: 6.4).
+if [ ! -e /sys/kernel/btf/vmlinux ] || [ "$jit" = 0 ]; then
+	skp "fentry/fexit/lsm" "this kernel has no BTF or no JIT, which BPF trampolines need"
+else
+	clean
+	$M prog loadall $O/guest_fentry.o /sys/fs/bpf/t autoattach pinmaps /sys/fs/bpf/tm >/tmp/out 2>&1; st=$?
+	if [ $st != 0 ] && has "ENOTSUPP"; then
+		skp "fentry/fexit/lsm" "this kernel has no BPF trampoline into kernel functions (ENOTSUPP at attach; arm64 from 6.4)"
+	elif [ $st != 0 ]; then
+		bad "fentry+fexit+lsm: loadall autoattach"
+	else
+		ok "fentry+fexit+lsm: loadall autoattach"
+		cat /proc/version >/dev/null
+		$M map dump pinned /sys/fs/bpf/tm/tramp_hits >/tmp/out1 2>&1
+		cat /proc/version >/dev/null; cat /arch >/dev/null
+		$M map dump pinned /sys/fs/bpf/tm/tramp_hits >/tmp/out 2>&1
+		v() { sed -n "s/^key: $1  value: //p" "$2"; }
+		e0=$(v 0 /tmp/out1) e1=$(v 0 /tmp/out) x0=$(v 1 /tmp/out1) x1=$(v 1 /tmp/out) r1=$(v 2 /tmp/out)
+		l0=$(v 3 /tmp/out1) l1=$(v 3 /tmp/out)
+		if [ "${e0:-0}" -gt 0 ] && [ "${e1:-0}" -ge $((e0 + 2)) ]; then ok "fentry do_sys_openat2 counts ($e0 -> $e1)"; else bad "fentry counts ($e0 -> $e1)"; fi
+		if [ "${x0:-0}" -gt 0 ] && [ "${x1:-0}" -ge $((x0 + 2)) ] && [ "${r1:-0}" -ge 2 ]; then
+			ok "fexit do_sys_openat2 counts ($x0 -> $x1, $r1 returned an fd)"
+		else bad "fexit counts ($x0 -> $x1, fds $r1)"; fi
+		if [ "${l0:-0}" -gt 0 ] && [ "${l1:-0}" -ge $((l0 + 2)) ]; then ok "lsm file_open counts ($l0 -> $l1), the opens allowed"; else bad "lsm counts ($l0 -> $l1)"; fi
+		$M link show >/tmp/out 2>&1
+		if [ "$(grep -c '^[0-9]*: tracing ' /tmp/out)" = 3 ] && has "trace_fentry" && has "trace_fexit" && has "lsm_mac"; then
+			ok "link show: three tracing links, fentry, fexit and lsm"
+		else bad "link show of the tracing links"; fi
+	fi
+	rm -rf /sys/fs/bpf/t /sys/fs/bpf/tm
+	settle "$base" || bad "fentry programs left after rm"
+fi
+
 # 11. The library's own tests (kselftest harness), built for this guest:
 # the ring/perf buffer readers over synthetic rings (test_events) and against
 # this kernel (test_e2e_events: discards, a wrapping one-page ring, two rings
