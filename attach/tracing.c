@@ -97,6 +97,14 @@ int mb_attach_raw_tracepoint(int prog_fd, const char *name, struct mb_link_info 
 	return 0;
 }
 
+/* ENOTSUPP at attach: the kernel cannot put a trampoline into the target
+ * (arm64 reaches kernel functions through ftrace direct calls, from 6.4) */
+#ifdef __aarch64__
+#define MB_NO_TRAMPOLINE " (no BPF trampoline into kernel functions: arm64 has them from 6.4)"
+#else
+#define MB_NO_TRAMPOLINE " (no BPF trampoline into this target on this kernel)"
+#endif
+
 int mb_attach_tracing(int prog_fd, uint32_t attach_type, struct mb_link_info *out)
 {
 	int fd;
@@ -109,7 +117,7 @@ int mb_attach_tracing(int prog_fd, uint32_t attach_type, struct mb_link_info *ou
 		return mb_err(-fd, "attach %s program: %s%s",
 			      attach_type == BPF_LSM_MAC ? "lsm" : "tracing", mb_strerror(-fd),
 			      fd == -EPERM ? " (refused by this kernel)" :
-			      fd == -524 ? " (no BPF trampoline into kernel functions here: arm64 has one from 6.4)" : "");
+			      fd == -MB_ENOTSUPP ? MB_NO_TRAMPOLINE : "");
 	out->fd = fd;
 	out->method = MB_LINK_FD;
 	out->attach_type = attach_type;

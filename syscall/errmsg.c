@@ -127,10 +127,8 @@ const char *mb_last_error(void)
 
 const char *mb_strerror(int err)
 {
-	if (err == 524)
+	if (err == MB_ENOTSUPP)
 		return "Operation not supported by this kernel (ENOTSUPP, 524)";
-	if (err >= 512 && err <= 530)
-		return "kernel-internal error (include/linux/errno.h)";
 	return strerror(err);
 }
 

@@ -25,10 +25,11 @@ void mb_pr(enum mb_print_level level, const char *fmt, ...) __attribute__((forma
  * this version does not know), as libbpf's OPTS_VALID. */
 int mb_opts_copy(void *dst, size_t dst_sz, const void *src, const char *what);
 
-/* strerror(err), and a name for the kernel-internal errnos bpf(2) and
- * perf_event_open leak (include/linux/errno.h, 512-530), which no C library
- * knows: above all ENOTSUPP (524), the kernel's "not here" for a JIT or
- * architecture feature it lacks. */
+/* ENOTSUPP: kernel-internal (include/linux/errno.h), but bpf(2) leaks it,
+ * the kernel's "not here" for a JIT or architecture feature it lacks. No C
+ * library knows it (musl: "No error information"). */
+#define MB_ENOTSUPP 524
+/* strerror(err), and MB_ENOTSUPP named. */
 const char *mb_strerror(int err);
 
 /* Appended to EPERM messages: what an unprivileged user lacks (5.8+ split

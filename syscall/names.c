@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "syscall/bpf_sys.h"
+#include "syscall/errmsg.h"
 #include "syscall/internal.h"
 
 static const char cmd_names[] =
@@ -112,7 +113,7 @@ static const struct { unsigned short e; char n[16]; } errnos[] = {
 	{ENETDOWN, "ENETDOWN"}, {ENOBUFS, "ENOBUFS"}, {ETIMEDOUT, "ETIMEDOUT"},
 	{ECONNREFUSED, "ECONNREFUSED"}, {EALREADY, "EALREADY"},
 	{EINPROGRESS, "EINPROGRESS"},
-	{524, "ENOTSUPP"},   /* kernel-internal, but bpf(2) leaks it */
+	{MB_ENOTSUPP, "ENOTSUPP"},
 };
 
 const char *mb_errno_name(int err)

@@ -762,4 +762,13 @@ TEST(error_messages_are_never_cut)
 	EXPECT_STREQ("", mb_last_error());
 }
 
+/* The kernel-internal ENOTSUPP a C library has no text for (musl: "No
+ * error information") is named; the others are the C library's. */
+TEST(strerror_names_enotsupp)
+{
+	EXPECT_NE(NULL, strstr(mb_strerror(MB_ENOTSUPP), "ENOTSUPP, 524")) TH_LOG("%s", mb_strerror(MB_ENOTSUPP));
+	EXPECT_STREQ(strerror(ENOENT), mb_strerror(ENOENT));
+	EXPECT_STREQ("ENOTSUPP", mb_errno_name(MB_ENOTSUPP));
+}
+
 TEST_HARNESS_MAIN

@@ -27,7 +27,7 @@ x86_64) DARCH=amd64 QEMU="qemu-system-x86_64 -cpu max" CON=ttyS0 ;;
 ppc64le) DARCH=ppc64el KFLAV=powerpc64le QEMU="qemu-system-ppc64 -M pseries -cpu POWER9" CON=hvc0 ;;
 # 32-bit MIPS (o32, little-endian) on the Malta board: one CPU (its 24Kf
 # core has no SMP), no 8-byte atomics (maps/events.h).
-mipsel) DARCH=mipsel KFLAV=4kc-malta QEMU="qemu-system-mipsel -M malta -cpu 24Kf" CON=ttyS0 SMP=1 MEM=256M ;;
+mipsel) DARCH=mipsel KFLAV=4kc-malta QEMU="qemu-system-mipsel -M malta -cpu 24Kf" CON=ttyS0 Q_SMP=1 Q_MEM=256M ;;
 *) echo "test-qemu: ARCH=$ARCH: one of aarch64 armhf armhf-compat s390x x86_64 ppc64le mipsel" >&2; exit 2 ;;
 esac
 UARCH=$DARCH; [ "$ARCH" = armhf-compat ] && UARCH=armhf
@@ -110,7 +110,7 @@ log="$Q/console-$ARCH.log"
 echo "test-qemu: $ARCH guest: $kpkg, $(basename "$BIN") $(stat -c %s "$BIN") B, objects ${EB:-el}"
 start=$(date +%s)
 # shellcheck disable=SC2086
-timeout "$TIMEOUT" $QEMU -m "${MEM:-512M}" -smp "${SMP:-2}" -nographic -no-reboot -net none \
+timeout "$TIMEOUT" $QEMU -m "${Q_MEM:-512M}" -smp "${Q_SMP:-2}" -nographic -no-reboot -net none \
 	-kernel "$vmlinuz" -initrd "$Q/initrd-$ARCH.gz" \
 	-append "console=$CON panic=-1 quiet loglevel=3 rdinit=/init ${QEMU_APPEND:-}" </dev/null >"$log" 2>&1 || true
 end=$(date +%s)
