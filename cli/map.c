@@ -441,11 +441,14 @@ out:
 static int do_lookup(int argc, char **argv) { return elem_op(argc, argv, 'l'); }
 static int do_update(int argc, char **argv) { return elem_op(argc, argv, 'u'); }
 static int do_delete(int argc, char **argv) { return elem_op(argc, argv, 'd'); }
+#if MB_EXTRA_CMDS     /* map getnext/freeze/create, the queue and stack ops */
 static int do_getnext(int argc, char **argv) { return elem_op(argc, argv, 'n'); }
 static int do_pop(int argc, char **argv) { return elem_op(argc, argv, 'p'); }
+#endif
 
 static int do_pin(int argc, char **argv) { return pin_obj(KIND_MAP, argc, argv, "map"); }
 
+#if MB_EXTRA_CMDS
 static int do_freeze(int argc, char **argv)
 {
 	int fd = parse_only_fd(KIND_MAP, argc, argv, "map"), err;
@@ -524,20 +527,27 @@ static int do_create(int argc, char **argv)
 	mb_close(fd);
 	return err ? cli_err("pin at '%s': %s", file, strerror(-err)) : 0;
 }
+#endif /* MB_EXTRA_CMDS */
 
 static const char help[] =
 	"Usage: minibpf map { show | list } [MAP]\n"
+#if MB_EXTRA_CMDS
 	"       minibpf map create FILE type TYPE key KEY_SIZE value VALUE_SIZE \\\n"
 	"                   entries MAX_ENTRIES name NAME [flags FLAGS] [inner_map MAP]\n"
+#endif
 	"       minibpf map dump MAP\n"
 	"       minibpf map update MAP [key DATA] [value VALUE] [UPDATE_FLAGS]\n"
 	"       minibpf map lookup MAP [key DATA]\n"
+#if MB_EXTRA_CMDS
 	"       minibpf map getnext MAP [key DATA]\n"
+#endif
 	"       minibpf map delete MAP key DATA\n"
 	"       minibpf map pin MAP FILE\n"
+#if MB_EXTRA_CMDS
 	"       minibpf map freeze MAP\n"
 	"       minibpf map { push | enqueue } MAP value VALUE\n"
 	"       minibpf map { pop | dequeue | peek } MAP\n"
+#endif
 	"       minibpf map event_pipe MAP [cpu N index M] [--type NAME [--obj FILE]]\n"
 	"       minibpf map help\n"
 	"  MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
@@ -552,9 +562,10 @@ static const struct cmd cmds[] = {
 	{ "dump", do_dump },
 	{ "update", do_update },
 	{ "lookup", do_lookup },
-	{ "getnext", do_getnext },
 	{ "delete", do_delete },
 	{ "pin", do_pin },
+#if MB_EXTRA_CMDS
+	{ "getnext", do_getnext },
 	{ "create", do_create },
 	{ "freeze", do_freeze },
 	{ "push", do_update },
@@ -562,6 +573,7 @@ static const struct cmd cmds[] = {
 	{ "pop", do_pop },
 	{ "dequeue", do_pop },
 	{ "peek", do_lookup },
+#endif
 #if MB_EVENTS
 	{ "event_pipe", do_map_event_pipe },
 #endif

@@ -151,6 +151,7 @@ static int do_pin(int argc, char **argv)
 	return pin_obj(KIND_PROG, argc, argv, "prog");
 }
 
+#if MB_EXTRA_CMDS     /* prog dump, prog run (include/mb_config.h) */
 /* Call target names from /proc/kallsyms, as bpftool resolves them. */
 struct syms {
 	uint64_t base;            /* __bpf_call_base */
@@ -559,6 +560,8 @@ out:
 	mb_close(fd);
 	return ret;
 }
+
+#endif /* MB_EXTRA_CMDS */
 
 static volatile int tracelog_stop;
 
@@ -1011,22 +1014,30 @@ static int do_loadall(int argc, char **argv) { return load_common(argc, argv, 1)
 
 static const char help[] =
 	"Usage: minibpf prog { show | list } [PROG]\n"
+#if MB_EXTRA_CMDS
 	"       minibpf prog dump xlated PROG [opcodes] [linum]\n"
+#endif
 	"       minibpf prog pin PROG FILE\n"
 	"       minibpf prog { load | loadall } OBJ PATH [type TYPE] [pinmaps DIR] [autoattach]\n"
 	"                    [map { idx IDX | name NAME } MAP]...\n"
+#if MB_EXTRA_CMDS
 	"       minibpf prog run PROG [data_in FILE [data_out FILE [data_size_out L]]]\n"
 	"                            [ctx_in FILE [ctx_out FILE [ctx_size_out M]]] [repeat N]\n"
 	"       minibpf prog attach PROG ATTACH_TYPE MAP\n"
 	"       minibpf prog detach PROG ATTACH_TYPE MAP\n"
+#endif
 	"       minibpf prog tracelog\n"
 	"       minibpf prog cleanup [DIR]\n"
 	"       minibpf prog help\n"
 	"  PROG := { id PROG_ID | pinned FILE | tag PROG_TAG | name PROG_NAME }\n"
 	"  MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
+#if MB_EXTRA_CMDS
 	"  ATTACH_TYPE := { sk_msg_verdict | sk_skb_verdict | sk_skb_stream_verdict |\n"
-	"                   sk_skb_stream_parser | flow_dissector }\n";
+	"                   sk_skb_stream_parser | flow_dissector }\n"
+#endif
+	;
 
+#if MB_EXTRA_CMDS
 /* prog attach/detach PROG TYPE MAP: BPF_PROG_ATTACH to a sockmap (or netns
  * for flow_dissector, where MAP is ignored). */
 static int attach_detach(int argc, char **argv, int detach)
@@ -1069,20 +1080,23 @@ fail:
 
 static int do_attach(int argc, char **argv) { return attach_detach(argc, argv, 0); }
 static int do_detach(int argc, char **argv) { return attach_detach(argc, argv, 1); }
+#endif /* MB_EXTRA_CMDS */
 
 static const struct cmd cmds[] = {
 	{ "show", do_show },
 	{ "list", do_show },
 	{ "help", NULL },
-	{ "dump", do_dump },
 	{ "pin", do_pin },
 	{ "load", do_load },
 	{ "loadall", do_loadall },
-	{ "attach", do_attach },
-	{ "detach", do_detach },
 	{ "tracelog", do_tracelog },
 	{ "cleanup", do_cleanup },
+#if MB_EXTRA_CMDS
+	{ "dump", do_dump },
+	{ "attach", do_attach },
+	{ "detach", do_detach },
 	{ "run", do_run },
+#endif
 	{ 0 }
 };
 
