@@ -64,7 +64,7 @@ LIB_SRCS  := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
 # cli/bump_alloc.c (malloc, qsort, strstr) and cli/small_printf.c (the printf
 # family) replace the C library's in the static binaries only (make static).
-STATIC_LIBC_SRCS := cli/bump_alloc.c cli/small_printf.c
+STATIC_LIBC_SRCS := cli/bump_alloc.c cli/small_printf.c cli/small_stdio.c
 CLI_SRCS  := $(filter-out $(STATIC_LIBC_SRCS),$(wildcard cli/*.c))
 CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o) $(CLI_EXTRA)
 TEST_SRCS := $(wildcard tests/test_*.c)
@@ -114,11 +114,20 @@ $(MUSL_INC)/.stamp:
 	ln -sfn /usr/include/$(MULTIARCH)/asm $(MUSL_INC)/asm
 	ln -sfn /usr/include/asm-generic $(MUSL_INC)/asm-generic
 	@touch $@
+# cli/small_stdio.c is the static CLI's stdio: a stdio function of musl's in
+# the link would act on that FILE with musl's layout, so a link that pulls
+# one in (its internals name it) fails. $(call musl_stdio_check,NM,BIN)
+MUSL_STDIO := __stdio_write __stdio_read __towrite __toread __lockfile __fwritex __overflow \
+	      __uflow __stdout_FILE __stderr_FILE __stdin_FILE __fdopen
+musl_stdio_check = @bad=$$($(1) $(2) | grep -owE '$(subst $(sp),|,$(MUSL_STDIO))' | sort -u | tr '\n' ' '); \
+	if [ -n "$$bad" ]; then echo "$(2): musl's stdio is linked ($$bad): what calls it needs its function in cli/small_stdio.c" >&2; \
+	rm -f $(2); exit 1; fi
 $(MUSL_B)/minibpf: $(MUSL_INC)/.stamp $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) $(HDRS)
 	$(Q)$(MAKE) --no-print-directory B=$(MUSL_B)/obj CC=musl-gcc AR=gcc-ar \
 		CLI_EXTRA="$(STATIC_LIBC_SRCS:%.c=$(MUSL_B)/obj/%.o)" \
 		CFLAGS="$(call static_cflags,$(HOST_ARCH)) -idirafter $(abspath $(MUSL_INC))" \
 		LDFLAGS="$(STATIC_LDFLAGS)" $(MUSL_B)/obj/minibpf
+	$(call musl_stdio_check,nm,$(MUSL_B)/obj/minibpf)
 	$(Q)$(STRIP) -s -R .comment -o $@ $(MUSL_B)/obj/minibpf
 	@echo "  STATIC  $@ ($$(stat -c %s $@) bytes)"
 
@@ -242,6 +251,7 @@ $(A_B)/minibpf: $(A_B)/uapi/.stamp $(LIB_SRCS) $(CLI_SRCS) $(STATIC_LIBC_SRCS) $
 		$(if $(A_SPECS),CLI_EXTRA="$(STATIC_LIBC_SRCS:%.c=$(A_B)/obj/%.o)") \
 		CFLAGS="$(call static_cflags,$(A))$(if $(A_SPECS), -idirafter $(abspath $(A_B)/uapi))" \
 		LDFLAGS="$(STATIC_LDFLAGS)" $(A_B)/obj/minibpf
+	$(if $(A_SPECS),$(call musl_stdio_check,$(A_TRIPLE)-nm,$(A_B)/obj/minibpf))
 	$(Q)$(A_TRIPLE)-strip -s -R .comment -o $@ $(A_B)/obj/minibpf
 	@echo "  STATIC  $@ ($(A), $(A_LIBC), $$(stat -c %s $@) bytes)"
 # The library's tests that need no libelf, built for the guest (make
