@@ -793,8 +793,12 @@ static const char *under(const char *mapdir, const char *dir)
 	return mapdir + n;
 }
 
-static int taken(const char *dir)
+/* DIR is not vacant (mb_stage_vacant's V: 0, or -errno when it cannot be
+ * looked at) */
+static int taken(const char *dir, int v)
 {
+	if (v < 0)
+		return cli_err("'%s': %s", dir, mb_pin_why(v, dir));
 	return cli_err("'%s' exists and is not empty: a load publishes a whole directory and "
 		       "never adds to one (remove it, or pick another)", dir);
 }
@@ -805,20 +809,19 @@ static int load_pin_maps(struct mb_object *obj, const struct load_args *a, struc
 {
 	const char *rest = st->stage[0] ? under(a->pinmaps, a->path) : NULL;
 	char p[4096];
+	int err;
 
 	if (rest) {
 		if (path_join(p, sizeof(p), st->stage, rest + (*rest == '/')))
 			return cli_err("pinmaps path '%s' is too long", a->pinmaps);
 		for (char *c = p + strlen(st->stage) + 1; (c = strchr(c, '/')); *c++ = '/') {
-			int err;
-
 			*c = 0;
 			err = mb_sys_mkdir(p, 0700);
 			if (err && err != -EEXIST)
 				return cli_err("mkdir '%s': %s", p, strerror(-err));
 		}
-	} else if (!mb_stage_vacant(a->pinmaps)) {
-		return taken(a->pinmaps);
+	} else if ((err = mb_stage_vacant(a->pinmaps)) != 1) {
+		return taken(a->pinmaps, err);
 	}
 	if (mb_object_pin_maps(obj, rest ? p : a->pinmaps))
 		return cli_err("%s", mb_last_error());
@@ -844,8 +847,9 @@ static int load_pin(struct mb_object *obj, const struct load_args *a, struct loa
 		if (mb_is_bpffs(a->path) == 0)
 			return cli_err("'%s' is not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)",
 				       a->path);
-		if (!mb_stage_vacant(a->path))
-			return taken(a->path);
+		err = mb_stage_vacant(a->path);
+		if (err != 1)
+			return taken(a->path, err);
 		err = mb_stage_path(a->path, p, sizeof(p));
 		if (!err)
 			err = mb_sys_mkdir(p, 0700);

@@ -316,7 +316,7 @@ int mb_object_pin_maps(struct mb_object *obj, const char *dir)
 		return mb_err(EINVAL, "object '%s': not loaded", obj->name);
 	/* an existing tree is added to pin by pin; a new one is staged and
 	 * appears whole, with one rename, or not at all */
-	if (mb_is_bpffs(dir) != 1 || !mb_stage_vacant(dir) ||
+	if (mb_is_bpffs(dir) != 1 || mb_stage_vacant(dir) != 1 ||
 	    mb_stage_path(dir, stage, sizeof(stage)))
 		return pin_maps_in(obj, dir);
 	err = pin_maps_in(obj, stage);

@@ -483,8 +483,13 @@ int mb_is_bpffs(const char *path)
 
 const char *mb_pin_why(int err, const char *path)
 {
+	const char *base = strrchr(path, '/');
+
 	if (err != -EEXIST && err != -ENOENT && mb_is_bpffs(path) == 0)
 		return "not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)";
+	/* bpffs looks up no name with a dot (kernel/bpf/inode.c bpf_lookup) */
+	if (err == -EPERM && strchr(base ? base + 1 : path, '.'))
+		return "Operation not permitted (bpffs takes no name with a '.')";
 	return mb_strerror(-err);
 }
 

@@ -45,8 +45,9 @@ const char *mb_bpffs_path(void);
 /* Is PATH on a bpf filesystem? 1 yes, 0 no, negative errno. */
 int mb_is_bpffs(const char *path);
 /* Why BPF_OBJ_PIN at PATH failed with ERR (negative): strerror, or, for a
- * path outside bpffs (the kernel says only EPERM), that. Checked after the
- * failure, so a pin that works costs no statfs. */
+ * path outside bpffs or a name with a dot in bpffs (the kernel says only
+ * EPERM), that. Checked after the failure, so a pin that works costs no
+ * statfs. */
 const char *mb_pin_why(int err, const char *path);
 /* Staged pin trees (syscall/stage.c): a tree is pinned under a staging
  * directory beside TARGET, TARGET's name + "_mbstage_PID_START_NS" (no dots:
@@ -54,7 +55,8 @@ const char *mb_pin_why(int err, const char *path);
 /* The staging path for TARGET into out: 0 or -errno (-ENOENT without /proc). */
 int mb_stage_path(const char *target, char *out, size_t size);
 /* 1 if TARGET is absent or an empty directory (a staged tree can take its
- * place), else 0. */
+ * place), 0 if it is anything else, -errno if it cannot be looked at (bpffs:
+ * -EPERM for a name with a dot). */
 int mb_stage_vacant(const char *target);
 /* rename(STAGE, TARGET), TARGET absent or an empty directory; one that holds
  * anything (or is a file or a mount point) is never replaced: -EEXIST. */

@@ -81,7 +81,7 @@ int mb_stage_vacant(const char *target)
 	int empty = 1;
 
 	if (!d)
-		return errno == ENOENT;
+		return errno == ENOENT ? 1 : errno == ENOTDIR ? 0 : -errno;
 	while (empty && (e = readdir(d)))
 		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
 	closedir(d);

@@ -906,6 +906,20 @@ TEST(seed_example_tracelog)
 			 "| grep -q bpf_prog || exit 0; sleep 0.1; done; exit 1"));
 }
 
+/* bpffs looks up no name with a dot (EPERM): a load there says so, not that
+ * the path is taken, and leaves nothing. */
+TEST(load_dotted_name_says_why)
+{
+	char e[4096];
+
+	ASSERT_EQ(1, run(NULL, 0, e, sizeof(e), MB " prog loadall " MB_BUILD_DIR "/progs/hello.bpf.o /sys/fs/bpf/mbcli.d"));
+	EXPECT_NE(NULL, strstr(e, "bpffs takes no name with a '.'")) TH_LOG("%s", e);
+	ASSERT_EQ(1, run(NULL, 0, e, sizeof(e), MB " prog load " MB_BUILD_DIR "/progs/hello.bpf.o /sys/fs/bpf/mbcli.p"));
+	EXPECT_NE(NULL, strstr(e, "bpffs takes no name with a '.'")) TH_LOG("%s", e);
+	EXPECT_EQ(0, run(e, sizeof(e), NULL, 0, "ls /sys/fs/bpf | grep -c mbcli || true"));
+	EXPECT_STREQ("0\n", e);
+}
+
 /* A build without a feature says so, naming the option, and leaves nothing. */
 TEST(built_without_says_so)
 {
