@@ -33,6 +33,9 @@
 #ifndef MB_EVENTS        /* ring and perf buffer readers, map event_pipe */
 #define MB_EVENTS 1
 #endif
+#ifndef MB_EXTERN        /* externs: .kconfig values, .ksyms, kfunc calls */
+#define MB_EXTERN 1
+#endif
 #ifndef MB_EXTRA_CMDS    /* the CLI's hand tools: prog dump/run/attach/detach,
 			    map create/freeze/getnext and the queue/stack ops */
 #define MB_EXTRA_CMDS 1

@@ -19,6 +19,7 @@
 #include "syscall/bpf_sys.h"
 #include "syscall/errmsg.h"
 
+#if MB_EXTERN     /* the whole file but the stubs at its end (include/mb_config.h) */
 #define POISON_KFUNC 2002000000   /* libbpf's POISON_CALL_KFUNC_BASE */
 #define MAX_KCONFIG  (1u << 20)   /* bytes of .kconfig values: far above any real object */
 #define MAX_KCONFIG_VARS 4096     /* .kconfig externs in one object (real ones: a handful) */
@@ -720,3 +721,26 @@ int mb_extern_patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_link
 	}
 	return 0;
 }
+#else
+/* Built without externs: an object that declares one is refused before any
+ * syscall, naming the first (it could not run right without its value). */
+int mb_extern_prepare(struct mb_object *obj)
+{
+	const struct mb_elf_extern *x = obj->elf->nexterns ? &obj->elf->externs[0] : NULL;
+
+	if (!x)
+		return 0;
+	return mb_err(EOPNOTSUPP, "object '%s': %s '%s': this minibpf is built without externs "
+		      "(.kconfig, .ksyms, kfuncs; MB_EXTERN=0)", obj->name,
+		      x->is_func ? "kfunc" : "extern", x->name);
+}
+
+int mb_extern_patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_linked *l,
+		    const struct mb_elf_patch *pt)
+{
+	(void)l;
+	(void)pt;
+	return mb_extern_prepare(obj) ? -EOPNOTSUPP :
+		mb_err(EINVAL, "prog '%s': an extern patch without externs", p->def->name);
+}
+#endif /* MB_EXTERN */

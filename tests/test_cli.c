@@ -946,6 +946,14 @@ TEST(built_without_says_so)
 		EXPECT_EQ(-1, access(pin, F_OK));
 		unlink(pin);
 	}
+	if (!has_feature("extern")) {
+		/* refused before any syscall: nothing is created, nothing pinned */
+		n++;
+		EXPECT_EQ(1, run(NULL, 0, e, sizeof(e), MB " prog load " MB_BUILD_DIR "/progs/elf_extern.bpf.o %s", pin));
+		EXPECT_NE(NULL, strstr(e, "built without externs (.kconfig, .ksyms, kfuncs; MB_EXTERN=0)")) TH_LOG("%s", e);
+		EXPECT_EQ(-1, access(pin, F_OK));
+		unlink(pin);
+	}
 	if (!has_feature("extra_cmds")) {
 		/* the hand tools are unknown commands, and help does not list them */
 		static const char *const gone[] = { "prog dump xlated id 1", "prog run id 1",
@@ -993,7 +1001,7 @@ TEST(version_lists_features_and_objects)
 	static const char *const objs[] = { "prog", "map", "link", "struct_ops", "btf", "net",
 					    "cgroup", "feature", "obj", "check", "gen" };
 	static const char *const feats[] = { "trace", "disasm", "json", "btf_dump", "core",
-					     "feature", "config_gz", "net", "events", "extra_cmds" };
+					     "feature", "config_gz", "net", "events", "extern", "extra_cmds" };
 	const char *other = getenv("MINIBPF");
 	char a[4096], e[4096];
 
