@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -208,6 +209,8 @@ TEST_F(cli, bad_input)
 {
 	char err[4096];
 
+	NEEDS_OBJ("map");
+
 	ASSERT_EQ(1, run(NULL, 0, err, sizeof(err), MB " prog frobnicate"));
 	ASSERT_EQ(0, strncmp(err, "Error: ", 7));
 	ASSERT_EQ(1, run(NULL, 0, err, sizeof(err), MB " map lookup id %u key 1 2", self->map_id));
@@ -246,6 +249,8 @@ TEST_F(cli, load_error_ends_with_the_verifiers_reason)
 TEST_F(cli, loadall_optional_maps_only_and_type_names)
 {
 	char out[8192], err[4096], dir[256], maps[256];
+
+	NEEDS_OBJ("map");
 
 	snprintf(dir, sizeof(dir), "%s/conv", self->dir);
 	ASSERT_EQ(0, run(NULL, 0, err, sizeof(err), MB " prog loadall %s %s",
@@ -319,6 +324,7 @@ TEST_F(cli, show_matches_bpftool)
 	char a[65536], b[65536];
 
 	NEEDS("json");
+	NEEDS_OBJ("map");
 
 	if (!have_bpftool() || !have_jq())
 		SKIP(return, "bpftool or jq not installed");
@@ -349,6 +355,7 @@ TEST_F(cli, dump_xlated_matches_bpftool)
 	char a[65536], b[65536];
 
 	NEEDS("disasm");
+	NEEDS("extra_cmds");
 
 	if (!have_bpftool())
 		SKIP(return, "bpftool not installed");
@@ -366,6 +373,8 @@ TEST_F(cli, map_update_agrees_with_bpftool)
 	char a[4096], pin[128];
 
 	NEEDS("json");
+	NEEDS_OBJ("map");
+	NEEDS("extra_cmds");
 
 	snprintf(pin, sizeof(pin), "%s/m", self->dir);
 	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map create %s type hash key 4 value 8 entries 8 name cli_h",
@@ -397,6 +406,7 @@ TEST_F(cli, prog_pin_and_run)
 	FILE *f;
 
 	NEEDS("extra_cmds");
+	NEEDS_OBJ("map");
 
 	snprintf(pin, sizeof(pin), "%s/p", self->dir);
 	snprintf(data, sizeof(data), "%s/../mbcli_data.%d", "/tmp", getpid());
@@ -430,6 +440,7 @@ TEST_F(cli, link_show_pin_detach)
 	uint32_t lid;
 
 	NEEDS("json");
+	NEEDS_OBJ("link");
 
 	pfd = mb_prog_load_log(&pa, &log);
 	free(log);
@@ -467,6 +478,8 @@ TEST_F(cli, link_detach_netns)
 	int pfd, lfd, nsfd;
 	uint32_t lid;
 
+	NEEDS_OBJ("link");
+
 	/* each test runs in its own child: a private netns leaves the host alone */
 	if (unshare(CLONE_NEWNET))
 		SKIP(return, "unshare(CLONE_NEWNET): %s", strerror(errno));
@@ -499,6 +512,8 @@ TEST_F(cli, loadall_autoattach_and_dump)
 	unsigned pid_prog = 0, lid = 0;
 
 	NEEDS("json");
+	NEEDS_OBJ("map");
+	NEEDS_OBJ("link");
 
 	if (access(OBJ, R_OK))
 		SKIP(return, "%s not built", OBJ);
@@ -522,8 +537,9 @@ TEST_F(cli, loadall_autoattach_and_dump)
 			 self->dir));
 	ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " -j map lookup pinned %s/maps/counts key u32 5",
 			 self->dir));
-	ASSERT_NE(NULL, strstr(a, "\"formatted\":{\"key\":5,\"value\":9}"));
-	if (have_bpftool() && has_feature("disasm")) {
+	if (has_feature("btf_dump"))
+		ASSERT_NE(NULL, strstr(a, "\"formatted\":{\"key\":5,\"value\":9}"));
+	if (have_bpftool() && has_feature("disasm") && has_feature("extra_cmds")) {
 		/* subprogram calls, bpf_loop callback, map values, source lines and
 		 * function prototypes from the BTF: same text as bpftool */
 		ASSERT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog dump xlated id %u", pid_prog));
@@ -550,6 +566,7 @@ TEST_F(cli, obj_dump)
 	char a[65536];
 
 	NEEDS_OBJ("obj");
+	NEEDS("disasm");
 
 	if (access(OBJ, R_OK))
 		SKIP(return, "%s not built", OBJ);
@@ -580,6 +597,14 @@ TEST_F(cli, trace_shows_file_syscalls)
 		SKIP(return, "%s not built", ext);
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		SKIP(return, "no kernel BTF");
+	if (!has_feature("config_gz")) {
+		struct utsname u;
+
+		uname(&u);
+		snprintf(pin, sizeof(pin), "/boot/config-%s", u.release);
+		if (access(pin, R_OK))
+			SKIP(return, "no %s, and this minibpf is built without config_gz (MB_CONFIG_GZ=0)", pin);
+	}
 	snprintf(pin, sizeof(pin), "%s/ext", self->dir);
 	/* the ~1,300 reads of kallsyms (4 KB each) are left out of the capture */
 	run(a, sizeof(a), NULL, 0, MB " --trace prog load %s %s 2>&1 >/dev/null | grep -v '^read(.*kallsyms>'",
@@ -599,6 +624,7 @@ TEST_F(cli, feature_probe)
 	char a[65536];
 
 	NEEDS_OBJ("feature");
+	NEEDS("json");
 
 	if (!have_jq())
 		SKIP(return, "jq not installed");
@@ -717,6 +743,8 @@ TEST_F(cli, queue_push_pop_peek)
 	char a[4096], b[4096], q[128];
 
 	NEEDS("json");
+	NEEDS_OBJ("map");
+	NEEDS("extra_cmds");
 
 	snprintf(q, sizeof(q), "%s/q", self->dir);
 	ASSERT_EQ(0, run(NULL, 0, NULL, 0, MB " map create %s type queue key 0 value 4 entries 4 name cli_q", q));
@@ -742,6 +770,7 @@ TEST_F(cli, json_errors)
 	char a[4096], e[4096];
 
 	NEEDS("json");
+	NEEDS_OBJ("map");
 
 	/* with -j the error is JSON on stdout, nothing on stderr */
 	ASSERT_EQ(1, run(a, sizeof(a), e, sizeof(e), MB " -j prog show id 4000000000"));
@@ -765,6 +794,8 @@ TEST_F(cli, load_reuses_maps)
 	uint32_t mid, sid;
 
 	NEEDS("json");
+	NEEDS_OBJ("map");
+	NEEDS("extra_cmds");
 
 	snprintf(m, sizeof(m), "%s/m", self->dir);
 	snprintf(s, sizeof(s), "%s/s", self->dir);
@@ -799,6 +830,7 @@ TEST(check_findings_json_and_cfg)
 
 	NEEDS_OBJ("check");
 	NEEDS("json");
+	NEEDS("disasm");
 
 	ASSERT_EQ(0, run(out, sizeof(out), err, sizeof(err), MB " check %s/progs/hello.bpf.o",
 			 MB_BUILD_DIR)) TH_LOG("%s", err);
@@ -846,6 +878,9 @@ TEST_F(cli, tiny_command_set_in_text)
 {
 	char a[16384], dir[128], maps[128];
 	int btf_dump = has_feature("btf_dump");
+
+	NEEDS_OBJ("map");
+	NEEDS_OBJ("link");
 
 	if (access(OBJ, R_OK))
 		SKIP(return, "%s not built", OBJ);
