@@ -4,12 +4,14 @@
  * links its float formatting whole (~9 KB with the rest); this is ~2.5 KB,
  * with the conversions minibpf uses: flags - 0 + space #, width and
  * precision (also *), hh h l ll z t j, d i u o x X c s p %, and g (BTF
- * floats), whose digits are exact (rounded half-even, as glibc's). No %n,
- * no %f/%e, no locale. */
+ * floats, not in a build without typed dumps), whose digits are exact
+ * (rounded half-even, as glibc's). No %n, no %f/%e, no locale. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "mb_config.h"
 
 /* Where the bytes go: BUF (CAP bytes, LEN used), which is flushed to F
  * when full and at the end, or only kept (vsnprintf: F is NULL, the rest is
@@ -41,6 +43,7 @@ static void pad(struct sink *s, char c, int n)
 		emit(s, &c, 1);
 }
 
+#if MB_BTF_DUMP     /* %g: only the typed dumps print floats (include/mb_config.h) */
 /* The exact decimal digits of v > 0, rounded half-even to prec, and its
  * decimal exponent. A double is m * 2^e2: one big integer, m * 2^e2 or
  * m * 5^-e2 (then k = -e2 digits are after the point). */
@@ -172,6 +175,7 @@ static int fmt_g(char *out, double v, int prec)
 	}
 	return (int)(o - out);
 }
+#endif /* MB_BTF_DUMP */
 
 static int format(struct sink *s, const char *fmt, va_list ap)
 {
@@ -254,11 +258,13 @@ static int format(struct sink *s, const char *fmt, va_list ap)
 			prec = -1;
 			zero = 0;
 			goto out;
+#if MB_BTF_DUMP
 		case 'g':
 			str = tmp;
 			n = (size_t)fmt_g(tmp, va_arg(ap, double), prec < 0 ? 6 : prec);
 			prec = -1;
 			goto out;
+#endif
 		case 'p':
 			u = (uintptr_t)va_arg(ap, void *);
 			if (!u) {
