@@ -15,7 +15,8 @@ static uint32_t key_tid, val_tid;
 
 static void btf_load(const struct bpf_map_info *mi)
 {
-	if (!mi->btf_id || !mi->btf_value_type_id)
+	/* without typed dumps (MB_BTF_DUMP=0) values print in hex: no BTF to fetch */
+	if (!MB_BTF_DUMP || !mi->btf_id || !mi->btf_value_type_id)
 		return;
 	btf = btf_by_id(mi->btf_id);
 	key_tid = mi->btf_key_type_id;
