@@ -33,7 +33,7 @@ sp := $(empty) $(empty)
 # (-DMB_X=0, include/mb_config.h); MB_CMDS picks the tool's top-level
 # objects. A build with options goes to its own directory (build-noX...,
 # build/musl-noX...; MB_TAG=NAME names it instead: make tiny uses "tiny").
-MB_OPTS     := TRACE DISASM JSON BTF_DUMP CORE FEATURE CONFIG_GZ NET EVENTS EXTERN EXTRA_CMDS
+MB_OPTS     := TRACE DISASM JSON BTF_DUMP CORE FEATURE CONFIG_GZ NET EVENTS UPROBE EXTERN EXTRA_CMDS
 MB_ALL_CMDS := prog map link struct_ops btf net cgroup feature obj check gen
 MB_CMDS     ?= $(MB_ALL_CMDS)
 $(foreach o,$(MB_OPTS),$(eval MB_$(o) ?= 1))
@@ -83,10 +83,12 @@ $(B)/.options: FORCE
 	@mkdir -p $(B); echo '$(BUILT_WITH)' | cmp -s - $@ || echo '$(BUILT_WITH)' >$@
 .PHONY: FORCE
 
+# -Wundef: an MB_* option misspelt or its header not included is an error,
+# not a silent #if 0 (include/mb_config.h)
 $(B)/%.o: %.c $(HDRS) $(B)/.options
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Wundef -c $< -o $@
 
 $(B)/libminibpf.a: $(LIB_OBJS)
 	$(if $(Q),@echo "  AR      $@")
@@ -282,10 +284,11 @@ endif
 
 # make tiny [ARCH=...]: the static CLI with only what loads and attaches
 # known objects (prog, map, link; no trace decoder, disassembler, JSON,
-# typed dumps, CO-RE, probe, inflater, event readers, externs, hand tools), in
+# typed dumps, CO-RE, probe, inflater, event readers, uprobes, externs, hand
+# tools), in
 # build/musl-tiny (build/static-ARCH-tiny).
 TINY_OPTS := MB_TRACE=0 MB_DISASM=0 MB_JSON=0 MB_BTF_DUMP=0 MB_CORE=0 MB_FEATURE=0 \
-	     MB_CONFIG_GZ=0 MB_EVENTS=0 MB_EXTERN=0 MB_EXTRA_CMDS=0 MB_CMDS="prog map link" MB_TAG=tiny
+	     MB_CONFIG_GZ=0 MB_EVENTS=0 MB_UPROBE=0 MB_EXTERN=0 MB_EXTRA_CMDS=0 MB_CMDS="prog map link" MB_TAG=tiny
 .PHONY: tiny
 tiny:
 	$(Q)$(MAKE) --no-print-directory static $(TINY_OPTS)
@@ -475,7 +478,8 @@ help:
 	@echo '  MB_CORE=0       no CO-RE, no kernel BTF     MB_FEATURE=0    no feature probe'
 	@echo '  MB_CONFIG_GZ=0  no gzip (/proc/config.gz)   MB_NET=0        no netlink (XDP/tc by bpf_link only)'
 	@echo '  MB_EVENTS=0     no map event_pipe           MB_EXTERN=0     no .kconfig/.ksyms externs, kfuncs'
-	@echo '  MB_EXTRA_CMDS=0 no prog dump|run|attach|detach, map create|freeze|getnext|push|pop|peek'
+	@echo '  MB_UPROBE=0     no uprobe attach            MB_EXTRA_CMDS=0 no prog dump|run|attach|detach,'
+	@echo '                                                              map create|freeze|getnext|push|pop|peek'
 	@echo '  MB_CMDS="$(MB_ALL_CMDS)"'
 	@echo '  make tiny = $(TINY_OPTS)'
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <linux/perf_event.h>
 
+#include "mb_config.h"
 #include "attach/attach.h"
 #include "syscall/bpf_sys.h"
 #include "syscall/errmsg.h"
@@ -266,6 +267,7 @@ int mb_attach_kprobe(int prog_fd, int retprobe, const char *func, uint64_t offse
 	return perf_attach(prog_fd, pfd, what, out);
 }
 
+#if MB_UPROBE     /* up to mb_attach_uprobe's end (include/mb_config.h) */
 #if defined(__x86_64__)
 #define MULTIARCH "x86_64-linux-gnu"
 #elif defined(__aarch64__)
@@ -340,6 +342,17 @@ int mb_attach_uprobe(int prog_fd, int retprobe, const char *path, const char *fu
 		return pfd;
 	return perf_attach(prog_fd, pfd, what, out);
 }
+#else
+int mb_attach_uprobe(int prog_fd, int retprobe, const char *path, const char *func,
+		     uint64_t offset, int pid, struct mb_link_info *out)
+{
+	(void)offset;
+	(void)pid;
+	info_init(out, prog_fd);
+	return mb_err(EOPNOTSUPP, "%s %s:%s: this minibpf is built without uprobes (MB_UPROBE=0)",
+		      retprobe ? "uretprobe" : "uprobe", path ? path : "?", func ? func : "");
+}
+#endif /* MB_UPROBE */
 
 /* Online CPUs from "0-3,5" in sysfs; CPU -1 asks one past the highest.
  * Without sysfs: 0..n-1, n the CPUs this process may run on (what musl's

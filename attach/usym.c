@@ -9,8 +9,12 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "mb_config.h"
 #include "attach/attach.h"
+
 #include "syscall/errmsg.h"
+
+#if MB_UPROBE     /* the whole file (include/mb_config.h) */
 #include "syscall/fs.h"
 
 struct efile {
@@ -224,3 +228,4 @@ out:
 	close(f.fd);
 	return ret;
 }
+#endif /* MB_UPROBE */

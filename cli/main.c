@@ -517,7 +517,7 @@ static const struct { const char *name; int on; } features[] = {
 	{ "trace", MB_TRACE }, { "disasm", MB_DISASM }, { "json", MB_JSON },
 	{ "btf_dump", MB_BTF_DUMP }, { "core", MB_CORE }, { "feature", MB_FEATURE },
 	{ "config_gz", MB_CONFIG_GZ }, { "net", MB_NET }, { "events", MB_EVENTS },
-	{ "extern", MB_EXTERN }, { "extra_cmds", MB_EXTRA_CMDS },
+	{ "uprobe", MB_UPROBE }, { "extern", MB_EXTERN }, { "extra_cmds", MB_EXTRA_CMDS },
 };
 
 static int do_version(int argc, char **argv)

@@ -33,6 +33,9 @@
 #ifndef MB_EVENTS        /* ring and perf buffer readers, map event_pipe */
 #define MB_EVENTS 1
 #endif
+#ifndef MB_UPROBE        /* uprobe attach and its reader of the probed binary */
+#define MB_UPROBE 1
+#endif
 #ifndef MB_EXTERN        /* externs: .kconfig values, .ksyms, kfunc calls */
 #define MB_EXTERN 1
 #endif

@@ -991,6 +991,18 @@ TEST(built_without_says_so)
 		EXPECT_EQ(-1, access(pin, F_OK));
 		unlink(pin);
 	}
+	if (!has_feature("uprobe")) {
+		/* a uprobe cannot attach: as bpftool's autoattach does for a program
+		 * it cannot attach, the program is pinned, with a note saying why */
+		n++;
+		EXPECT_EQ(0, run(NULL, 0, e, sizeof(e), MB " prog load " MB_BUILD_DIR "/progs/e2e_uprobe.bpf.o %s autoattach",
+				 pin));
+		EXPECT_NE(NULL, strstr(e, "built without uprobes (MB_UPROBE=0); pinning the program instead"))
+			TH_LOG("%s", e);
+		EXPECT_EQ(0, run(a, sizeof(a), NULL, 0, MB " prog show pinned %s", pin));
+		EXPECT_NE(NULL, strstr(a, "kprobe  name up_self")) TH_LOG("%s", a);
+		unlink(pin);
+	}
 	if (!has_feature("extra_cmds")) {
 		/* the hand tools are unknown commands, and help does not list them */
 		static const char *const gone[] = { "prog dump xlated id 1", "prog run id 1",
@@ -1038,7 +1050,8 @@ TEST(version_lists_features_and_objects)
 	static const char *const objs[] = { "prog", "map", "link", "struct_ops", "btf", "net",
 					    "cgroup", "feature", "obj", "check", "gen" };
 	static const char *const feats[] = { "trace", "disasm", "json", "btf_dump", "core",
-					     "feature", "config_gz", "net", "events", "extern", "extra_cmds" };
+					     "feature", "config_gz", "net", "events", "uprobe", "extern",
+					     "extra_cmds" };
 	const char *other = getenv("MINIBPF");
 	char a[4096], e[4096];
 
