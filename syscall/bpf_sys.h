@@ -190,8 +190,11 @@ static inline void mb_trace_name_fd(int fd, const char *kind, const char *name)
 	(void)fd; (void)kind; (void)name;
 }
 static inline void mb_trace_forget(int fd) { (void)fd; }
-static inline void mb_trace_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static inline void mb_trace_line(const char *fmt, ...) { (void)fmt; }
+static inline void mb_trace_line_off(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void mb_trace_line_off(const char *fmt, ...) { (void)fmt; }
+/* if (0): what the arguments call (errno names, fd formatting) is dead code
+ * too, not only the line (a call of a no-op function still evaluates them) */
+#define mb_trace_line(...) do { if (0) mb_trace_line_off(__VA_ARGS__); } while (0)
 static inline char *mb_trace_fd_format(int fd, char *buf, size_t len)
 {
 	(void)fd;
