@@ -136,9 +136,13 @@ static int prepare_map(struct mb_object *obj, struct mb_map *m)
 		return mb_err(EINVAL, "struct_ops map '%s': its struct has no name in the object's BTF",
 			      d->name);
 	kb = mb_kern_btf(obj);
-	if (!kb)
-		return mb_err(errno ? errno : EINVAL, "struct_ops map '%s': %s", d->name,
-			      mb_last_error());
+	if (!kb) {
+		/* (mb_err with mb_last_error() as an argument would format the
+		 * message into itself) */
+		err = errno ? errno : EINVAL;
+		mb_err_prefix("struct_ops map '%s': ", d->name);
+		return -err;
+	}
 	kid = mb_btf_find(kb, tname, MB_BTF_KIND_STRUCT);
 	snprintf(wname, sizeof(wname), "bpf_struct_ops_%s", tname);
 	wid = kid > 0 ? mb_btf_find(kb, wname, MB_BTF_KIND_STRUCT) : -ENOENT;

@@ -979,6 +979,9 @@ TEST(built_without_says_so)
 	/* objects that need CO-RE or externs: refused, nothing pinned */
 	static const char *const refused[][3] = {
 		{ "core", "core_tp", "built without CO-RE (MB_CORE=0)" },
+		/* (the message once repeated its prefix into itself, cut short) */
+		{ "core", "st_ops_dummy", "load '" MB_BUILD_DIR "/progs/st_ops_dummy.bpf.o': struct_ops map "
+		  "'mb_dummy': kernel BTF: this minibpf is built without CO-RE and kernel BTF (MB_CORE=0)\n" },
 		{ "extern", "elf_extern", "built without externs (.kconfig, .ksyms, kfuncs; MB_EXTERN=0)" },
 	};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
