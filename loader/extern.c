@@ -738,9 +738,10 @@ int mb_extern_prepare(struct mb_object *obj)
 int mb_extern_patch(struct mb_object *obj, struct mb_prog *p, struct mb_elf_linked *l,
 		    const struct mb_elf_patch *pt)
 {
+	/* (mb_extern_prepare refused such an object before any program) */
+	(void)obj;
 	(void)l;
-	(void)pt;
-	return mb_extern_prepare(obj) ? -EOPNOTSUPP :
-		mb_err(EINVAL, "prog '%s': an extern patch without externs", p->def->name);
+	return mb_err(EOPNOTSUPP, "prog '%s': insn %u: an extern: this minibpf is built without externs "
+		      "(MB_EXTERN=0)", p->def->name, pt->insn);
 }
 #endif /* MB_EXTERN */
